@@ -1,0 +1,92 @@
+# kvm-coco: `make` builds the library, the CLI and pkg-config file; `make check` runs every test
+# twice (plain, then with ASan + UBSan); `make bench` prints the benchmark figures; `make run`
+# runs the demo.  See README.md.
+
+CC	?= gcc
+BUILD	?= build
+SAN	?=
+Q	:= $(if $(V),,@)
+
+CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -Wno-sign-compare -Wno-missing-field-initializers -fno-strict-aliasing -fPIC \
+	       -D_GNU_SOURCE
+ifneq ($(SAN),)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS_SAN := -fsanitize=address,undefined
+endif
+
+# Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
+CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iinclude/uapi
+CORE_SRCS   := $(wildcard virt/kvm/*.c)
+HOST_SRCS   := $(wildcard host/user/*.c)
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
+LIBS	    := -lpthread
+
+# Clients (CLI, selftests) see only the uapi and the front door, as a VMM would.
+CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include
+SELFTEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/testing/selftests/kvm/lib/*.c))
+SELFTESTS     := $(patsubst tools/testing/selftests/kvm/%.c,$(BUILD)/selftests/%, \
+		   $(wildcard tools/testing/selftests/kvm/*_test.c))
+# Unit tests compile against the core's headers (like tools/testing/radix-tree).
+UNITTESTS     := $(patsubst tools/testing/kvm-coco/%.c,$(BUILD)/unit/%, \
+		   $(wildcard tools/testing/kvm-coco/*_test.c))
+CLI_SRCS      := $(wildcard tools/kvm-coco/*.c)
+
+all: deps $(BUILD)/libkvm-coco.a $(BUILD)/libkvm-coco.so $(BUILD)/kvm-coco $(BUILD)/kvm-coco.pc
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(BUILD)/obj/virt/%.o $(BUILD)/obj/arch/%.o $(BUILD)/obj/host/%.o: CFLAGS_OBJ = $(CORE_CFLAGS)
+$(BUILD)/obj/tools/%.o: CFLAGS_OBJ = $(CLIENT_CFLAGS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_OBJ) -MMD -MP -c $< -o $@
+
+$(BUILD)/libkvm-coco.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libkvm-coco.so: $(LIB_OBJS)
+	$(Q)$(CC) -shared $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/kvm-coco.pc: scripts/kvm-coco.pc.in
+	$(Q)sed -e 's|@ROOT@|$(CURDIR)|; s|@LIBDIR@|$(abspath $(BUILD))|' $< > $@
+
+$(BUILD)/kvm-coco: $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS)) $(BUILD)/libkvm-coco.a
+	$(Q)$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/selftests/%: $(BUILD)/obj/tools/testing/selftests/kvm/%.o $(SELFTEST_LIB) \
+		      $(BUILD)/libkvm-coco.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+UNIT_DEPS := $(BUILD)/obj/tools/testing/selftests/kvm/lib/test_util.o $(BUILD)/libkvm-coco.a
+$(BUILD)/unit/%: tools/testing/kvm-coco/%.c $(UNIT_DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CORE_CFLAGS) -Ihost/user -Itools/testing/selftests/kvm/include -MMD -MP \
+		$(LDFLAGS_SAN) -o $@ $< $(UNIT_DEPS) $(LIBS)
+
+tests: all $(UNITTESTS) $(SELFTESTS)
+
+# One pass of every test; TAP on stdout, a summary line, non-zero on any failure.
+test: tests
+	$(Q)scripts/run-tests.sh "$(BUILD)" $(UNITTESTS) $(SELFTESTS)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory test
+	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=1 test
+	$(Q)scripts/check-style.sh
+
+bench: all $(BUILD)/unit/bench
+	$(Q)$(BUILD)/unit/bench
+
+run: all
+	$(Q)$(BUILD)/kvm-coco demo
+
+clean:
+	rm -rf build
+
+.SECONDARY:
+.PHONY: all deps tests test check bench run clean
+-include $(shell find $(BUILD)/obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Library host: descriptors and the front door.
+ *
+ * anon_inode_getfd() backs each object with an empty, sealed memfd: a real descriptor with an
+ * inode of its own, so dup(), close() and poll() behave and a descriptor number reused for an
+ * unrelated file is never mistaken for ours.  The registry maps that inode to the struct file.
+ * The descriptors together hold one reference on the file; when kvm_coco_close() finds no
+ * descriptor of the process left on the inode (dups included), it drops that reference, and
+ * the last fput() calls ->release(), as the kernel does on the last close.  A file closed with
+ * plain close(2) is reaped by the next kvm_coco_close().
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/fs.h>
+#include <linux/anon_inodes.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/kvm_host.h>
+
+#include "../../include/kvm-coco.h"
+#include "host_user.h"
+
+long host_nr_files;
+
+struct host_file {
+	struct file file;
+	dev_t dev;
+	ino_t ino;
+	bool foreign;		/* a stand-in for a descriptor that is not ours (fget only) */
+	struct host_file *next;
+};
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct host_file *registry;
+
+static const struct file_operations host_foreign_fops;
+
+static struct host_file *registry_find_locked(dev_t dev, ino_t ino)
+{
+	struct host_file *hf;
+
+	for (hf = registry; hf; hf = hf->next)
+		if (hf->ino == ino && hf->dev == dev)
+			return hf;
+	return NULL;
+}
+
+static void registry_remove_locked(struct host_file *victim)
+{
+	struct host_file **pp;
+
+	for (pp = &registry; *pp; pp = &(*pp)->next) {
+		if (*pp == victim) {
+			*pp = victim->next;
+			return;
+		}
+	}
+}
+
+int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv,
+		     int flags)
+{
+	struct host_file *hf;
+	struct stat st;
+	int fd;
+
+	if (host_should_fail_alloc())
+		return -ENOMEM;
+	hf = calloc(1, sizeof(*hf));
+	if (!hf)
+		return -ENOMEM;
+	fd = memfd_create(name, MFD_ALLOW_SEALING | ((flags & O_CLOEXEC) ? MFD_CLOEXEC : 0));
+	if (fd < 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK |
+				F_SEAL_WRITE) || fstat(fd, &st)) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		free(hf);
+		return -err;
+	}
+	hf->file.f_op = fops;
+	hf->file.private_data = priv;
+	hf->file.f_flags = flags;
+	hf->file.f_mode = FMODE_READ | FMODE_WRITE;
+	hf->file.f_inode.i_ino = st.st_ino;
+	refcount_set(&hf->file.f_count, 1);
+	hf->dev = st.st_dev;
+	hf->ino = st.st_ino;
+
+	pthread_mutex_lock(&registry_lock);
+	hf->next = registry;
+	registry = hf;
+	pthread_mutex_unlock(&registry_lock);
+	__atomic_add_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
+	return fd;
+}
+
+/* Our file behind @fd with a reference taken, or NULL if @fd is not one of ours. */
+static struct file *host_fget(int fd)
+{
+	struct host_file *hf;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
+	pthread_mutex_lock(&registry_lock);
+	hf = registry_find_locked(st.st_dev, st.st_ino);
+	if (hf)
+		refcount_inc(&hf->file.f_count);
+	pthread_mutex_unlock(&registry_lock);
+	return hf ? &hf->file : NULL;
+}
+
+/* As the kernel's: NULL only when @fd is not open; a foreign file gets a stand-in. */
+struct file *fget(unsigned int fd)
+{
+	struct file *file = host_fget((int)fd);
+	struct host_file *hf;
+
+	if (file)
+		return file;
+	if (fcntl((int)fd, F_GETFD) < 0)
+		return NULL;
+	hf = calloc(1, sizeof(*hf));
+	if (!hf)
+		return NULL;
+	hf->foreign = true;
+	hf->file.f_op = &host_foreign_fops;
+	refcount_set(&hf->file.f_count, 1);
+	return &hf->file;
+}
+
+void fput(struct file *file)
+{
+	struct host_file *hf = container_of(file, struct host_file, file);
+
+	if (!refcount_dec_and_test(&file->f_count))
+		return;
+	if (!hf->foreign) {
+		if (file->f_op->release)
+			file->f_op->release(file_inode(file), file);
+		__atomic_sub_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
+	}
+	free(hf);
+}
+
+/*
+ * Move every registered file with no descriptor left in the process onto @dead.  A file whose
+ * inode still has a descriptor (a dup, or one not yet closed) stays.
+ */
+static struct host_file *registry_reap_locked(void)
+{
+	struct host_file *hf, *next, *dead = NULL;
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+
+	for (hf = registry; hf; hf = hf->next)
+		hf->file.f_mode &= ~FMODE_OPEN_SEEN;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return NULL;	/* cannot tell: keep everything */
+	while ((de = readdir(dir))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] == '.' || fd == dirfd(dir) || fstat(fd, &st))
+			continue;
+		hf = registry_find_locked(st.st_dev, st.st_ino);
+		if (hf)
+			hf->file.f_mode |= FMODE_OPEN_SEEN;
+	}
+	closedir(dir);
+
+	for (hf = registry; hf; hf = next) {
+		next = hf->next;
+		if (!(hf->file.f_mode & FMODE_OPEN_SEEN)) {
+			registry_remove_locked(hf);
+			hf->next = dead;
+			dead = hf;
+		}
+	}
+	return dead;
+}
+
+static int host_errno(long r)
+{
+	if (r >= 0)
+		return (int)r;
+	errno = (int)-r;
+	return -1;
+}
+
+int kvm_coco_open(void)
+{
+	return host_errno(anon_inode_getfd("kvm", &kvm_chardev_ops, NULL, O_RDWR | O_CLOEXEC));
+}
+
+int kvm_coco_ioctl(int fd, unsigned long request, ...)
+{
+	struct file *file;
+	unsigned long arg;
+	va_list ap;
+	long r;
+
+	va_start(ap, request);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+
+	file = host_fget(fd);
+	if (!file)
+		return host_errno(-EBADF);
+	/* ioctl numbers are 32 bits; a request with upper bits set is no ioctl of ours. */
+	r = -ENOTTY;
+	if (file->f_op->unlocked_ioctl && !(request >> 32))
+		r = file->f_op->unlocked_ioctl(file, (unsigned int)request, arg);
+	fput(file);
+	return host_errno(r);
+}
+
+int kvm_coco_close(int fd)
+{
+	struct host_file *dead, *next;
+	struct file *file;
+
+	file = host_fget(fd);
+	if (!file)
+		return host_errno(-EBADF);
+	close(fd);
+	fput(file);
+
+	pthread_mutex_lock(&registry_lock);
+	dead = registry_reap_locked();
+	pthread_mutex_unlock(&registry_lock);
+
+	for (; dead; dead = next) {
+		next = dead->next;
+		fput(&dead->file);
+	}
+	return 0;
+}
+
+int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len)
+{
+	struct file *file = host_fget(fd);
+	long r;
+
+	if (!file)
+		return host_errno(-EBADF);
+	r = file->f_op->fallocate ? file->f_op->fallocate(file, mode, offset, len) : -ENODEV;
+	fput(file);
+	return host_errno(r);
+}
+
+void *kvm_coco_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+	struct vm_area_struct vma = {};
+	struct file *file = host_fget(fd);
+	void *p = MAP_FAILED;
+	long r = -ENODEV;
+
+	if (!file) {
+		errno = EBADF;
+		return MAP_FAILED;
+	}
+	if (!file->f_op->mmap)
+		goto out;
+	r = -EINVAL;
+	if (!length || (offset & (PAGE_SIZE - 1)) || !(flags & (MAP_SHARED | MAP_PRIVATE)))
+		goto out;
+	length = ALIGN(length, PAGE_SIZE);
+	p = mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED),
+		 -1, 0);
+	if (p == MAP_FAILED) {
+		r = -errno;
+		goto out;
+	}
+	vma.vm_start = (unsigned long)p;
+	vma.vm_end = vma.vm_start + length;
+	vma.vm_pgoff = (unsigned long)offset >> PAGE_SHIFT;
+	vma.vm_flags = (unsigned long)prot;
+	r = file->f_op->mmap(file, &vma);
+	if (r) {
+		munmap(p, length);
+		p = MAP_FAILED;
+	}
+out:
+	fput(file);
+	if (r)
+		errno = (int)-r;
+	return r ? MAP_FAILED : p;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_USER_H
+#define _HOST_USER_H
+
+/*
+ * Library host internals shared by its files, and the hooks tests use to prove that nothing
+ * leaks and that error paths work: live-object counters and allocation-failure injection.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct host_counters {
+	long allocs;		/* live kmalloc objects */
+	long pages;		/* live alloc_page frames */
+	long vmallocs;		/* live vmalloc_user areas */
+	long files;		/* live struct file objects */
+	long warnings;		/* WARN_ON hits since start */
+};
+
+void host_get_counters(struct host_counters *c);
+
+/* Make the allocation @n calls from now fail (1 = the next one); 0 disables. */
+void host_fail_alloc_after(long n);
+bool host_should_fail_alloc(void);
+
+#endif

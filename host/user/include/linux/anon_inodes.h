@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_USER_LINUX_ANON_INODES_H
+#define _HOST_USER_LINUX_ANON_INODES_H
+
+#include <linux/fs.h>
+
+int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv,
+		     int flags);
+
+#endif

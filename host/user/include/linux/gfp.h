@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_USER_LINUX_GFP_H
+#define _HOST_USER_LINUX_GFP_H
+
+#include <linux/types.h>
+
+#define __GFP_ZERO		0x100u
+#define __GFP_ACCOUNT		0x400u
+#define GFP_KERNEL		0x0cc0u
+#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
+
+#endif

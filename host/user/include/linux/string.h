@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_USER_LINUX_STRING_H
+#define _HOST_USER_LINUX_STRING_H
+
+#include <linux/types.h>
+
+#define memcpy(d, s, n)		__builtin_memcpy(d, s, n)
+#define memset(d, c, n)		__builtin_memset(d, c, n)
+#define memcmp(a, b, n)		__builtin_memcmp(a, b, n)
+#define memmove(d, s, n)	__builtin_memmove(d, s, n)
+#define strlen(s)		__builtin_strlen(s)
+
+#endif

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __KVM_COCO_KVM_HOST_H
+#define __KVM_COCO_KVM_HOST_H
+
+/*
+ * Generic KVM objects: the VM, its vCPUs, memslots, guest_memfd bindings and memory
+ * attributes.  Lock order (outermost first):
+ *
+ *   kvm->lock          vCPU creation
+ *   kvm->slots_lock    memslots, guest_memfd bindings, memory attributes
+ *   gmem->lock         a guest_memfd's pages
+ *
+ * A guest_memfd holds a reference on its VM, so a VM is destroyed only after every
+ * guest_memfd it created is gone; a memslot points at its guest_memfd without a reference,
+ * and the guest_memfd's release clears that pointer under slots_lock.
+ */
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/xarray.h>
+#include <linux/kvm.h>
+#include <linux/kvm_coco.h>
+
+#include "kvm_range_map.h"
+
+typedef u64 gfn_t;
+typedef u64 gpa_t;
+typedef u64 hva_t;
+typedef unsigned long pgoff_t;
+
+#define KVM_MAX_VCPUS			4096
+#define KVM_MAX_VCPU_IDS		4096
+#define KVM_MEM_SLOTS_NUM		SHRT_MAX
+#define KVM_INTERNAL_MEM_SLOTS		3
+#define KVM_USER_MEM_SLOTS		(KVM_MEM_SLOTS_NUM - KVM_INTERNAL_MEM_SLOTS)
+#define KVM_MAX_NR_ADDRESS_SPACES	2
+#define KVM_MEM_MAX_NR_PAGES		((1UL << 31) - 1)
+#define KVM_SUPPORTED_VM_TYPES		(BIT(KVM_X86_DEFAULT_VM) | \
+					 BIT(KVM_X86_SW_PROTECTED_VM) | \
+					 BIT(KVM_X86_SEV_VM) | BIT(KVM_X86_SEV_ES_VM) | \
+					 BIT(KVM_X86_SNP_VM) | BIT(KVM_X86_TDX_VM))
+
+static inline gfn_t gpa_to_gfn(gpa_t gpa)
+{
+	return gpa >> 12;
+}
+
+struct kvm;
+
+struct kvm_memory_slot {
+	gfn_t base_gfn;
+	unsigned long npages;
+	unsigned long userspace_addr;
+	u32 flags;
+	u16 id;
+	u16 as_id;
+	struct {
+		/* NULL once the guest_memfd is released; written under slots_lock */
+		struct file *file;
+		pgoff_t pgoff;
+		struct list_head entry;		/* on the guest_memfd's bindings list */
+	} gmem;
+};
+
+struct kvm_memslots {
+	struct xarray slots;			/* id -> struct kvm_memory_slot */
+};
+
+struct kvm_vcpu {
+	struct kvm *kvm;
+	u32 vcpu_id;
+	int vcpu_idx;
+	struct kvm_run *run;
+	struct mutex mutex;
+};
+
+struct kvm_arch {
+	unsigned long vm_type;
+	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
+	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
+};
+
+struct kvm {
+	refcount_t users_count;
+	struct mutex lock;
+	struct mutex slots_lock;
+	struct kvm_memslots memslots[KVM_MAX_NR_ADDRESS_SPACES];
+	u64 nr_memslot_pages;
+	struct kvm_range_map mem_attr_map;	/* under slots_lock */
+	struct xarray vcpu_array;		/* index -> vcpu, under lock */
+	int created_vcpus;
+	struct kvm_arch arch;
+};
+
+/* kvm_main.c */
+extern const struct file_operations kvm_chardev_ops;
+void kvm_get_kvm(struct kvm *kvm);
+void kvm_put_kvm(struct kvm *kvm);
+long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext);
+
+static inline bool kvm_arch_has_private_mem(const struct kvm *kvm)
+{
+	return kvm->arch.has_private_mem;
+}
+
+static inline int kvm_arch_nr_memslot_as_ids(const struct kvm *kvm)
+{
+	return kvm_arch_has_private_mem(kvm) ? 1 : KVM_MAX_NR_ADDRESS_SPACES;
+}
+
+/* memslot.c */
+void kvm_init_memslots(struct kvm *kvm);
+void kvm_free_memslots(struct kvm *kvm);
+int kvm_vm_ioctl_set_memory_region(struct kvm *kvm,
+				   const struct kvm_userspace_memory_region2 *mem);
+struct kvm_memory_slot *kvm_gfn_to_memslot(struct kvm *kvm, int as_id, gfn_t gfn);
+
+/* guest_memfd.c */
+int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args);
+int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd,
+		  loff_t offset);
+void kvm_gmem_unbind(struct kvm_memory_slot *slot);
+int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		     unsigned long *pfn);
+
+/* mem_attributes.c */
+u64 kvm_supported_mem_attributes(struct kvm *kvm);
+int kvm_vm_ioctl_set_mem_attributes(struct kvm *kvm, const struct kvm_memory_attributes *attrs);
+int kvm_vm_ioctl_get_mem_attributes(struct kvm *kvm, struct kvm_memory_attributes *attrs);
+unsigned long kvm_get_memory_attributes(struct kvm *kvm, gfn_t gfn);
+bool kvm_range_has_memory_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
+				     unsigned long attrs);
+
+static inline bool kvm_mem_is_private(struct kvm *kvm, gfn_t gfn)
+{
+	return kvm_get_memory_attributes(kvm, gfn) & KVM_MEMORY_ATTRIBUTE_PRIVATE;
+}
+
+#endif /* __KVM_COCO_KVM_HOST_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+#ifndef _UAPI_LINUX_KVM_H
+#define _UAPI_LINUX_KVM_H
+
+/*
+ * The KVM userspace ABI that kvm-coco implements.  Numbers, layouts and padding are those of
+ * upstream Linux (include/uapi/linux/kvm.h and arch/x86/include/uapi/asm/kvm.h), restated
+ * here so that a VMM written for upstream KVM ports by swapping ioctl() for kvm_coco_ioctl().
+ */
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define KVM_API_VERSION	12
+
+#define KVMIO	0xAE
+
+/* VM types (KVM_CREATE_VM argument, bits of KVM_CAP_VM_TYPES). */
+#define KVM_X86_DEFAULT_VM	0
+#define KVM_X86_SW_PROTECTED_VM	1
+#define KVM_X86_SEV_VM		2
+#define KVM_X86_SEV_ES_VM	3
+#define KVM_X86_SNP_VM		4
+#define KVM_X86_TDX_VM		5
+
+/* System ioctls. */
+#define KVM_GET_API_VERSION	_IO(KVMIO, 0x00)
+#define KVM_CREATE_VM		_IO(KVMIO, 0x01)
+#define KVM_CHECK_EXTENSION	_IO(KVMIO, 0x03)
+#define KVM_GET_VCPU_MMAP_SIZE	_IO(KVMIO, 0x04)
+
+/* Capabilities (KVM_CHECK_EXTENSION). */
+#define KVM_CAP_USER_MEMORY		3
+#define KVM_CAP_NR_VCPUS		9
+#define KVM_CAP_NR_MEMSLOTS		10
+#define KVM_CAP_MAX_VCPUS		66
+#define KVM_CAP_MAX_VCPU_ID		128
+#define KVM_CAP_EXIT_HYPERCALL		201
+#define KVM_CAP_USER_MEMORY2		231
+#define KVM_CAP_MEMORY_FAULT_INFO	232
+#define KVM_CAP_MEMORY_ATTRIBUTES	233
+#define KVM_CAP_GUEST_MEMFD		234
+#define KVM_CAP_VM_TYPES		235
+
+/* VM ioctls. */
+#define KVM_CREATE_VCPU			_IO(KVMIO, 0x41)
+#define KVM_SET_USER_MEMORY_REGION	_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
+#define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
+#define KVM_SET_MEMORY_ATTRIBUTES	_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)
+#define KVM_CREATE_GUEST_MEMFD		_IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
+
+/* vCPU ioctls. */
+#define KVM_RUN			_IO(KVMIO, 0x80)
+
+/* Memslot flags. */
+#define KVM_MEM_LOG_DIRTY_PAGES	(1UL << 0)
+#define KVM_MEM_READONLY	(1UL << 1)
+#define KVM_MEM_GUEST_MEMFD	(1UL << 2)
+
+/* for KVM_SET_USER_MEMORY_REGION; slot bits 16-31 select the address space */
+struct kvm_userspace_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;	/* bytes */
+	__u64 userspace_addr;	/* start of the userspace allocated memory */
+};
+
+/* for KVM_SET_USER_MEMORY_REGION2; the first 32 bytes are those of the v1 struct */
+struct kvm_userspace_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+
+/* for KVM_SET_MEMORY_ATTRIBUTES */
+#define KVM_MEMORY_ATTRIBUTE_PRIVATE	(1ULL << 3)
+
+struct kvm_memory_attributes {
+	__u64 address;
+	__u64 size;
+	__u64 attributes;
+	__u64 flags;
+};
+
+/* for KVM_CREATE_GUEST_MEMFD */
+struct kvm_create_guest_memfd {
+	__u64 size;
+	__u64 flags;
+	__u64 reserved[6];
+};
+
+/* Exit reasons (struct kvm_run::exit_reason). */
+#define KVM_EXIT_UNKNOWN	0
+#define KVM_EXIT_HYPERCALL	3
+#define KVM_EXIT_MEMORY_FAULT	39
+
+#define KVM_MEMORY_EXIT_FLAG_PRIVATE	(1ULL << 3)
+
+/* for KVM_RUN: the page shared with userspace through mmap of the vCPU fd */
+struct kvm_run {
+	/* in */
+	__u8 request_interrupt_window;
+	__u8 immediate_exit;
+	__u8 padding1[6];
+
+	/* out */
+	__u32 exit_reason;
+	__u8 ready_for_interrupt_injection;
+	__u8 if_flag;
+	__u16 flags;
+
+	/* in (pre_kvm_run), out (post_kvm_run) */
+	__u64 cr8;
+	__u64 apic_base;
+
+	union {
+		/* KVM_EXIT_HYPERCALL */
+		struct {
+			__u64 nr;
+			__u64 args[6];
+			__u64 ret;
+			union {
+				__u32 longmode;
+				__u64 flags;
+			};
+		} hypercall;
+		/* KVM_EXIT_MEMORY_FAULT */
+		struct {
+			__u64 flags;
+			__u64 gpa;
+			__u64 size;
+		} memory_fault;
+		/* Fix the size of the union. */
+		char padding[256];
+	};
+
+	/* 2048 is the size of the x86 kvm_sync_regs area upstream keeps here */
+	__u64 kvm_valid_regs;
+	__u64 kvm_dirty_regs;
+	union {
+		char padding[2048];
+	} s;
+};
+
+#endif /* _UAPI_LINUX_KVM_H */

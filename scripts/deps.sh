@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build and tests need.  Idempotent and quiet: when all are
+# present it runs dpkg-query once and exits; `apt-get update` only if something is missing.
+set -euo pipefail
+
+packages=(pkg-config libssl-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null

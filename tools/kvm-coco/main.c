@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-coco: the command-line front end.  One function per subcommand; each uses the ioctl ABI
+ * through the library front door, exactly as a VMM would.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{ "caps", "print the supported VM types and capabilities", cmd_caps },
+	{ "demo", "create an SW_PROTECTED VM, convert ranges, print the attribute map", cmd_demo },
+};
+
+static void usage(FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "usage: kvm-coco <command> [options]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\n  kvm-coco --help      this text\n");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "kvm-coco: missing command (try 'kvm-coco --help')\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "kvm-coco: unknown command '%s' (try 'kvm-coco --help')\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Selftest wrappers over the kvm_coco_* front door, two tiers per ioctl: __name() returns the
+ * raw result (-1 and errno) for negative tests, name() asserts success so a test reads as a
+ * story.
+ */
+#ifndef SELFTEST_KVM_UTIL_H
+#define SELFTEST_KVM_UTIL_H
+
+#include <linux/falloc.h>
+#include <kvm-coco.h>
+
+#include "test_util.h"
+
+#define PAGE_SIZE	4096ul
+
+
+int kvm_open(void);
+int kvm_check_cap(long cap);
+
+int __vm_create(unsigned long type);
+int vm_create(unsigned long type);
+int vm_check_cap(int vm, long cap);
+
+int __vm_create_vcpu(int vm, unsigned long id);
+int vm_create_vcpu(int vm, unsigned long id);
+
+int __vm_set_user_memory_region(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+				uint64_t size, void *hva);
+int __vm_set_user_memory_region2(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+				 uint64_t size, void *hva, uint32_t gmem_fd, uint64_t gmem_off);
+void vm_set_user_memory_region2(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+				uint64_t size, void *hva, uint32_t gmem_fd, uint64_t gmem_off);
+
+int __vm_create_guest_memfd(int vm, uint64_t size, uint64_t flags);
+int vm_create_guest_memfd(int vm, uint64_t size, uint64_t flags);
+int __gmem_fallocate(int gmem, int mode, uint64_t offset, uint64_t len);
+void gmem_fallocate(int gmem, int mode, uint64_t offset, uint64_t len);
+
+int __vm_set_memory_attributes(int vm, uint64_t gpa, uint64_t size, uint64_t attributes);
+void vm_set_memory_attributes(int vm, uint64_t gpa, uint64_t size, uint64_t attributes);
+
+static inline void vm_mem_set_private(int vm, uint64_t gpa, uint64_t size)
+{
+	vm_set_memory_attributes(vm, gpa, size, KVM_MEMORY_ATTRIBUTE_PRIVATE);
+}
+
+static inline void vm_mem_set_shared(int vm, uint64_t gpa, uint64_t size)
+{
+	vm_set_memory_attributes(vm, gpa, size, 0);
+}
+
+void kvm_close(int fd);
+
+/* Anonymous memory for a memslot's userspace side. */
+void *test_alloc_mem(size_t size);
+
+#endif

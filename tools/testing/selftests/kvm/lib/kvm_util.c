@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <sys/mman.h>
+
+#include "kvm_util.h"
+
+int kvm_open(void)
+{
+	int fd = kvm_coco_open();
+
+	TEST_ASSERT(fd >= 0, "kvm_coco_open: %s", strerror(errno));
+	return fd;
+}
+
+int kvm_check_cap(long cap)
+{
+	int sys = kvm_open();
+	int r = kvm_coco_ioctl(sys, KVM_CHECK_EXTENSION, cap);
+
+	TEST_ASSERT(r >= 0, "KVM_CHECK_EXTENSION(%ld): %s", cap, strerror(errno));
+	kvm_close(sys);
+	return r;
+}
+
+int __vm_create(unsigned long type)
+{
+	int sys = kvm_open();
+	int vm = kvm_coco_ioctl(sys, KVM_CREATE_VM, type);
+	int err = errno;
+
+	kvm_close(sys);
+	errno = err;
+	return vm;
+}
+
+int vm_create(unsigned long type)
+{
+	int vm = __vm_create(type);
+
+	TEST_ASSERT(vm >= 0, "KVM_CREATE_VM(%lu): %s", type, strerror(errno));
+	return vm;
+}
+
+int vm_check_cap(int vm, long cap)
+{
+	int r = kvm_coco_ioctl(vm, KVM_CHECK_EXTENSION, cap);
+
+	TEST_ASSERT(r >= 0, "KVM_CHECK_EXTENSION(%ld) on VM: %s", cap, strerror(errno));
+	return r;
+}
+
+int __vm_create_vcpu(int vm, unsigned long id)
+{
+	return kvm_coco_ioctl(vm, KVM_CREATE_VCPU, id);
+}
+
+int vm_create_vcpu(int vm, unsigned long id)
+{
+	int fd = __vm_create_vcpu(vm, id);
+
+	TEST_ASSERT(fd >= 0, "KVM_CREATE_VCPU(%lu): %s", id, strerror(errno));
+	return fd;
+}
+
+int __vm_set_user_memory_region(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+				uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	return kvm_coco_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
+int __vm_set_user_memory_region2(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+				 uint64_t size, void *hva, uint32_t gmem_fd, uint64_t gmem_off)
+{
+	struct kvm_userspace_memory_region2 region = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+		.guest_memfd_offset = gmem_off,
+		.guest_memfd = gmem_fd,
+	};
+
+	return kvm_coco_ioctl(vm, KVM_SET_USER_MEMORY_REGION2, &region);
+}
+
+void vm_set_user_memory_region2(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+				uint64_t size, void *hva, uint32_t gmem_fd, uint64_t gmem_off)
+{
+	int r = __vm_set_user_memory_region2(vm, slot, flags, gpa, size, hva, gmem_fd, gmem_off);
+
+	TEST_ASSERT(!r, "KVM_SET_USER_MEMORY_REGION2(slot %u, gpa %#lx, size %#lx): %s", slot,
+		    (unsigned long)gpa, (unsigned long)size, strerror(errno));
+}
+
+int __vm_create_guest_memfd(int vm, uint64_t size, uint64_t flags)
+{
+	struct kvm_create_guest_memfd args = { .size = size, .flags = flags };
+
+	return kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
+}
+
+int vm_create_guest_memfd(int vm, uint64_t size, uint64_t flags)
+{
+	int fd = __vm_create_guest_memfd(vm, size, flags);
+
+	TEST_ASSERT(fd >= 0, "KVM_CREATE_GUEST_MEMFD(size %#lx): %s", (unsigned long)size,
+		    strerror(errno));
+	return fd;
+}
+
+int __gmem_fallocate(int gmem, int mode, uint64_t offset, uint64_t len)
+{
+	return kvm_coco_fallocate(gmem, mode, (off_t)offset, (off_t)len);
+}
+
+void gmem_fallocate(int gmem, int mode, uint64_t offset, uint64_t len)
+{
+	int r = __gmem_fallocate(gmem, mode, offset, len);
+
+	TEST_ASSERT(!r, "fallocate(mode %#x, %#lx, %#lx): %s", mode, (unsigned long)offset,
+		    (unsigned long)len, strerror(errno));
+}
+
+int __vm_set_memory_attributes(int vm, uint64_t gpa, uint64_t size, uint64_t attributes)
+{
+	struct kvm_memory_attributes attr = {
+		.address = gpa,
+		.size = size,
+		.attributes = attributes,
+	};
+
+	return kvm_coco_ioctl(vm, KVM_SET_MEMORY_ATTRIBUTES, &attr);
+}
+
+void vm_set_memory_attributes(int vm, uint64_t gpa, uint64_t size, uint64_t attributes)
+{
+	int r = __vm_set_memory_attributes(vm, gpa, size, attributes);
+
+	TEST_ASSERT(!r, "KVM_SET_MEMORY_ATTRIBUTES(%#lx, %#lx, %#lx): %s", (unsigned long)gpa,
+		    (unsigned long)size, (unsigned long)attributes, strerror(errno));
+}
+
+void kvm_close(int fd)
+{
+	TEST_ASSERT(!kvm_coco_close(fd), "kvm_coco_close(%d): %s", fd, strerror(errno));
+}
+
+void *test_alloc_mem(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	TEST_ASSERT(p != MAP_FAILED, "mmap(%zu): %s", size, strerror(errno));
+	return p;
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+#include <time.h>
+
+#include "test_util.h"
+
+struct ksft_count ksft_cnt;
+static const char *current_test;
+
+void test_assert(bool exp, const char *exp_str, const char *file, unsigned int line,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (exp)
+		return;
+	printf("# ==== Test Assertion Failure ====\n#   %s:%u: %s\n#   ", file, line, exp_str);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	ksft_test_result(0, "%s", current_test ? current_test : "setup");
+	ksft_cnt.run = ksft_cnt.planned;	/* the plan is void after a failure */
+	ksft_finished();
+}
+
+int ksft_run(const struct ksft_test *tests, unsigned int n)
+{
+	unsigned int i;
+
+	ksft_print_header();
+	ksft_set_plan(n);
+	for (i = 0; i < n; i++) {
+		current_test = tests[i].name;
+		tests[i].fn();
+		ksft_test_result(1, "%s", tests[i].name);
+	}
+	current_test = NULL;
+	return ksft_finished();
+}
+
+static uint64_t rng_state;
+
+uint64_t test_seed(void)
+{
+	const char *env = getenv("TEST_SEED");
+	uint64_t seed;
+
+	if (env) {
+		seed = strtoull(env, NULL, 0);
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = (uint64_t)ts.tv_sec * 1000000007ull + (uint64_t)ts.tv_nsec;
+	}
+	rng_state = seed ? seed : 1;
+	ksft_print_msg("random seed %llu (replay with TEST_SEED=%llu)\n",
+		       (unsigned long long)seed, (unsigned long long)seed);
+	return seed;
+}
+
+/* xorshift64*: small, fast, reproducible from the printed seed. */
+uint64_t test_rand(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1Dull;
+}

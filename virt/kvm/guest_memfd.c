@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * guest_memfd: a file of private guest memory that userspace can size, allocate and punch but
+ * never read, write or map.  Pages live in an xarray indexed by file page offset and are
+ * zeroed when allocated, so a punched page reads back as zero when it is next allocated.
+ *
+ * The file holds a reference on the VM that created it; a memslot bound to the file points
+ * back at it without a reference, and release clears that pointer under kvm->slots_lock, so
+ * a slot never sees a freed file.  gmem->lock protects the page array and is taken inside
+ * slots_lock.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/anon_inodes.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/kvm_host.h>
+
+struct kvm_gmem {
+	struct kvm *kvm;
+	loff_t size;			/* bytes, page aligned, fixed at creation */
+	u64 flags;
+	struct mutex lock;
+	struct xarray pages;		/* pgoff -> struct page, under lock */
+	struct list_head bindings;	/* memslots, under kvm->slots_lock */
+};
+
+static const struct file_operations kvm_gmem_fops;
+
+static void kvm_gmem_free_range(struct kvm_gmem *gmem, pgoff_t start, pgoff_t last)
+{
+	struct page *page;
+	unsigned long index;
+
+	lockdep_assert_held(&gmem->lock);
+	xa_for_each_range(&gmem->pages, index, page, start, last) {
+		xa_erase(&gmem->pages, index);
+		__free_page(page);
+		cond_resched();
+	}
+}
+
+static int kvm_gmem_allocate(struct kvm_gmem *gmem, pgoff_t start, pgoff_t end)
+{
+	struct page *page;
+	pgoff_t index;
+	int r = 0;
+
+	mutex_lock(&gmem->lock);
+	for (index = start; index < end; index++) {
+		if (xa_load(&gmem->pages, index))
+			continue;
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!page) {
+			r = -ENOMEM;
+			break;
+		}
+		r = xa_err(xa_store(&gmem->pages, index, page, GFP_KERNEL_ACCOUNT));
+		if (r) {
+			__free_page(page);
+			break;
+		}
+		cond_resched();
+	}
+	mutex_unlock(&gmem->lock);
+	return r;
+}
+
+static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct kvm_gmem *gmem = file->private_data;
+	loff_t end;
+
+	if (!(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (offset < 0 || len <= 0 || !PAGE_ALIGNED(offset) || !PAGE_ALIGNED(len))
+		return -EINVAL;
+	if (check_add_overflow(offset, len, &end))
+		return -EFBIG;
+
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		/* Punching past EOF is allowed and punches nothing there. */
+		if (offset < gmem->size) {
+			mutex_lock(&gmem->lock);
+			kvm_gmem_free_range(gmem, offset >> PAGE_SHIFT,
+					    (min(end, gmem->size) >> PAGE_SHIFT) - 1);
+			mutex_unlock(&gmem->lock);
+		}
+		return 0;
+	}
+
+	if (end > gmem->size)
+		return -EINVAL;
+	return kvm_gmem_allocate(gmem, offset >> PAGE_SHIFT, end >> PAGE_SHIFT);
+}
+
+static int kvm_gmem_release(struct inode *inode, struct file *file)
+{
+	struct kvm_gmem *gmem = file->private_data;
+	struct kvm_memory_slot *slot, *tmp;
+	struct kvm *kvm = gmem->kvm;
+
+	/* Detach every memslot still bound to this file; they stay, but map nothing. */
+	mutex_lock(&kvm->slots_lock);
+	list_for_each_entry_safe(slot, tmp, &gmem->bindings, gmem.entry) {
+		WRITE_ONCE(slot->gmem.file, NULL);
+		list_del(&slot->gmem.entry);
+		INIT_LIST_HEAD(&slot->gmem.entry);
+	}
+	mutex_unlock(&kvm->slots_lock);
+
+	mutex_lock(&gmem->lock);
+	kvm_gmem_free_range(gmem, 0, ULONG_MAX);
+	mutex_unlock(&gmem->lock);
+	xa_destroy(&gmem->pages);
+	mutex_destroy(&gmem->lock);
+	kfree(gmem);
+
+	kvm_put_kvm(kvm);
+	return 0;
+}
+
+static const struct file_operations kvm_gmem_fops = {
+	.owner		= THIS_MODULE,
+	.release	= kvm_gmem_release,
+	.fallocate	= kvm_gmem_fallocate,
+};
+
+int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
+{
+	struct kvm_gmem *gmem;
+	unsigned int i;
+	int fd;
+
+	if (args->flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
+		if (args->reserved[i])
+			return -EINVAL;
+	if ((s64)args->size <= 0 || !PAGE_ALIGNED(args->size))
+		return -EINVAL;
+
+	gmem = kzalloc(sizeof(*gmem), GFP_KERNEL_ACCOUNT);
+	if (!gmem)
+		return -ENOMEM;
+	gmem->kvm = kvm;
+	gmem->size = args->size;
+	mutex_init(&gmem->lock);
+	xa_init(&gmem->pages);
+	INIT_LIST_HEAD(&gmem->bindings);
+
+	kvm_get_kvm(kvm);
+	fd = anon_inode_getfd("kvm-gmem", &kvm_gmem_fops, gmem, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		goto err_put;
+	return fd;
+
+err_put:
+	kvm_put_kvm(kvm);
+	mutex_destroy(&gmem->lock);
+	kfree(gmem);
+	return fd;
+}
+
+static bool kvm_gmem_range_bound(struct kvm_gmem *gmem, pgoff_t start, pgoff_t end)
+{
+	struct kvm_memory_slot *slot;
+
+	list_for_each_entry(slot, &gmem->bindings, gmem.entry) {
+		if (start < slot->gmem.pgoff + slot->npages && slot->gmem.pgoff < end)
+			return true;
+	}
+	return false;
+}
+
+int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd,
+		  loff_t offset)
+{
+	pgoff_t start = offset >> PAGE_SHIFT;
+	struct kvm_gmem *gmem;
+	struct file *file;
+	int r = -EINVAL;
+
+	lockdep_assert_held(&kvm->slots_lock);
+
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	if (file->f_op != &kvm_gmem_fops)
+		goto out;
+
+	gmem = file->private_data;
+	if (gmem->kvm != kvm)
+		goto out;
+	if (offset < 0 || !PAGE_ALIGNED(offset) ||
+	    offset + (loff_t)(slot->npages << PAGE_SHIFT) > gmem->size)
+		goto out;
+	if (kvm_gmem_range_bound(gmem, start, start + slot->npages))
+		goto out;
+
+	slot->gmem.file = file;
+	slot->gmem.pgoff = start;
+	list_add_tail(&slot->gmem.entry, &gmem->bindings);
+	r = 0;
+out:
+	/* The binding holds no reference: release unbinds under slots_lock. */
+	fput(file);
+	return r;
+}
+
+void kvm_gmem_unbind(struct kvm_memory_slot *slot)
+{
+	if (!slot->gmem.file)
+		return;
+	list_del(&slot->gmem.entry);
+	INIT_LIST_HEAD(&slot->gmem.entry);
+	slot->gmem.file = NULL;
+}
+
+/*
+ * The pfn backing @gfn of a guest_memfd slot, allocating the page on first use as a fault
+ * would.  -EFAULT if the slot's file is gone.
+ */
+int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		     unsigned long *pfn)
+{
+	struct kvm_gmem *gmem;
+	pgoff_t index;
+	struct page *page;
+	int r;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	if (!slot->gmem.file)
+		return -EFAULT;
+	gmem = slot->gmem.file->private_data;
+	index = slot->gmem.pgoff + (gfn - slot->base_gfn);
+
+	r = kvm_gmem_allocate(gmem, index, index + 1);
+	if (r)
+		return r;
+	mutex_lock(&gmem->lock);
+	page = xa_load(&gmem->pages, index);
+	mutex_unlock(&gmem->lock);
+	*pfn = page_to_pfn(page);
+	return 0;
+}

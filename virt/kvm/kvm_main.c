@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The generic KVM front: the system device, VM and vCPU file objects and their ioctl
+ * dispatch.  Every handler follows one order: check the object's state, copy the argument
+ * from user memory, reject malformed fields, take the lock, work, copy results back.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/kvm_host.h>
+
+static const struct file_operations kvm_vm_fops;
+static const struct file_operations kvm_vcpu_fops;
+
+void kvm_get_kvm(struct kvm *kvm)
+{
+	refcount_inc(&kvm->users_count);
+}
+
+static void kvm_destroy_vcpus(struct kvm *kvm)
+{
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	xa_for_each(&kvm->vcpu_array, i, vcpu) {
+		vfree(vcpu->run);
+		mutex_destroy(&vcpu->mutex);
+		kfree(vcpu);
+	}
+	xa_destroy(&kvm->vcpu_array);
+}
+
+static void kvm_destroy_vm(struct kvm *kvm)
+{
+	kvm_destroy_vcpus(kvm);
+	kvm_free_memslots(kvm);
+	kvm_range_map_destroy(&kvm->mem_attr_map);
+	mutex_destroy(&kvm->slots_lock);
+	mutex_destroy(&kvm->lock);
+	kfree(kvm);
+}
+
+void kvm_put_kvm(struct kvm *kvm)
+{
+	if (refcount_dec_and_test(&kvm->users_count))
+		kvm_destroy_vm(kvm);
+}
+
+static bool kvm_is_vm_type_supported(unsigned long type)
+{
+	return type < BITS_PER_LONG && (KVM_SUPPORTED_VM_TYPES & BIT(type));
+}
+
+long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
+{
+	switch (ext) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_USER_MEMORY2:
+	case KVM_CAP_MEMORY_FAULT_INFO:
+		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return KVM_USER_MEM_SLOTS;
+	case KVM_CAP_MAX_VCPUS:
+		return KVM_MAX_VCPUS;
+	case KVM_CAP_MAX_VCPU_ID:
+		return KVM_MAX_VCPU_IDS;
+	case KVM_CAP_MEMORY_ATTRIBUTES:
+		return kvm_supported_mem_attributes(kvm);
+	case KVM_CAP_GUEST_MEMFD:
+		return !kvm || kvm_arch_has_private_mem(kvm);
+	case KVM_CAP_VM_TYPES:
+		return KVM_SUPPORTED_VM_TYPES;
+	default:
+		return 0;
+	}
+}
+
+static void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
+{
+	kvm->arch.vm_type = type;
+	kvm->arch.has_private_mem = type == KVM_X86_SW_PROTECTED_VM ||
+				    type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
+	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
+					type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
+}
+
+static int kvm_dev_ioctl_create_vm(unsigned long type)
+{
+	struct kvm *kvm;
+	int fd;
+
+	if (!kvm_is_vm_type_supported(type))
+		return -EINVAL;
+
+	kvm = kzalloc(sizeof(*kvm), GFP_KERNEL_ACCOUNT);
+	if (!kvm)
+		return -ENOMEM;
+	refcount_set(&kvm->users_count, 1);
+	mutex_init(&kvm->lock);
+	mutex_init(&kvm->slots_lock);
+	kvm_init_memslots(kvm);
+	kvm_range_map_init(&kvm->mem_attr_map);
+	xa_init(&kvm->vcpu_array);
+	kvm_arch_init_vm(kvm, type);
+
+	fd = anon_inode_getfd("kvm-vm", &kvm_vm_fops, kvm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		kvm_put_kvm(kvm);
+	return fd;
+}
+
+static long kvm_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_API_VERSION:
+		return arg ? -EINVAL : KVM_API_VERSION;
+	case KVM_CREATE_VM:
+		return kvm_dev_ioctl_create_vm(arg);
+	case KVM_CHECK_EXTENSION:
+		return kvm_arch_dev_ioctl_check_extension(NULL, arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
+	default:
+		return -ENOTTY;
+	}
+}
+
+const struct file_operations kvm_chardev_ops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= kvm_dev_ioctl,
+	.compat_ioctl	= kvm_dev_ioctl,
+};
+
+/* vCPUs */
+
+static int kvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kvm_vcpu *vcpu = file->private_data;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > PAGE_SIZE)
+		return -EINVAL;
+	return remap_vmalloc_range(vma, vcpu->run, 0);
+}
+
+static int kvm_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct kvm_vcpu *vcpu = file->private_data;
+
+	kvm_put_kvm(vcpu->kvm);
+	return 0;
+}
+
+static long kvm_vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
+{
+	return -ENOTTY;
+}
+
+static const struct file_operations kvm_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= kvm_vcpu_release,
+	.unlocked_ioctl	= kvm_vcpu_ioctl,
+	.mmap		= kvm_vcpu_mmap,
+};
+
+static bool kvm_vcpu_id_taken(struct kvm *kvm, unsigned long id)
+{
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	xa_for_each(&kvm->vcpu_array, i, vcpu)
+		if (vcpu->vcpu_id == id)
+			return true;
+	return false;
+}
+
+static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
+{
+	struct kvm_vcpu *vcpu;
+	int r;
+
+	if (id >= KVM_MAX_VCPU_IDS)
+		return -EINVAL;
+
+	mutex_lock(&kvm->lock);
+	r = -EINVAL;
+	if (kvm->created_vcpus >= KVM_MAX_VCPUS)
+		goto out_unlock;
+	r = -EEXIST;
+	if (kvm_vcpu_id_taken(kvm, id))
+		goto out_unlock;
+
+	r = -ENOMEM;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		goto out_unlock;
+	vcpu->run = vmalloc_user(PAGE_SIZE);
+	if (!vcpu->run)
+		goto out_free_vcpu;
+	vcpu->kvm = kvm;
+	vcpu->vcpu_id = id;
+	vcpu->vcpu_idx = kvm->created_vcpus;
+	mutex_init(&vcpu->mutex);
+
+	r = xa_err(xa_store(&kvm->vcpu_array, vcpu->vcpu_idx, vcpu, GFP_KERNEL_ACCOUNT));
+	if (r)
+		goto out_free_run;
+
+	/* The fd's reference on the VM; dropped by kvm_vcpu_release(). */
+	kvm_get_kvm(kvm);
+	r = anon_inode_getfd("kvm-vcpu", &kvm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (r < 0)
+		goto out_unstore;
+	kvm->created_vcpus++;
+	mutex_unlock(&kvm->lock);
+	return r;
+
+out_unstore:
+	kvm_put_kvm(kvm);
+	xa_erase(&kvm->vcpu_array, vcpu->vcpu_idx);
+out_free_run:
+	mutex_destroy(&vcpu->mutex);
+	vfree(vcpu->run);
+out_free_vcpu:
+	kfree(vcpu);
+out_unlock:
+	mutex_unlock(&kvm->lock);
+	return r;
+}
+
+/* VMs */
+
+static long kvm_vm_ioctl_set_region(struct kvm *kvm, unsigned int ioctl, void __user *argp)
+{
+	struct kvm_userspace_memory_region2 mem = {};
+	unsigned long size;
+
+	if (ioctl == KVM_SET_USER_MEMORY_REGION)
+		size = sizeof(struct kvm_userspace_memory_region);
+	else
+		size = sizeof(mem);
+
+	if (copy_from_user(&mem, argp, size))
+		return -EFAULT;
+	/* The v1 struct has no guest_memfd fields, so it cannot ask for one. */
+	if (ioctl == KVM_SET_USER_MEMORY_REGION &&
+	    (mem.flags & ~(KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY)))
+		return -EINVAL;
+	return kvm_vm_ioctl_set_memory_region(kvm, &mem);
+}
+
+static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm *kvm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_CREATE_VCPU:
+		return kvm_vm_ioctl_create_vcpu(kvm, arg);
+	case KVM_CHECK_EXTENSION:
+		return kvm_arch_dev_ioctl_check_extension(kvm, arg);
+	case KVM_SET_USER_MEMORY_REGION:
+	case KVM_SET_USER_MEMORY_REGION2:
+		return kvm_vm_ioctl_set_region(kvm, ioctl, argp);
+	case KVM_SET_MEMORY_ATTRIBUTES: {
+		struct kvm_memory_attributes attrs;
+
+		if (copy_from_user(&attrs, argp, sizeof(attrs)))
+			return -EFAULT;
+		return kvm_vm_ioctl_set_mem_attributes(kvm, &attrs);
+	}
+	case KVM_COCO_GET_MEMORY_ATTRIBUTES: {
+		struct kvm_memory_attributes attrs;
+		int r;
+
+		if (copy_from_user(&attrs, argp, sizeof(attrs)))
+			return -EFAULT;
+		r = kvm_vm_ioctl_get_mem_attributes(kvm, &attrs);
+		if (!r && copy_to_user(argp, &attrs, sizeof(attrs)))
+			return -EFAULT;
+		return r;
+	}
+	case KVM_CREATE_GUEST_MEMFD: {
+		struct kvm_create_guest_memfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return kvm_gmem_create(kvm, &args);
+	}
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int kvm_vm_release(struct inode *inode, struct file *filp)
+{
+	kvm_put_kvm(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations kvm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= kvm_vm_release,
+	.unlocked_ioctl	= kvm_vm_ioctl,
+};

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Memslots: KVM_SET_USER_MEMORY_REGION(2).  The rules are upstream's: page-aligned sizes and
+ * addresses, no wrap, no overlap inside an address space (-EEXIST), a guest_memfd slot can be
+ * created and deleted but never modified.  kvm-coco additionally refuses non-zero padding in
+ * the v2 struct.  All of it runs under kvm->slots_lock.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/kvm_host.h>
+
+enum kvm_mr_change {
+	KVM_MR_CREATE,
+	KVM_MR_DELETE,
+	KVM_MR_MOVE,
+	KVM_MR_FLAGS_ONLY,
+};
+
+void kvm_init_memslots(struct kvm *kvm)
+{
+	int i;
+
+	for (i = 0; i < KVM_MAX_NR_ADDRESS_SPACES; i++)
+		xa_init(&kvm->memslots[i].slots);
+}
+
+static void kvm_free_memslot(struct kvm_memory_slot *slot)
+{
+	if (slot->flags & KVM_MEM_GUEST_MEMFD)
+		kvm_gmem_unbind(slot);
+	kfree(slot);
+}
+
+void kvm_free_memslots(struct kvm *kvm)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long id;
+	int i;
+
+	for (i = 0; i < KVM_MAX_NR_ADDRESS_SPACES; i++) {
+		xa_for_each(&kvm->memslots[i].slots, id, slot)
+			kvm_free_memslot(slot);
+		xa_destroy(&kvm->memslots[i].slots);
+	}
+}
+
+struct kvm_memory_slot *kvm_gfn_to_memslot(struct kvm *kvm, int as_id, gfn_t gfn)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long id;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	xa_for_each(&kvm->memslots[as_id].slots, id, slot) {
+		if (gfn >= slot->base_gfn && gfn - slot->base_gfn < slot->npages)
+			return slot;
+	}
+	return NULL;
+}
+
+static bool kvm_check_memslot_overlap(struct kvm *kvm, int as_id, u16 id, gfn_t start,
+				      gfn_t end)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long i;
+
+	xa_for_each(&kvm->memslots[as_id].slots, i, slot) {
+		if (slot->id == id)
+			continue;
+		if (start < slot->base_gfn + slot->npages && slot->base_gfn < end)
+			return true;
+	}
+	return false;
+}
+
+static int check_memory_region_flags(struct kvm *kvm,
+				     const struct kvm_userspace_memory_region2 *mem)
+{
+	u32 valid_flags = KVM_MEM_LOG_DIRTY_PAGES;
+
+	if (kvm_arch_has_private_mem(kvm))
+		valid_flags |= KVM_MEM_GUEST_MEMFD;
+
+	/* Dirty logging of private memory is not supported. */
+	if (mem->flags & KVM_MEM_GUEST_MEMFD)
+		valid_flags &= ~KVM_MEM_LOG_DIRTY_PAGES;
+
+	/*
+	 * Writes to a read-only slot are emulated MMIO, which neither private memory nor a VM
+	 * with protected state can have.
+	 */
+	if (!kvm->arch.has_protected_state && !(mem->flags & KVM_MEM_GUEST_MEMFD))
+		valid_flags |= KVM_MEM_READONLY;
+
+	return mem->flags & ~valid_flags ? -EINVAL : 0;
+}
+
+static bool memory_region_pads_zero(const struct kvm_userspace_memory_region2 *mem)
+{
+	unsigned int i;
+
+	if (mem->pad1)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(mem->pad2); i++)
+		if (mem->pad2[i])
+			return false;
+	return true;
+}
+
+static int check_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region2 *mem)
+{
+	u64 end;
+
+	if (check_memory_region_flags(kvm, mem) || !memory_region_pads_zero(mem))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(mem->memory_size) || !PAGE_ALIGNED(mem->guest_phys_addr))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(mem->userspace_addr) ||
+	    !access_ok(u64_to_user_ptr(mem->userspace_addr), mem->memory_size))
+		return -EINVAL;
+	if ((mem->flags & KVM_MEM_GUEST_MEMFD) &&
+	    (!PAGE_ALIGNED(mem->guest_memfd_offset) ||
+	     check_add_overflow(mem->guest_memfd_offset, mem->memory_size, &end)))
+		return -EINVAL;
+	if ((mem->slot >> 16) >= (u32)kvm_arch_nr_memslot_as_ids(kvm) ||
+	    (u16)mem->slot >= KVM_USER_MEM_SLOTS)
+		return -EINVAL;
+	if (check_add_overflow(mem->guest_phys_addr, mem->memory_size, &end))
+		return -EINVAL;
+	if ((mem->memory_size >> PAGE_SHIFT) > KVM_MEM_MAX_NR_PAGES)
+		return -EINVAL;
+	return 0;
+}
+
+static int kvm_delete_memslot(struct kvm *kvm, struct kvm_memory_slot *old)
+{
+	if (!old)
+		return -EINVAL;
+	if (WARN_ON(kvm->nr_memslot_pages < old->npages))
+		return -EIO;
+
+	xa_erase(&kvm->memslots[old->as_id].slots, old->id);
+	kvm->nr_memslot_pages -= old->npages;
+	kvm_free_memslot(old);
+	return 0;
+}
+
+/* Classify a change to an existing slot, or return a negative errno. */
+static int kvm_memslot_change(const struct kvm_memory_slot *old,
+			      const struct kvm_userspace_memory_region2 *mem)
+{
+	/* guest_memfd slots are immutable, in either direction: delete and re-create. */
+	if ((mem->flags | old->flags) & KVM_MEM_GUEST_MEMFD)
+		return -EINVAL;
+	if (mem->userspace_addr != old->userspace_addr ||
+	    (mem->memory_size >> PAGE_SHIFT) != old->npages ||
+	    ((mem->flags ^ old->flags) & KVM_MEM_READONLY))
+		return -EINVAL;
+	if ((mem->guest_phys_addr >> PAGE_SHIFT) != old->base_gfn)
+		return KVM_MR_MOVE;
+	return mem->flags != old->flags ? KVM_MR_FLAGS_ONLY : -EEXIST;
+}
+
+static int kvm_create_memslot(struct kvm *kvm, const struct kvm_userspace_memory_region2 *mem)
+{
+	u16 as_id = mem->slot >> 16, id = (u16)mem->slot;
+	struct kvm_memory_slot *slot;
+	gfn_t base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+	u64 npages = mem->memory_size >> PAGE_SHIFT;
+	int r;
+
+	if (kvm->nr_memslot_pages + npages < kvm->nr_memslot_pages)
+		return -EINVAL;
+	if (kvm_check_memslot_overlap(kvm, as_id, id, base_gfn, base_gfn + npages))
+		return -EEXIST;
+
+	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot)
+		return -ENOMEM;
+	slot->base_gfn = base_gfn;
+	slot->npages = npages;
+	slot->userspace_addr = mem->userspace_addr;
+	slot->flags = mem->flags;
+	slot->id = id;
+	slot->as_id = as_id;
+	INIT_LIST_HEAD(&slot->gmem.entry);
+
+	if (mem->flags & KVM_MEM_GUEST_MEMFD) {
+		r = kvm_gmem_bind(kvm, slot, mem->guest_memfd, mem->guest_memfd_offset);
+		if (r)
+			goto out_free;
+	}
+
+	r = xa_err(xa_store(&kvm->memslots[as_id].slots, id, slot, GFP_KERNEL_ACCOUNT));
+	if (r)
+		goto out_unbind;
+	kvm->nr_memslot_pages += npages;
+	return 0;
+
+out_unbind:
+	if (mem->flags & KVM_MEM_GUEST_MEMFD)
+		kvm_gmem_unbind(slot);
+out_free:
+	kfree(slot);
+	return r;
+}
+
+static int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region2 *mem)
+{
+	u16 as_id = mem->slot >> 16, id = (u16)mem->slot;
+	struct kvm_memory_slot *old;
+	gfn_t base_gfn;
+	int change;
+
+	lockdep_assert_held(&kvm->slots_lock);
+
+	change = check_memory_region(kvm, mem);
+	if (change)
+		return change;
+
+	old = xa_load(&kvm->memslots[as_id].slots, id);
+	if (!mem->memory_size)
+		return kvm_delete_memslot(kvm, old);
+	if (!old)
+		return kvm_create_memslot(kvm, mem);
+
+	change = kvm_memslot_change(old, mem);
+	if (change == -EEXIST)		/* nothing to change */
+		return 0;
+	if (change < 0)
+		return change;
+
+	base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+	if (change == KVM_MR_MOVE &&
+	    kvm_check_memslot_overlap(kvm, as_id, id, base_gfn, base_gfn + old->npages))
+		return -EEXIST;
+
+	old->base_gfn = base_gfn;
+	old->flags = mem->flags;
+	return 0;
+}
+
+int kvm_vm_ioctl_set_memory_region(struct kvm *kvm,
+				   const struct kvm_userspace_memory_region2 *mem)
+{
+	int r;
+
+	mutex_lock(&kvm->slots_lock);
+	r = kvm_set_memory_region(kvm, mem);
+	mutex_unlock(&kvm->slots_lock);
+	return r;
+}
