@@ -33,12 +33,14 @@ typedef u64 hva_t;
 typedef unsigned long pgoff_t;
 
 #define KVM_MAX_VCPUS			4096
-#define KVM_MAX_VCPU_IDS		4096
+#define KVM_MAX_VCPU_IDS		(KVM_MAX_VCPUS * 4)
 #define KVM_MEM_SLOTS_NUM		SHRT_MAX
 #define KVM_INTERNAL_MEM_SLOTS		3
 #define KVM_USER_MEM_SLOTS		(KVM_MEM_SLOTS_NUM - KVM_INTERNAL_MEM_SLOTS)
 #define KVM_MAX_NR_ADDRESS_SPACES	2
 #define KVM_MEM_MAX_NR_PAGES		((1UL << 31) - 1)
+/* The modelled CPU has MAXPHYADDR 52: no memslot reaches past it. */
+#define KVM_MAX_GFN			((1ULL << (52 - 12)) - 1)
 #define KVM_SUPPORTED_VM_TYPES		(BIT(KVM_X86_DEFAULT_VM) | \
 					 BIT(KVM_X86_SW_PROTECTED_VM) | \
 					 BIT(KVM_X86_SEV_VM) | BIT(KVM_X86_SEV_ES_VM) | \

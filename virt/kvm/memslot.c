@@ -173,6 +173,8 @@ static int kvm_create_memslot(struct kvm *kvm, const struct kvm_userspace_memory
 
 	if (kvm->nr_memslot_pages + npages < kvm->nr_memslot_pages)
 		return -EINVAL;
+	if (base_gfn + npages - 1 > KVM_MAX_GFN)
+		return -EINVAL;
 	if (kvm_check_memslot_overlap(kvm, as_id, id, base_gfn, base_gfn + npages))
 		return -EEXIST;
 
@@ -233,6 +235,8 @@ static int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_mem
 		return change;
 
 	base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+	if (change == KVM_MR_MOVE && base_gfn + old->npages - 1 > KVM_MAX_GFN)
+		return -EINVAL;
 	if (change == KVM_MR_MOVE &&
 	    kvm_check_memslot_overlap(kvm, as_id, id, base_gfn, base_gfn + old->npages))
 		return -EEXIST;

@@ -11,15 +11,14 @@
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 
-/* The x86-64 user address limit (TASK_SIZE_MAX with 4-level paging). */
-#define TASK_SIZE_MAX	((1UL << 47) - PAGE_SIZE_USER)
-#define PAGE_SIZE_USER	4096UL
+/* x86-64 with 4-level paging: a user range must end at or below 2^47 (as 6.12 answers). */
+#define USER_ADDR_LIMIT	(1UL << 47)
 
 static inline bool access_ok(const void __user *addr, unsigned long size)
 {
 	unsigned long a = (unsigned long)addr;
 
-	return size <= TASK_SIZE_MAX && a <= TASK_SIZE_MAX - size;
+	return size <= USER_ADDR_LIMIT && a <= USER_ADDR_LIMIT - size;
 }
 
 #endif

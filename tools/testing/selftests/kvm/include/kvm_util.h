@@ -54,5 +54,7 @@ void kvm_close(int fd);
 
 /* Anonymous memory for a memslot's userspace side. */
 void *test_alloc_mem(size_t size);
+/* @n readable bytes followed by an unmapped page: a struct that runs off the end faults. */
+void *test_mem_at_end(size_t n);
 
 #endif

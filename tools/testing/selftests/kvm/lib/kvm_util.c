@@ -160,3 +160,11 @@ void *test_alloc_mem(size_t size)
 	TEST_ASSERT(p != MAP_FAILED, "mmap(%zu): %s", size, strerror(errno));
 	return p;
 }
+
+void *test_mem_at_end(size_t n)
+{
+	char *p = test_alloc_mem(2 * PAGE_SIZE);
+
+	TEST_ASSERT(!munmap(p + PAGE_SIZE, PAGE_SIZE), "munmap: %s", strerror(errno));
+	return p + PAGE_SIZE - n;
+}
