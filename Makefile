@@ -23,7 +23,8 @@ LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
 LIBS	    := -lpthread
 
 # Clients (CLI, selftests) see only the uapi and the front door, as a VMM would.
-CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include
+CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include \
+		 -Ihost/user
 SELFTEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/testing/selftests/kvm/lib/*.c))
 SELFTESTS     := $(patsubst tools/testing/selftests/kvm/%.c,$(BUILD)/selftests/%, \
 		   $(wildcard tools/testing/selftests/kvm/*_test.c))
@@ -71,7 +72,8 @@ tests: all $(UNITTESTS) $(SELFTESTS)
 
 # One pass of every test; TAP on stdout, a summary line, non-zero on any failure.
 test: tests
-	$(Q)scripts/run-tests.sh "$(BUILD)" $(UNITTESTS) $(SELFTESTS)
+	$(Q)scripts/run-tests.sh "$(BUILD)" $(UNITTESTS) $(SELFTESTS) \
+		"scripts/test-pkgconfig.sh $(BUILD) $(LDFLAGS_SAN)"
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory test

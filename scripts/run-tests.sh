@@ -5,12 +5,12 @@ set -u
 build=$1; shift
 fail=0; pass=0; skip=0; failed=()
 for t in "$@"; do
-	"$t"
+	$t
 	rc=$?
 	case $rc in
 	0) pass=$((pass + 1)) ;;
 	4) skip=$((skip + 1)) ;;
-	*) fail=$((fail + 1)); failed+=("$(basename "$t") (exit $rc)") ;;
+	*) fail=$((fail + 1)); failed+=("$(basename "${t%% *}") (exit $rc)") ;;
 	esac
 done
 echo "# $build: $pass passed, $skip skipped, $fail failed${failed:+: ${failed[*]}}"

@@ -120,6 +120,18 @@ static struct file *host_fget(int fd)
 	return hf ? &hf->file : NULL;
 }
 
+void *host_file_private(int fd)
+{
+	struct file *file = host_fget(fd);
+	void *priv;
+
+	if (!file)
+		return NULL;
+	priv = file->private_data;
+	fput(file);
+	return priv;
+}
+
 /* As the kernel's: NULL only when @fd is not open; a foreign file gets a stand-in. */
 struct file *fget(unsigned int fd)
 {
