@@ -16,11 +16,11 @@ LDFLAGS_SAN := -fsanitize=address,undefined
 endif
 
 # Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
-CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iinclude/uapi
-CORE_SRCS   := $(wildcard virt/kvm/*.c)
+CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iarch/x86/include -Iinclude/uapi
+CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/virt/svm/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
-LIBS	    := -lpthread
+LIBS	    := -lpthread -lcrypto
 
 # Clients (CLI, selftests) see only the uapi and the front door, as a VMM would.
 CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include \
@@ -66,6 +66,7 @@ UNIT_DEPS := $(BUILD)/obj/tools/testing/selftests/kvm/lib/test_util.o $(BUILD)/l
 $(BUILD)/unit/%: tools/testing/kvm-coco/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CORE_CFLAGS) -Ihost/user -Itools/testing/selftests/kvm/include -MMD -MP \
+		-DVECTOR_DIR='"$(CURDIR)/tools/testing/kvm-coco/vectors"' \
 		$(LDFLAGS_SAN) -o $@ $< $(UNIT_DEPS) $(LIBS)
 
 tests: all $(UNITTESTS) $(SELFTESTS)
