@@ -17,7 +17,7 @@ endif
 
 # Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
 CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iarch/x86/include -Iinclude/uapi
-CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/virt/svm/*.c)
+CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/svm/*.c arch/x86/virt/svm/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
 LIBS	    := -lpthread -lcrypto
@@ -67,6 +67,7 @@ $(BUILD)/unit/%: tools/testing/kvm-coco/%.c $(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CORE_CFLAGS) -Ihost/user -Itools/testing/selftests/kvm/include -MMD -MP \
 		-DVECTOR_DIR='"$(CURDIR)/tools/testing/kvm-coco/vectors"' \
+		-DKVM_COCO_CLI='"$(abspath $(BUILD))/kvm-coco"' \
 		$(LDFLAGS_SAN) -o $@ $< $(UNIT_DEPS) $(LIBS)
 
 tests: all $(UNITTESTS) $(SELFTESTS)

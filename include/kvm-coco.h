@@ -23,6 +23,24 @@ int kvm_coco_close(int fd);
 int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len);
 void *kvm_coco_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
 
+/*
+ * Launch-digest calculators: the firmware model's own measurement code with no VM behind it,
+ * for guest owners who predict a launch digest (what sev-snp-measure does).  SNP page types
+ * are the firmware's: 1 NORMAL, 2 VMSA, 3 ZERO, 4 UNMEASURED, 5 SECRETS, 6 CPUID; pages are
+ * 4 KiB; functions return 0 or a negative errno.
+ */
+struct kvm_coco_snp_measure;
+
+struct kvm_coco_snp_measure *kvm_coco_snp_measure_new(void);
+int kvm_coco_snp_measure_page(struct kvm_coco_snp_measure *m, unsigned int page_type,
+			      unsigned long long gpa, const void *page);
+/* The built-in VMSA: a vCPU in KVM's reset state (arch/x86/kvm/svm/vmsa.c documents it). */
+void kvm_coco_snp_reset_vmsa(void *page, unsigned long long sev_features);
+void kvm_coco_snp_measure_digest(const struct kvm_coco_snp_measure *m, unsigned char out[48]);
+void kvm_coco_snp_measure_free(struct kvm_coco_snp_measure *m);
+
+#define KVM_COCO_SNP_VMSA_GPA	0xFFFFFFFFF000ULL
+
 #ifdef __cplusplus
 }
 #endif

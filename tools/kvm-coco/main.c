@@ -13,7 +13,17 @@
 static const struct cli_command commands[] = {
 	{ "caps", "print the supported VM types and capabilities", cmd_caps },
 	{ "demo", "create an SW_PROTECTED VM, convert ranges, print the attribute map", cmd_demo },
+	{ "measure", "predict a launch digest (see below)", cmd_measure },
 };
+
+static const char measure_help[] =
+	"\n  kvm-coco measure --type snp --mem SIZE [--vcpus N] [--vmsa FILE]\n"
+	"                   [--load GPA:FILE] [--zero GPA:LEN] [--unmeasured GPA:LEN]\n"
+	"                   [--secrets GPA] [--cpuid GPA] ...\n"
+	"      prints 'launch digest: <96 hex digits>'.  Pages are measured in the order\n"
+	"      given, 4 KiB each (a FILE is zero-padded to whole pages), then one VMSA per\n"
+	"      vCPU at gpa 0xfffffffff000: FILE (4096 bytes) or the built-in reset-state\n"
+	"      VMSA (arch/x86/kvm/svm/vmsa.c).  SIZE, GPA, LEN: numbers, 0x.. hex, K/M/G.\n";
 
 static void usage(FILE *out)
 {
@@ -22,6 +32,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: kvm-coco <command> [options]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fputs(measure_help, out);
 	fprintf(out, "\n  kvm-coco --help      this text\n");
 }
 
