@@ -17,7 +17,8 @@ endif
 
 # Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
 CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iarch/x86/include -Iinclude/uapi
-CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/svm/*.c arch/x86/virt/svm/*.c)
+CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c \
+		 arch/x86/virt/svm/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
 LIBS	    := -lpthread -lcrypto
@@ -78,9 +79,9 @@ test: tests
 		"scripts/test-pkgconfig.sh $(BUILD) $(LDFLAGS_SAN)"
 
 check: deps
+	$(Q)scripts/check-style.sh
 	$(Q)$(MAKE) --no-print-directory test
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=1 test
-	$(Q)scripts/check-style.sh
 
 bench: all $(BUILD)/unit/bench
 	$(Q)$(BUILD)/unit/bench

@@ -14,7 +14,8 @@
 
 #include "host_user.h"
 
-static long nr_allocs, nr_pages, nr_vmallocs, fail_countdown;
+static long nr_allocs, nr_vmallocs, fail_countdown;
+extern long host_nr_pages;
 extern long host_nr_files, host_nr_warnings;
 
 bool host_should_fail_alloc(void)
@@ -34,7 +35,7 @@ void host_fail_alloc_after(long n)
 void host_get_counters(struct host_counters *c)
 {
 	c->allocs = __atomic_load_n(&nr_allocs, __ATOMIC_RELAXED);
-	c->pages = __atomic_load_n(&nr_pages, __ATOMIC_RELAXED);
+	c->pages = __atomic_load_n(&host_nr_pages, __ATOMIC_RELAXED);
 	c->vmallocs = __atomic_load_n(&nr_vmallocs, __ATOMIC_RELAXED);
 	c->files = __atomic_load_n(&host_nr_files, __ATOMIC_RELAXED);
 	c->warnings = __atomic_load_n(&host_nr_warnings, __ATOMIC_RELAXED);
@@ -58,27 +59,6 @@ void kfree(const void *p)
 		return;
 	__atomic_sub_fetch(&nr_allocs, 1, __ATOMIC_RELAXED);
 	free((void *)p);
-}
-
-struct page *alloc_page(gfp_t gfp)
-{
-	void *p;
-
-	if (host_should_fail_alloc())
-		return NULL;
-	p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	if (!p)
-		return NULL;
-	if (gfp & __GFP_ZERO)
-		memset(p, 0, PAGE_SIZE);
-	__atomic_add_fetch(&nr_pages, 1, __ATOMIC_RELAXED);
-	return p;
-}
-
-void __free_page(struct page *page)
-{
-	__atomic_sub_fetch(&nr_pages, 1, __ATOMIC_RELAXED);
-	free(page);
 }
 
 /* vmalloc_user(): each area is its own memfd mapping so it can be mapped again. */

@@ -214,6 +214,12 @@ static int host_errno(long r)
 
 int kvm_coco_open(void)
 {
+	int r;
+
+	host_physmem_init();
+	r = kvm_coco_init();
+	if (r)
+		return host_errno(r);
 	return host_errno(anon_inode_getfd("kvm", &kvm_chardev_ops, NULL, O_RDWR | O_CLOEXEC));
 }
 

@@ -24,6 +24,8 @@ void host_get_counters(struct host_counters *c);
 void host_fail_alloc_after(long n);
 bool host_should_fail_alloc(void);
 
+void host_physmem_init(void);
+
 /* The private_data of kvm-coco's file behind @fd, or NULL (unit tests reach the core). */
 void *host_file_private(int fd);
 

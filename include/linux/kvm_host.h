@@ -99,6 +99,8 @@ struct kvm {
 };
 
 /* kvm_main.c */
+int kvm_coco_init(void);
+void kvm_coco_exit(void);
 extern const struct file_operations kvm_chardev_ops;
 void kvm_get_kvm(struct kvm *kvm);
 void kvm_put_kvm(struct kvm *kvm);
@@ -113,6 +115,10 @@ static inline int kvm_arch_nr_memslot_as_ids(const struct kvm *kvm)
 {
 	return kvm_arch_has_private_mem(kvm) ? 1 : KVM_MAX_NR_ADDRESS_SPACES;
 }
+
+/* arch */
+int kvm_arch_init(void);
+void kvm_arch_exit(void);
 
 /* memslot.c */
 void kvm_init_memslots(struct kvm *kvm);

@@ -18,6 +18,32 @@
 static const struct file_operations kvm_vm_fops;
 static const struct file_operations kvm_vcpu_fops;
 
+static DEFINE_MUTEX(kvm_init_lock);
+static bool kvm_initialized;
+
+/* Module init (the kernel host) or first use (the library host); idempotent. */
+int kvm_coco_init(void)
+{
+	int r = 0;
+
+	mutex_lock(&kvm_init_lock);
+	if (!kvm_initialized) {
+		r = kvm_arch_init();
+		kvm_initialized = !r;
+	}
+	mutex_unlock(&kvm_init_lock);
+	return r;
+}
+
+void kvm_coco_exit(void)
+{
+	mutex_lock(&kvm_init_lock);
+	if (kvm_initialized)
+		kvm_arch_exit();
+	kvm_initialized = false;
+	mutex_unlock(&kvm_init_lock);
+}
+
 void kvm_get_kvm(struct kvm *kvm)
 {
 	refcount_inc(&kvm->users_count);

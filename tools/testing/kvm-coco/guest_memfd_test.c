@@ -71,12 +71,14 @@ static void test_punched_pages_read_back_zero(void)
 static void test_enomem_mid_fallocate(void)
 {
 	struct kvm_create_guest_memfd args = { .size = 16 * PAGE_SIZE };
-	struct host_counters before, after;
-	int sys = kvm_coco_open();
-	int vm = kvm_coco_ioctl(sys, KVM_CREATE_VM, KVM_X86_SW_PROTECTED_VM);
-	int fd = kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
-	int r;
+	struct host_counters base, before, after;
+	int sys, vm, fd, r;
 
+	kvm_coco_close(kvm_coco_open());
+	host_get_counters(&base);
+	sys = kvm_coco_open();
+	vm = kvm_coco_ioctl(sys, KVM_CREATE_VM, KVM_X86_SW_PROTECTED_VM);
+	fd = kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &args);
 	host_get_counters(&before);
 	host_fail_alloc_after(5);
 	r = kvm_coco_fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 16 * PAGE_SIZE);
@@ -90,7 +92,7 @@ static void test_enomem_mid_fallocate(void)
 	kvm_coco_close(sys);
 	host_get_counters(&after);
 	TEST_ASSERT_EQ(after.pages, 0);
-	TEST_ASSERT_EQ(after.allocs, 0);
+	TEST_ASSERT_EQ(after.allocs, base.allocs);
 	TEST_ASSERT_EQ(after.files, 0);
 	TEST_ASSERT_EQ(after.warnings, 0);
 }

@@ -42,6 +42,8 @@
 #define GENMASK_ULL(h, l) \
 	(((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
 
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static inline void __user *u64_to_user_ptr(u64 v)
 {
 	return (void __user *)(uintptr_t)v;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Library host: whole pages.  A struct page is the 4 KiB frame itself, so page_address() is
- * the identity and a PFN is the frame's address >> PAGE_SHIFT: unique for the process's
- * lifetime, which is all the platform model needs of a PFN.
+ * Library host: whole pages come from one contiguous arena of "physical memory" (see
+ * host/user/physmem.c), so PFNs are dense, start at HOST_PHYS_BASE_PFN and end below max_pfn
+ * as on a machine, and a table indexed by PFN (the RMP) covers them all.  A struct page is
+ * the frame itself: page_address() is the identity.
  */
 #ifndef _HOST_USER_LINUX_MM_H
 #define _HOST_USER_LINUX_MM_H
@@ -25,15 +26,11 @@ static inline void *page_address(const struct page *page)
 	return (void *)page;
 }
 
-static inline unsigned long page_to_pfn(const struct page *page)
-{
-	return (unsigned long)page >> PAGE_SHIFT;
-}
+extern unsigned long max_pfn;		/* one past the highest PFN */
 
-static inline struct page *pfn_to_page(unsigned long pfn)
-{
-	return (struct page *)(pfn << PAGE_SHIFT);
-}
+unsigned long page_to_pfn(const struct page *page);
+struct page *pfn_to_page(unsigned long pfn);
+bool pfn_valid(unsigned long pfn);
 
 static inline struct page *virt_to_page(const void *addr)
 {

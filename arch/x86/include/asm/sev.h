@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _ASM_X86_SEV_H
+#define _ASM_X86_SEV_H
+
+/*
+ * The SEV-SNP silicon model: the RMP table and the instructions that touch it (AMD APM
+ * volume 3: RMPUPDATE, PSMASH, PVALIDATE), with the hardware's return codes.  KVM changes RMP
+ * state only through these functions, as it must on silicon.
+ */
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+
+/* RMPUPDATE return codes (RAX). */
+#define RMPUPDATE_SUCCESS		0
+#define RMPUPDATE_FAIL_INPUT		1
+#define RMPUPDATE_FAIL_PERMISSION	2
+#define RMPUPDATE_FAIL_INUSE		3
+#define RMPUPDATE_FAIL_OVERLAP		4
+
+/* PSMASH return codes. */
+#define PSMASH_FAIL_INPUT		1
+#define PSMASH_FAIL_PERMISSION		2
+#define PSMASH_FAIL_INUSE		3
+#define PSMASH_FAIL_BADADDR		4
+
+/* PVALIDATE return codes; NOUPDATE is CF=1, which Linux reports as 255. */
+#define PVALIDATE_FAIL_INPUT		1
+#define PVALIDATE_FAIL_SIZEMISMATCH	6
+#define PVALIDATE_FAIL_NOUPDATE		255
+/* Not a return code: PVALIDATE raised #NPF; the error code is in *npf_error. */
+#define PVALIDATE_NPF			0x1000
+
+/* AMD nested page fault error-code bits (kvm_host.h PFERR_GUEST_*). */
+#define PFERR_GUEST_RMP_MASK		BIT_ULL(31)
+#define PFERR_GUEST_FINAL_MASK		BIT_ULL(32)
+#define PFERR_GUEST_PAGE_MASK		BIT_ULL(33)
+#define PFERR_GUEST_ENC_MASK		BIT_ULL(34)
+#define PFERR_GUEST_SIZEM_MASK		BIT_ULL(35)
+#define PFERR_GUEST_VMPL_MASK		BIT_ULL(36)
+
+#define RMP_PG_SIZE_4K			0
+#define RMP_PG_SIZE_2M			1
+#define RMP_2M_PAGES			512
+
+/* RMPUPDATE's input (upstream struct rmp_state). */
+struct rmp_state {
+	u64 gpa;
+	u8 assigned;
+	u8 pagesize;
+	u8 immutable;
+	u8 rsvd;
+	u32 asid;
+} __packed;
+
+/*
+ * One RMP entry, 16 bytes as in hardware.  Low word: assigned 0, page size 1, immutable 2,
+ * gpa 12-50, asid 51-60, vmsa 61, validated 62.  High word: VMPL1-3 permissions in bits 8-31
+ * (kept, not interpreted yet) and bit 63, the entry lock hardware holds while an entry is in
+ * use (a running VMSA): RMPUPDATE and PSMASH on a locked entry fail with FAIL_INUSE.
+ */
+struct rmpentry {
+	u64 lo;
+	u64 hi;
+};
+
+#define RMPENTRY_ASSIGNED		BIT_ULL(0)
+#define RMPENTRY_PAGESIZE		BIT_ULL(1)
+#define RMPENTRY_IMMUTABLE		BIT_ULL(2)
+#define RMPENTRY_GPA_MASK		GENMASK_ULL(50, 12)
+#define RMPENTRY_ASID_SHIFT		51
+#define RMPENTRY_ASID_MASK		GENMASK_ULL(60, 51)
+#define RMPENTRY_VMSA			BIT_ULL(61)
+#define RMPENTRY_VALIDATED		BIT_ULL(62)
+#define RMPENTRY_HI_INUSE		BIT_ULL(63)
+#define SNP_MAX_ASID			((1u << 10) - 1)
+
+static inline bool rmpentry_assigned(const struct rmpentry *e)
+{
+	return e->lo & RMPENTRY_ASSIGNED;
+}
+
+static inline int rmpentry_pagesize(const struct rmpentry *e)
+{
+	return !!(e->lo & RMPENTRY_PAGESIZE);
+}
+
+static inline bool rmpentry_immutable(const struct rmpentry *e)
+{
+	return e->lo & RMPENTRY_IMMUTABLE;
+}
+
+static inline u64 rmpentry_gpa(const struct rmpentry *e)
+{
+	return e->lo & RMPENTRY_GPA_MASK;
+}
+
+static inline u32 rmpentry_asid(const struct rmpentry *e)
+{
+	return (e->lo & RMPENTRY_ASID_MASK) >> RMPENTRY_ASID_SHIFT;
+}
+
+static inline bool rmpentry_vmsa(const struct rmpentry *e)
+{
+	return e->lo & RMPENTRY_VMSA;
+}
+
+static inline bool rmpentry_validated(const struct rmpentry *e)
+{
+	return e->lo & RMPENTRY_VALIDATED;
+}
+
+/* rmp.c: the table */
+int snp_rmptable_init(void);
+void snp_rmptable_exit(void);
+bool snp_rmp_pfn_valid(unsigned long pfn);
+int snp_lookup_rmpentry_raw(unsigned long pfn, struct rmpentry *e);
+int snp_lookup_rmpentry(unsigned long pfn, bool *assigned, int *level);
+unsigned long snp_rmptable_bytes(void);
+unsigned long snp_rmptable_pages(void);
+
+/* rmp.c: the instructions */
+int rmpupdate(unsigned long pfn, const struct rmp_state *state);
+int psmash(unsigned long pfn);
+int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
+	      u64 *npf_error);
+
+/* rmp.c: what only the platform (firmware, the running vCPU) does to an entry */
+void snp_rmp_fw_launch(unsigned long pfn, bool vmsa);
+void snp_rmp_fw_reclaim(unsigned long pfn);
+void snp_rmp_set_inuse(unsigned long pfn, bool inuse);
+
+/* rmp.c: the host's view: writes to assigned pages fault */
+int snp_host_copy_to_pfn(unsigned long pfn, unsigned int offset, const void *src,
+			 unsigned int len);
+unsigned long snp_rmp_host_write_faults(void);
+
+/* rmp_check.c: invariants, for tests and debugging */
+struct snp_rmp_owners {
+	bool (*asid_live)(u32 asid, void *data);
+	bool (*fw_page_owned)(unsigned long pfn, void *data);
+	void *data;
+};
+
+int snp_rmp_check(const struct snp_rmp_owners *owners, char *why, unsigned int len);
+
+#endif
