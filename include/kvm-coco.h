@@ -12,12 +12,15 @@
 
 #include <sys/types.h>
 #include <linux/kvm.h>
+#include <linux/psp-sev.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 int kvm_coco_open(void);
+/* The PSP device (/dev/sev upstream): SEV_ISSUE_CMD requests of <linux/psp-sev.h>. */
+int kvm_coco_open_sev(void);
 int kvm_coco_ioctl(int fd, unsigned long request, ...);
 int kvm_coco_close(int fd);
 int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len);

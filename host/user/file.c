@@ -24,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/kvm_host.h>
+#include <linux/psp-sev.h>
 
 #include "../../include/kvm-coco.h"
 #include "host_user.h"
@@ -221,6 +222,17 @@ int kvm_coco_open(void)
 	if (r)
 		return host_errno(r);
 	return host_errno(anon_inode_getfd("kvm", &kvm_chardev_ops, NULL, O_RDWR | O_CLOEXEC));
+}
+
+int kvm_coco_open_sev(void)
+{
+	int r;
+
+	host_physmem_init();
+	r = kvm_coco_init();
+	if (r)
+		return host_errno(r);
+	return host_errno(anon_inode_getfd("sev", &sev_misc_fops, NULL, O_RDWR | O_CLOEXEC));
 }
 
 int kvm_coco_ioctl(int fd, unsigned long request, ...)

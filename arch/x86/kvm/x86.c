@@ -5,14 +5,27 @@
  */
 #include <linux/kernel.h>
 #include <linux/kvm_host.h>
+#include <linux/psp-sev.h>
 #include <asm/sev.h>
 
 int kvm_arch_init(void)
 {
-	return snp_rmptable_init();
+	int r, err;
+
+	r = snp_rmptable_init();
+	if (r)
+		return r;
+	/* As kvm-amd does at load: bring up the SNP firmware. */
+	r = sev_platform_init(&err);
+	if (r) {
+		pr_err("SNP_INIT failed: firmware status %#x\n", err);
+		snp_rmptable_exit();
+	}
+	return r;
 }
 
 void kvm_arch_exit(void)
 {
+	sev_platform_shutdown();
 	snp_rmptable_exit();
 }

@@ -364,13 +364,18 @@ static int rmp_owner_key_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* The architectural gpa of every vCPU's initial VMSA (KVM's INITIAL_VMSA_GPA). */
+#define SNP_VMSA_GPA_RMP	0xFFFFFFFFF000ULL
+
 #define RMP_CHECK_FAIL(...) do { snprintf(why, len, __VA_ARGS__); r = -EINVAL; goto out; } while (0)
 
-/* A single entry's own consistency, and its owner. */
-static int rmp_check_entry(const struct snp_rmp_owners *o, unsigned long pfn, char *why,
+/* A single entry's own consistency, and its owner.  @snap holds the entries [lo, hi). */
+static int rmp_check_entry(const struct snp_rmp_owners *o, const struct rmpentry *snap,
+			   unsigned long lo, unsigned long hi, unsigned long pfn, char *why,
 			   unsigned int len)
 {
-	const struct rmpentry *e = rmp_get(pfn), *large;
+	const struct rmpentry *e = &snap[pfn - lo], *large;
+	unsigned long base = ALIGN_DOWN(pfn, RMP_2M_PAGES);
 	int r = 0;
 
 	if (!rmpentry_assigned(e)) {
@@ -385,10 +390,12 @@ static int rmp_check_entry(const struct snp_rmp_owners *o, unsigned long pfn, ch
 		RMP_CHECK_FAIL("pfn %#lx: assigned to asid %u, which has no live owner", pfn,
 			       rmpentry_asid(e));
 	if (rmpentry_pagesize(e) == RMP_PG_SIZE_2M) {
-		large = rmp_get(ALIGN_DOWN(pfn, RMP_2M_PAGES));
+		if (base < lo)
+			RMP_CHECK_FAIL("pfn %#lx: 2M entry whose 2M page was never written", pfn);
+		large = &snap[base - lo];
 		if (!rmpentry_assigned(large) || rmpentry_pagesize(large) != RMP_PG_SIZE_2M ||
 		    rmpentry_asid(large) != rmpentry_asid(e) ||
-		    rmpentry_gpa(large) + (pfn % RMP_2M_PAGES) * PAGE_SIZE != rmpentry_gpa(e))
+		    rmpentry_gpa(large) + (pfn - base) * PAGE_SIZE != rmpentry_gpa(e))
 			RMP_CHECK_FAIL("pfn %#lx: 2M entry inconsistent with its 2M page", pfn);
 	}
 out:
@@ -396,33 +403,42 @@ out:
 }
 
 /*
- * Every assigned entry has a live owner (a live guest's ASID, or a firmware object for ASID
- * 0), 2M pages are consistent, and no guest gpa is backed by two pages.  Returns 0 or
- * -EINVAL with the first violation described in @why.
+ * Every assigned entry has a live owner (a live guest's ASID, or the firmware for ASID 0),
+ * 2M pages are consistent, and no guest gpa is backed by two pages (VMSAs, which all sit at
+ * the architectural VMSA gpa, excepted).  Works on a snapshot, so the owner callbacks may
+ * take the firmware's locks.  Returns 0, or -EINVAL with the first violation in @why.
  */
 int snp_rmp_check(const struct snp_rmp_owners *o, char *why, unsigned int len)
 {
 	struct rmp_owner_key *keys = NULL;
+	struct rmpentry *snap = NULL;
 	unsigned long pfn, lo, hi, n = 0, i;
 	int r = 0;
 
 	spin_lock(&rmp_lock);
 	lo = rmp_touched_lo;
 	hi = rmp_touched_hi;
+	if (lo < hi) {
+		snap = kvcalloc(hi - lo, sizeof(*snap), GFP_KERNEL);
+		if (snap)
+			memcpy(snap, rmp_get(lo), (hi - lo) * sizeof(*snap));
+	}
+	spin_unlock(&rmp_lock);
 	if (lo >= hi)
-		goto out;
+		return 0;
 	keys = kvcalloc(hi - lo, sizeof(*keys), GFP_KERNEL);
-	if (!keys) {
+	if (!snap || !keys) {
 		r = -ENOMEM;
 		goto out;
 	}
 	for (pfn = lo; pfn < hi; pfn++) {
-		const struct rmpentry *e = rmp_get(pfn);
+		const struct rmpentry *e = &snap[pfn - lo];
 
-		r = rmp_check_entry(o, pfn, why, len);
+		r = rmp_check_entry(o, snap, lo, hi, pfn, why, len);
 		if (r)
 			goto out;
-		if (!rmpentry_assigned(e) || !rmpentry_asid(e))
+		if (!rmpentry_assigned(e) || !rmpentry_asid(e) || rmpentry_vmsa(e) ||
+		    rmpentry_gpa(e) == SNP_VMSA_GPA_RMP)
 			continue;
 		keys[n].asid = rmpentry_asid(e);
 		keys[n].gpa = rmpentry_gpa(e);
@@ -434,7 +450,7 @@ int snp_rmp_check(const struct snp_rmp_owners *o, char *why, unsigned int len)
 			RMP_CHECK_FAIL("asid %u gpa %#llx is backed by pfn %#lx and pfn %#lx",
 				       keys[i].asid, keys[i].gpa, keys[i - 1].pfn, keys[i].pfn);
 out:
-	spin_unlock(&rmp_lock);
+	kvfree(snap);
 	kvfree(keys);
 	return r;
 }

@@ -37,6 +37,18 @@ static inline struct page *virt_to_page(const void *addr)
 	return (struct page *)((unsigned long)addr & PAGE_MASK);
 }
 
+/* Physical address of a frame address, and back. */
+static inline u64 __pa(const void *addr)
+{
+	return ((u64)page_to_pfn(virt_to_page(addr)) << PAGE_SHIFT) |
+	       ((unsigned long)addr & ~PAGE_MASK);
+}
+
+static inline void *__va(u64 pa)
+{
+	return (char *)page_address(pfn_to_page(pa >> PAGE_SHIFT)) + (pa & ~PAGE_MASK);
+}
+
 static inline void clear_page(void *addr)
 {
 	__builtin_memset(addr, 0, PAGE_SIZE);

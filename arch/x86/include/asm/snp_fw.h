@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _ASM_X86_SNP_FW_H
+#define _ASM_X86_SNP_FW_H
+
+/*
+ * The SEV-SNP firmware model (the PSP's side of the SNP firmware ABI).  Only the PSP driver
+ * (drivers/crypto/ccp/sev-dev.c) calls snp_fw_command(); everyone else goes through
+ * sev_do_cmd().  The queries below serve the RMP invariant checker.
+ */
+
+#include <linux/types.h>
+
+#define SNP_FW_API_MAJOR	1
+#define SNP_FW_API_MINOR	55
+#define SNP_FW_BUILD_ID		21
+#define SNP_FW_TCB_VERSION	0x1500000000000003ULL	/* microcode 0x15, bootloader 3 */
+#define SNP_FW_MAX_ASID		99			/* SNP guests use ASIDs 1..99 */
+
+int snp_fw_command(int cmd, void *data);
+bool snp_fw_asid_live(u32 asid);
+bool snp_fw_page_owned(unsigned long pfn);
+unsigned int snp_fw_guest_count(void);
+int snp_fw_launch_digest(u64 gctx_paddr, u8 out[48]);
+
+#endif

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The SEV-SNP firmware, modelled: platform state, guest contexts, ASID activation and the
+ * launch commands, with the SNP firmware ABI's status codes and state rules.
+ *
+ *   platform   UNINIT --SNP_INIT--> INIT (needs the RMP)
+ *   guest      GCTX_CREATE (a firmware-state page) -> INIT --LAUNCH_START--> LAUNCH
+ *              --LAUNCH_UPDATE*--> LAUNCH --LAUNCH_FINISH--> RUNNING;  DECOMMISSION from any
+ *              state; ACTIVATE binds an ASID (needed before LAUNCH_UPDATE)
+ *   pages      the firmware reads the RMP: LAUNCH_UPDATE needs a pre-guest page (assigned to
+ *              the guest's ASID, immutable, 4K) and leaves it guest-valid; PAGE_RECLAIM gives
+ *              back firmware pages, pre-guest pages and pages of decommissioned guests
+ *
+ * Where the model stops short of the firmware: ID-block signatures (ID_AUTH) are not
+ * verified, only the ID block's launch digest and policy; 2M LAUNCH_UPDATE, IMI pages and VMPL
+ * permissions are refused as UNSUPPORTED/INVALID_PAGE_SIZE; CPUID pages are checked for their
+ * count and reserved fields only.  Firmware data is written straight into pages: the firmware
+ * is not subject to the RMP.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/psp-sev.h>
+#include <crypto/hash.h>
+#include <asm/sev.h>
+#include <asm/snp_digest.h>
+#include <asm/snp_fw.h>
+
+struct snp_guest_ctx {
+	unsigned long gctx_pfn;
+	u32 asid;			/* 0 until ACTIVATE */
+	u8 state;
+	bool decommissioned;		/* context page still firmware-owned until reclaimed */
+	u64 policy;
+	u8 gosvw[16];
+	u8 host_data[32];
+	struct snp_digest digest;
+	struct list_head entry;
+};
+
+static DEFINE_MUTEX(fw_lock);
+static int fw_platform_state;		/* 0 UNINIT, 1 INIT */
+static LIST_HEAD(fw_guests);		/* live and decommissioned contexts */
+static unsigned int fw_nr_live;
+
+/* SNP CPUID page (SNP firmware ABI, "CPUID Reporting"). */
+#define SNP_CPUID_COUNT_MAX	64
+
+struct snp_cpuid_fn {
+	u32 eax_in, ecx_in;
+	u64 xcr0_in, xss_in;
+	u32 eax, ebx, ecx, edx;
+	u64 reserved;
+} __packed;
+
+struct snp_cpuid_table {
+	u32 count;
+	u32 reserved1;
+	u64 reserved2;
+	struct snp_cpuid_fn fn[SNP_CPUID_COUNT_MAX];
+} __packed;
+
+static struct snp_guest_ctx *fw_find_guest(u64 gctx_paddr)
+{
+	struct snp_guest_ctx *g;
+
+	list_for_each_entry(g, &fw_guests, entry)
+		if (!g->decommissioned && (u64)g->gctx_pfn << PAGE_SHIFT == gctx_paddr)
+			return g;
+	return NULL;
+}
+
+static bool fw_page_is_firmware(unsigned long pfn)
+{
+	struct rmpentry e;
+
+	return !snp_lookup_rmpentry_raw(pfn, &e) && rmpentry_assigned(&e) &&
+	       !rmpentry_asid(&e) && rmpentry_immutable(&e);
+}
+
+static bool fw_page_is_context(unsigned long pfn)
+{
+	struct snp_guest_ctx *g;
+
+	list_for_each_entry(g, &fw_guests, entry)
+		if (g->gctx_pfn == pfn)
+			return true;
+	return false;
+}
+
+static int fw_snp_init(void)
+{
+	if (fw_platform_state)
+		return SEV_RET_INVALID_PLATFORM_STATE;
+	if (!snp_rmp_pfn_valid(max_pfn - 1))
+		return SEV_RET_RMP_INIT_REQUIRED;
+	fw_platform_state = 1;
+	return 0;
+}
+
+static int fw_snp_shutdown(void)
+{
+	if (fw_nr_live)
+		return SEV_RET_ACTIVE;
+	fw_platform_state = 0;
+	return 0;
+}
+
+static int fw_platform_status(struct sev_data_snp_addr *d)
+{
+	unsigned long pfn = d->address >> PAGE_SHIFT;
+	struct sev_user_data_snp_status *st;
+
+	if (!PAGE_ALIGNED(d->address) || !fw_page_is_firmware(pfn) || fw_page_is_context(pfn))
+		return SEV_RET_INVALID_PAGE_STATE;
+	st = page_address(pfn_to_page(pfn));
+	memset(st, 0, sizeof(*st));
+	st->api_major = SNP_FW_API_MAJOR;
+	st->api_minor = SNP_FW_API_MINOR;
+	st->state = fw_platform_state;
+	st->is_rmp_initialized = 1;
+	st->build_id = SNP_FW_BUILD_ID;
+	st->guest_count = fw_nr_live;
+	st->current_tcb_version = SNP_FW_TCB_VERSION;
+	st->reported_tcb_version = SNP_FW_TCB_VERSION;
+	/* The page moves to the reclaim state: the hypervisor may take it back. */
+	snp_rmp_fw_reclaim(pfn);
+	return 0;
+}
+
+static int fw_gctx_create(struct sev_data_snp_addr *d)
+{
+	unsigned long pfn = d->address >> PAGE_SHIFT;
+	struct snp_guest_ctx *g;
+
+	if (!fw_platform_state)
+		return SEV_RET_INVALID_PLATFORM_STATE;
+	if (!PAGE_ALIGNED(d->address))
+		return SEV_RET_INVALID_ADDRESS;
+	if (!fw_page_is_firmware(pfn) || fw_page_is_context(pfn))
+		return SEV_RET_INVALID_PAGE_STATE;
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return SEV_RET_RESOURCE_LIMIT;
+	if (snp_digest_init(&g->digest)) {
+		kfree(g);
+		return SEV_RET_RESOURCE_LIMIT;
+	}
+	g->gctx_pfn = pfn;
+	g->state = SNP_GUEST_STATE_INIT;
+	clear_page(page_address(pfn_to_page(pfn)));
+	list_add_tail(&g->entry, &fw_guests);
+	fw_nr_live++;
+	return 0;
+}
+
+static int fw_check_policy(u64 policy)
+{
+	u64 abi = (SNP_FW_API_MAJOR << SNP_POLICY_ABI_MAJOR_SHIFT) | SNP_FW_API_MINOR;
+
+	if (policy & ~SNP_POLICY_VALID_MASK)
+		return SEV_RET_POLICY_FAILURE;
+	if (!(policy & SNP_POLICY_RSVD_MBO))
+		return SEV_RET_POLICY_FAILURE;
+	/* The guest's minimum ABI version must not exceed the firmware's. */
+	if ((policy & (SNP_POLICY_ABI_MAJOR_MASK | SNP_POLICY_ABI_MINOR_MASK)) > abi)
+		return SEV_RET_POLICY_FAILURE;
+	/* SMT is enabled on the modelled platform: a guest that forbids it cannot run. */
+	if (!(policy & SNP_POLICY_SMT))
+		return SEV_RET_POLICY_FAILURE;
+	return 0;
+}
+
+static int fw_launch_start(struct sev_data_snp_launch_start *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
+	int r;
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (g->state != SNP_GUEST_STATE_INIT)
+		return SEV_RET_INVALID_GUEST_STATE;
+	if (d->ma_en || d->rsvd)
+		return SEV_RET_INVALID_PARAM;	/* no migration agents in the model */
+	r = fw_check_policy(d->policy);
+	if (r)
+		return r;
+	g->policy = d->policy;
+	memcpy(g->gosvw, d->gosvw, sizeof(g->gosvw));
+	g->state = SNP_GUEST_STATE_LAUNCH;
+	return 0;
+}
+
+static int fw_activate(struct sev_data_snp_activate *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr), *o;
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (!d->asid || d->asid > SNP_FW_MAX_ASID)
+		return SEV_RET_INVALID_ASID;
+	if (g->asid)
+		return SEV_RET_INVALID_GUEST_STATE;
+	list_for_each_entry(o, &fw_guests, entry)
+		if (!o->decommissioned && o->asid == d->asid)
+			return SEV_RET_ASID_OWNED;
+	g->asid = d->asid;
+	return 0;
+}
+
+/* The firmware's secrets page: a version, the guest's GOSVW and four VMPCKs it derives. */
+static int fw_fill_secrets(struct snp_guest_ctx *g, u8 *page)
+{
+	u8 seed[64], key[SNP_DIGEST_SIZE];
+	unsigned int i;
+	int r;
+
+	clear_page(page);
+	*(u32 *)page = 3;				/* secrets page version */
+	memcpy(page + 0x10, g->gosvw, sizeof(g->gosvw));
+	for (i = 0; i < 4; i++) {
+		memset(seed, 0, sizeof(seed));
+		memcpy(seed, g->digest.digest, SNP_DIGEST_SIZE);
+		*(u64 *)(seed + 48) = g->gctx_pfn;
+		seed[56] = (u8)i;
+		r = crypto_shash_tfm_digest(g->digest.tfm, seed, sizeof(seed), key);
+		if (r)
+			return r;
+		memcpy(page + 0x20 + 32 * i, key, 32);	/* VMPCK0..3 */
+	}
+	return 0;
+}
+
+/* Check a CPUID page; on failure write the corrected table back, as the firmware does. */
+static int fw_check_cpuid(u8 *page)
+{
+	struct snp_cpuid_table *t = (struct snp_cpuid_table *)page;
+	bool bad = false;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(struct snp_cpuid_fn) != 48);
+	if (t->count > SNP_CPUID_COUNT_MAX) {
+		t->count = SNP_CPUID_COUNT_MAX;
+		bad = true;
+	}
+	if (t->reserved1 || t->reserved2) {
+		t->reserved1 = 0;
+		t->reserved2 = 0;
+		bad = true;
+	}
+	for (i = 0; i < t->count; i++) {
+		if (t->fn[i].reserved) {
+			t->fn[i].reserved = 0;
+			bad = true;
+		}
+	}
+	return bad ? SEV_RET_INVALID_PARAM : 0;
+}
+
+static int fw_launch_update_page(struct snp_guest_ctx *g, unsigned long pfn, u8 type,
+				 u64 gpa)
+{
+	u8 *page = page_address(pfn_to_page(pfn));
+	int r;
+
+	switch (type) {
+	case SNP_PAGE_TYPE_ZERO:
+		clear_page(page);
+		break;
+	case SNP_PAGE_TYPE_SECRETS:
+		if (fw_fill_secrets(g, page))
+			return SEV_RET_HWSEV_RET_PLATFORM;
+		break;
+	case SNP_PAGE_TYPE_CPUID:
+		r = fw_check_cpuid(page);
+		if (r)
+			return r;
+		break;
+	}
+	if (snp_digest_add_page(&g->digest, type, gpa, page))
+		return SEV_RET_HWSEV_RET_PLATFORM;
+	snp_rmp_fw_launch(pfn, type == SNP_PAGE_TYPE_VMSA);
+	return 0;
+}
+
+static int fw_launch_update(struct sev_data_snp_launch_update *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
+	unsigned long pfn = d->address >> PAGE_SHIFT;
+	struct rmpentry e;
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (g->state != SNP_GUEST_STATE_LAUNCH)
+		return SEV_RET_INVALID_GUEST_STATE;
+	if (!g->asid)
+		return SEV_RET_INACTIVE;
+	if (d->page_size)
+		return SEV_RET_INVALID_PAGE_SIZE;
+	if (d->imi_page || d->vmpl1_perms || d->vmpl2_perms || d->vmpl3_perms)
+		return SEV_RET_UNSUPPORTED;
+	if (!snp_page_type_valid(d->page_type) || d->rsvd || d->rsvd2 || d->rsvd3 || d->rsvd4)
+		return SEV_RET_INVALID_PARAM;
+	if (!PAGE_ALIGNED(d->address) || snp_lookup_rmpentry_raw(pfn, &e))
+		return SEV_RET_INVALID_ADDRESS;
+	/* A pre-guest page: the hypervisor assigned it to this guest and made it immutable. */
+	if (!rmpentry_assigned(&e) || rmpentry_asid(&e) != g->asid || !rmpentry_immutable(&e) ||
+	    rmpentry_validated(&e) || rmpentry_pagesize(&e) != RMP_PG_SIZE_4K)
+		return SEV_RET_INVALID_PAGE_STATE;
+	return fw_launch_update_page(g, pfn, d->page_type, rmpentry_gpa(&e));
+}
+
+static int fw_launch_finish(struct sev_data_snp_launch_finish *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
+	const struct sev_id_block *id;
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (g->state != SNP_GUEST_STATE_LAUNCH)
+		return SEV_RET_INVALID_GUEST_STATE;
+	if (d->rsvd)
+		return SEV_RET_INVALID_PARAM;
+	if (d->id_block_en) {
+		if (!d->id_block_paddr || !pfn_valid(d->id_block_paddr >> PAGE_SHIFT))
+			return SEV_RET_INVALID_ADDRESS;
+		id = __va(d->id_block_paddr);
+		if (memcmp(id->ld, g->digest.digest, sizeof(id->ld)))
+			return SEV_RET_BAD_MEASUREMENT;
+		if (id->policy != g->policy)
+			return SEV_RET_POLICY_FAILURE;
+	} else if (d->auth_key_en) {
+		return SEV_RET_INVALID_PARAM;	/* an author key signs an ID block */
+	}
+	memcpy(g->host_data, d->host_data, sizeof(g->host_data));
+	g->state = SNP_GUEST_STATE_RUNNING;
+	return 0;
+}
+
+static int fw_guest_status(struct sev_data_snp_guest_status *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
+	unsigned long pfn = d->address >> PAGE_SHIFT;
+	struct snp_guest_status *st;
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (!PAGE_ALIGNED(d->address) || !fw_page_is_firmware(pfn) || fw_page_is_context(pfn))
+		return SEV_RET_INVALID_PAGE_STATE;
+	st = page_address(pfn_to_page(pfn));
+	memset(st, 0, sizeof(*st));
+	st->policy = g->policy;
+	st->asid = g->asid;
+	st->state = g->state;
+	snp_rmp_fw_reclaim(pfn);
+	return 0;
+}
+
+static int fw_decommission(struct sev_data_snp_decommission *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	g->decommissioned = true;
+	g->asid = 0;
+	snp_digest_destroy(&g->digest);
+	fw_nr_live--;
+	return 0;
+}
+
+/* A decommissioned guest's page, or one the firmware holds but no longer needs. */
+static bool fw_page_reclaimable(unsigned long pfn, const struct rmpentry *e)
+{
+	struct snp_guest_ctx *g;
+
+	if (!rmpentry_assigned(e))
+		return false;
+	if (!rmpentry_asid(e)) {
+		list_for_each_entry(g, &fw_guests, entry)
+			if (g->gctx_pfn == pfn && !g->decommissioned)
+				return false;	/* a live guest's context */
+		return true;
+	}
+	/* Pre-guest pages of any guest, and every page of a guest that is gone. */
+	return rmpentry_immutable(e) || !snp_fw_asid_live(rmpentry_asid(e));
+}
+
+static int fw_page_reclaim(struct sev_data_snp_page_reclaim *d)
+{
+	unsigned long pfn = d->paddr >> PAGE_SHIFT;
+	struct snp_guest_ctx *g, *tmp;
+	struct rmpentry e;
+
+	if (d->paddr & 1)
+		return SEV_RET_INVALID_PAGE_SIZE;
+	if ((d->paddr & ~PAGE_MASK) || snp_lookup_rmpentry_raw(pfn, &e))
+		return SEV_RET_INVALID_ADDRESS;
+	if (!fw_page_reclaimable(pfn, &e))
+		return SEV_RET_INVALID_PAGE_STATE;
+	snp_rmp_fw_reclaim(pfn);
+	list_for_each_entry_safe(g, tmp, &fw_guests, entry) {
+		if (g->gctx_pfn == pfn && g->decommissioned) {
+			list_del(&g->entry);
+			kfree(g);
+		}
+	}
+	return 0;
+}
+
+static int __snp_fw_command(int cmd, void *data)
+{
+	if (cmd != SEV_CMD_SNP_INIT && cmd != SEV_CMD_SNP_PLATFORM_STATUS && !fw_platform_state)
+		return SEV_RET_INVALID_PLATFORM_STATE;
+
+	switch (cmd) {
+	case SEV_CMD_SNP_INIT:
+		return fw_snp_init();
+	case SEV_CMD_SNP_SHUTDOWN:
+		return fw_snp_shutdown();
+	case SEV_CMD_SNP_PLATFORM_STATUS:
+		return fw_platform_status(data);
+	case SEV_CMD_SNP_GCTX_CREATE:
+		return fw_gctx_create(data);
+	case SEV_CMD_SNP_ACTIVATE:
+		return fw_activate(data);
+	case SEV_CMD_SNP_LAUNCH_START:
+		return fw_launch_start(data);
+	case SEV_CMD_SNP_LAUNCH_UPDATE:
+		return fw_launch_update(data);
+	case SEV_CMD_SNP_LAUNCH_FINISH:
+		return fw_launch_finish(data);
+	case SEV_CMD_SNP_GUEST_STATUS:
+		return fw_guest_status(data);
+	case SEV_CMD_SNP_DECOMMISSION:
+		return fw_decommission(data);
+	case SEV_CMD_SNP_PAGE_RECLAIM:
+		return fw_page_reclaim(data);
+	default:
+		return SEV_RET_INVALID_COMMAND;
+	}
+}
+
+/* One firmware command; returns the firmware status (SEV_RET_*). */
+int snp_fw_command(int cmd, void *data)
+{
+	int r;
+
+	mutex_lock(&fw_lock);
+	r = __snp_fw_command(cmd, data);
+	mutex_unlock(&fw_lock);
+	return r;
+}
+
+bool snp_fw_asid_live(u32 asid)
+{
+	struct snp_guest_ctx *g;
+	bool live = false;
+
+	list_for_each_entry(g, &fw_guests, entry)
+		if (!g->decommissioned && g->asid == asid)
+			live = true;
+	return live;
+}
+
+/*
+ * Pages the firmware holds: every context page (live or awaiting reclaim) and every page in
+ * the firmware state.  A page in the reclaim state belongs to nobody: the hypervisor must
+ * make it shared before it does anything else.
+ */
+bool snp_fw_page_owned(unsigned long pfn)
+{
+	bool owned;
+
+	mutex_lock(&fw_lock);
+	owned = fw_page_is_context(pfn) || fw_page_is_firmware(pfn);
+	mutex_unlock(&fw_lock);
+	return owned;
+}
+
+/*
+ * The launch digest of a live guest (what an attestation report's MEASUREMENT carries): the
+ * model exposes it directly so KVM and tests can read it without a guest.
+ */
+int snp_fw_launch_digest(u64 gctx_paddr, u8 out[SNP_DIGEST_SIZE])
+{
+	struct snp_guest_ctx *g;
+	int r = SEV_RET_INVALID_GUEST;
+
+	mutex_lock(&fw_lock);
+	g = fw_find_guest(gctx_paddr);
+	if (g) {
+		memcpy(out, g->digest.digest, SNP_DIGEST_SIZE);
+		r = 0;
+	}
+	mutex_unlock(&fw_lock);
+	return r;
+}
+
+unsigned int snp_fw_guest_count(void)
+{
+	return READ_ONCE(fw_nr_live);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PSP driver: KVM's way to the SEV-SNP firmware (sev_do_cmd) and userspace's (/dev/sev,
+ * SEV_ISSUE_CMD).  A firmware status other than success becomes -EIO here, and the raw status
+ * goes back to the caller in *psp_ret / sev_issue_cmd.error.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/psp-sev.h>
+#include <asm/sev.h>
+#include <asm/snp_fw.h>
+
+static DEFINE_MUTEX(sev_cmd_mutex);
+static bool snp_initialized;
+
+int sev_do_cmd(int cmd, void *data, int *psp_ret)
+{
+	int status;
+
+	mutex_lock(&sev_cmd_mutex);
+	status = snp_fw_command(cmd, data);
+	mutex_unlock(&sev_cmd_mutex);
+	if (psp_ret)
+		*psp_ret = status;
+	return status ? -EIO : 0;
+}
+
+int sev_platform_init(int *error)
+{
+	int r = 0;
+
+	if (!READ_ONCE(snp_initialized)) {
+		r = sev_do_cmd(SEV_CMD_SNP_INIT, NULL, error);
+		if (!r)
+			WRITE_ONCE(snp_initialized, true);
+	}
+	return r;
+}
+
+void sev_platform_shutdown(void)
+{
+	if (snp_initialized && !sev_do_cmd(SEV_CMD_SNP_SHUTDOWN, NULL, NULL))
+		snp_initialized = false;
+}
+
+/* Hand a page to the firmware (upstream: rmp_mark_pages_firmware). */
+int snp_mark_page_firmware(unsigned long pfn)
+{
+	struct rmp_state s = { .assigned = 1, .immutable = 1 };
+
+	return rmpupdate(pfn, &s) ? -EFAULT : 0;
+}
+
+/*
+ * Take a page back from the firmware: PAGE_RECLAIM, then make it shared.  On failure the
+ * page's state is unknown and the caller must leak it, never reuse it.
+ */
+int snp_reclaim_page(unsigned long pfn)
+{
+	struct sev_data_snp_page_reclaim data = { .paddr = (u64)pfn << PAGE_SHIFT };
+	struct rmp_state shared = {};
+	int err;
+
+	if (sev_do_cmd(SEV_CMD_SNP_PAGE_RECLAIM, &data, &err))
+		return -EIO;
+	return rmpupdate(pfn, &shared) ? -EFAULT : 0;
+}
+
+static int sev_ioctl_snp_platform_status(struct sev_issue_cmd *argp)
+{
+	struct sev_data_snp_addr buf;
+	struct sev_user_data_snp_status status;
+	struct page *page;
+	unsigned long pfn;
+	int r, err;
+
+	if (!argp->data)
+		return -EINVAL;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	pfn = page_to_pfn(page);
+	/* The firmware writes the status only into a page it owns. */
+	if (snp_mark_page_firmware(pfn)) {
+		__free_page(page);
+		return -EFAULT;
+	}
+	buf.address = (u64)pfn << PAGE_SHIFT;
+	err = 0;
+	r = sev_do_cmd(SEV_CMD_SNP_PLATFORM_STATUS, &buf, &err);
+	argp->error = err;
+	if (snp_reclaim_page(pfn))
+		return -EFAULT;		/* leak the page: its state is unknown */
+	memcpy(&status, page_address(page), sizeof(status));
+	__free_page(page);
+	if (r)
+		return r;
+	if (copy_to_user(u64_to_user_ptr(argp->data), &status, sizeof(status)))
+		return -EFAULT;
+	return 0;
+}
+
+static long sev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+	struct sev_issue_cmd input;
+	int r;
+
+	if (ioctl != SEV_ISSUE_CMD)
+		return -ENOTTY;
+	if (copy_from_user(&input, argp, sizeof(input)))
+		return -EFAULT;
+	if (input.cmd >= SEV_MAX)
+		return -EINVAL;
+
+	input.error = 0;
+	switch (input.cmd) {
+	case SNP_PLATFORM_STATUS:
+		r = sev_ioctl_snp_platform_status(&input);
+		break;
+	default:
+		/* The model has no legacy SEV key management or SNP configuration commands. */
+		r = -EINVAL;
+		break;
+	}
+	if (copy_to_user(argp, &input, sizeof(input)))
+		r = -EFAULT;
+	return r;
+}
+
+const struct file_operations sev_misc_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= sev_ioctl,
+};
+
+bool sev_is_psp_file(const void *file)
+{
+	return file && ((const struct file *)file)->f_op == &sev_misc_fops;
+}

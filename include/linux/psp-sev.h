@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __PSP_SEV_H__
+#define __PSP_SEV_H__
+
+/*
+ * The SEV-SNP firmware interface inside the kernel: command ids and command buffers in the
+ * SNP firmware ABI's layouts (upstream include/linux/psp-sev.h), and the driver entry point
+ * KVM calls (drivers/crypto/ccp/sev-dev.c).  Addresses are system physical addresses.
+ */
+
+#include <linux/types.h>
+#include <uapi/linux/psp-sev.h>
+
+enum sev_cmd {
+	SEV_CMD_SNP_INIT		= 0x081,
+	SEV_CMD_SNP_SHUTDOWN		= 0x082,
+	SEV_CMD_SNP_PLATFORM_STATUS	= 0x083,
+	SEV_CMD_SNP_DF_FLUSH		= 0x084,
+	SEV_CMD_SNP_INIT_EX		= 0x085,
+	SEV_CMD_SNP_SHUTDOWN_EX		= 0x086,
+	SEV_CMD_SNP_DECOMMISSION	= 0x090,
+	SEV_CMD_SNP_ACTIVATE		= 0x091,
+	SEV_CMD_SNP_GUEST_STATUS	= 0x092,
+	SEV_CMD_SNP_GCTX_CREATE		= 0x093,
+	SEV_CMD_SNP_GUEST_REQUEST	= 0x094,
+	SEV_CMD_SNP_ACTIVATE_EX		= 0x095,
+	SEV_CMD_SNP_LAUNCH_START	= 0x0A0,
+	SEV_CMD_SNP_LAUNCH_UPDATE	= 0x0A1,
+	SEV_CMD_SNP_LAUNCH_FINISH	= 0x0A2,
+	SEV_CMD_SNP_DBG_DECRYPT		= 0x0B0,
+	SEV_CMD_SNP_DBG_ENCRYPT		= 0x0B1,
+	SEV_CMD_SNP_PAGE_RECLAIM	= 0x0C7,
+};
+
+/* SNP policy bits (SNP firmware ABI, "Guest Policy"). */
+#define SNP_POLICY_ABI_MINOR_MASK	0xffULL
+#define SNP_POLICY_ABI_MAJOR_SHIFT	8
+#define SNP_POLICY_ABI_MAJOR_MASK	(0xffULL << SNP_POLICY_ABI_MAJOR_SHIFT)
+#define SNP_POLICY_SMT			(1ULL << 16)
+#define SNP_POLICY_RSVD_MBO		(1ULL << 17)
+#define SNP_POLICY_MIGRATE_MA		(1ULL << 18)
+#define SNP_POLICY_DEBUG		(1ULL << 19)
+#define SNP_POLICY_SINGLE_SOCKET	(1ULL << 20)
+#define SNP_POLICY_CXL_ALLOW		(1ULL << 21)
+#define SNP_POLICY_MEM_AES_256_XTS	(1ULL << 22)
+#define SNP_POLICY_RAPL_DIS		(1ULL << 23)
+#define SNP_POLICY_CIPHERTEXT_HIDING	(1ULL << 24)
+#define SNP_POLICY_VALID_MASK		((1ULL << 25) - 1)
+
+/* Guest states (SNP firmware ABI). */
+#define SNP_GUEST_STATE_INIT		0
+#define SNP_GUEST_STATE_LAUNCH		1
+#define SNP_GUEST_STATE_RUNNING		2
+
+struct sev_data_snp_addr {
+	u64 address;
+} __packed;
+
+struct sev_data_snp_launch_start {
+	u64 gctx_paddr;
+	u64 policy;
+	u64 ma_gctx_paddr;
+	u32 ma_en:1;
+	u32 imi_en:1;
+	u32 rsvd:30;
+	u8 gosvw[16];
+} __packed;
+
+struct sev_data_snp_launch_update {
+	u64 gctx_paddr;
+	u32 page_size:1;
+	u32 page_type:3;
+	u32 imi_page:1;
+	u32 rsvd:27;
+	u32 rsvd2;
+	u64 address;
+	u32 rsvd3:8;
+	u32 vmpl1_perms:8;
+	u32 vmpl2_perms:8;
+	u32 vmpl3_perms:8;
+	u32 rsvd4;
+} __packed;
+
+struct sev_data_snp_launch_finish {
+	u64 gctx_paddr;
+	u64 id_block_paddr;
+	u64 id_auth_paddr;
+	u8 id_block_en:1;
+	u8 auth_key_en:1;
+	u8 vcek_disabled:1;
+	u64 rsvd:61;
+	u8 host_data[32];
+} __packed;
+
+struct sev_data_snp_activate {
+	u64 gctx_paddr;
+	u32 asid;
+} __packed;
+
+struct sev_data_snp_decommission {
+	u64 gctx_paddr;
+} __packed;
+
+struct sev_data_snp_page_reclaim {
+	u64 paddr;		/* bit 0: page size (1 = 2M) */
+} __packed;
+
+struct sev_data_snp_guest_status {
+	u64 gctx_paddr;
+	u64 address;		/* a firmware-owned page for struct snp_guest_status */
+} __packed;
+
+/* What SNP_GUEST_STATUS writes. */
+struct snp_guest_status {
+	u64 policy;
+	u32 asid;
+	u8 state;
+	u8 rsvd[3];
+	u32 vcek_dis;
+	u8 rsvd2[44];
+} __packed;
+
+/* The ID block SNP_LAUNCH_FINISH checks (96 bytes). */
+struct sev_id_block {
+	u8 ld[48];
+	u8 family_id[16];
+	u8 image_id[16];
+	u32 version;
+	u32 guest_svn;
+	u64 policy;
+} __packed;
+
+/* drivers/crypto/ccp/sev-dev.c */
+int sev_do_cmd(int cmd, void *data, int *psp_ret);
+int sev_platform_init(int *error);
+int snp_mark_page_firmware(unsigned long pfn);
+int snp_reclaim_page(unsigned long pfn);
+void sev_platform_shutdown(void);
+bool sev_is_psp_file(const void *file);
+extern const struct file_operations sev_misc_fops;
+
+#endif
