@@ -29,4 +29,13 @@ void host_physmem_init(void);
 /* The private_data of kvm-coco's file behind @fd, or NULL (unit tests reach the core). */
 void *host_file_private(int fd);
 
+/*
+ * Platform inspection for tests: the RMP invariants (every assigned entry has a live owner:
+ * a live guest, the firmware, or the leak list), and the raw RMP entry behind a VM's gfn
+ * (-ENOENT if no guest_memfd page backs it yet).
+ */
+int host_snp_rmp_check(char *why, unsigned int len);
+int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo);
+unsigned long host_snp_leaked_pages(void);
+
 #endif

@@ -24,6 +24,7 @@
 #include <linux/xarray.h>
 #include <linux/kvm.h>
 #include <linux/kvm_coco.h>
+#include <asm/kvm_host.h>
 
 #include "kvm_range_map.h"
 
@@ -78,12 +79,7 @@ struct kvm_vcpu {
 	int vcpu_idx;
 	struct kvm_run *run;
 	struct mutex mutex;
-};
-
-struct kvm_arch {
-	unsigned long vm_type;
-	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
-	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
+	struct kvm_vcpu_arch arch;
 };
 
 struct kvm {
@@ -116,9 +112,25 @@ static inline int kvm_arch_nr_memslot_as_ids(const struct kvm *kvm)
 	return kvm_arch_has_private_mem(kvm) ? 1 : KVM_MAX_NR_ADDRESS_SPACES;
 }
 
-/* arch */
+/* arch/x86/kvm/x86.c */
 int kvm_arch_init(void);
+void kvm_arch_init_vm(struct kvm *kvm, unsigned long type);
+void kvm_vcpu_arch_reset(struct kvm_vcpu_arch *arch, bool bsp);
 void kvm_arch_exit(void);
+void kvm_arch_destroy_vm(struct kvm *kvm);
+int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
+void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
+long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
+long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
+int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
+
+static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
+{
+	return xa_load(&kvm->vcpu_array, i);
+}
+
+#define kvm_for_each_vcpu(idx, vcpu, kvm) \
+	xa_for_each(&(kvm)->vcpu_array, idx, vcpu)
 
 /* memslot.c */
 void kvm_init_memslots(struct kvm *kvm);
@@ -134,6 +146,8 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd
 void kvm_gmem_unbind(struct kvm_memory_slot *slot);
 int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		     unsigned long *pfn);
+int kvm_gmem_peek_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		      unsigned long *pfn);
 
 /* mem_attributes.c */
 u64 kvm_supported_mem_attributes(struct kvm *kvm);

@@ -38,7 +38,9 @@ static void kvm_gmem_free_range(struct kvm_gmem *gmem, pgoff_t start, pgoff_t la
 	lockdep_assert_held(&gmem->lock);
 	xa_for_each_range(&gmem->pages, index, page, start, last) {
 		xa_erase(&gmem->pages, index);
-		__free_page(page);
+		/* The platform takes the page back first (SNP: make it shared); or leaks it. */
+		if (!kvm_arch_gmem_invalidate(gmem->kvm, page_to_pfn(page)))
+			__free_page(page);
 		cond_resched();
 	}
 }
@@ -250,6 +252,26 @@ int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 	mutex_lock(&gmem->lock);
 	page = xa_load(&gmem->pages, index);
 	mutex_unlock(&gmem->lock);
+	*pfn = page_to_pfn(page);
+	return 0;
+}
+
+/* The pfn backing @gfn if the page exists, without allocating it (-ENOENT otherwise). */
+int kvm_gmem_peek_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		      unsigned long *pfn)
+{
+	struct kvm_gmem *gmem;
+	struct page *page;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	if (!slot->gmem.file)
+		return -EFAULT;
+	gmem = slot->gmem.file->private_data;
+	mutex_lock(&gmem->lock);
+	page = xa_load(&gmem->pages, slot->gmem.pgoff + (gfn - slot->base_gfn));
+	mutex_unlock(&gmem->lock);
+	if (!page)
+		return -ENOENT;
 	*pfn = page_to_pfn(page);
 	return 0;
 }

@@ -55,6 +55,7 @@ static void kvm_destroy_vcpus(struct kvm *kvm)
 	unsigned long i;
 
 	xa_for_each(&kvm->vcpu_array, i, vcpu) {
+		kvm_arch_vcpu_destroy(vcpu);
 		vfree(vcpu->run);
 		mutex_destroy(&vcpu->mutex);
 		kfree(vcpu);
@@ -65,6 +66,7 @@ static void kvm_destroy_vcpus(struct kvm *kvm)
 static void kvm_destroy_vm(struct kvm *kvm)
 {
 	kvm_destroy_vcpus(kvm);
+	kvm_arch_destroy_vm(kvm);
 	kvm_free_memslots(kvm);
 	kvm_range_map_destroy(&kvm->mem_attr_map);
 	mutex_destroy(&kvm->slots_lock);
@@ -105,15 +107,6 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 	default:
 		return 0;
 	}
-}
-
-static void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
-{
-	kvm->arch.vm_type = type;
-	kvm->arch.has_private_mem = type == KVM_X86_SW_PROTECTED_VM ||
-				    type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
-	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
-					type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 }
 
 static int kvm_dev_ioctl_create_vm(unsigned long type)
@@ -184,7 +177,13 @@ static int kvm_vcpu_release(struct inode *inode, struct file *file)
 
 static long kvm_vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
-	return -ENOTTY;
+	struct kvm_vcpu *vcpu = file->private_data;
+	long r;
+
+	mutex_lock(&vcpu->mutex);
+	r = kvm_arch_vcpu_ioctl(file, ioctl, arg);
+	mutex_unlock(&vcpu->mutex);
+	return r;
 }
 
 static const struct file_operations kvm_vcpu_fops = {
@@ -232,10 +231,13 @@ static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
 	vcpu->vcpu_id = id;
 	vcpu->vcpu_idx = kvm->created_vcpus;
 	mutex_init(&vcpu->mutex);
+	r = kvm_arch_vcpu_create(vcpu);
+	if (r)
+		goto out_free_run;
 
 	r = xa_err(xa_store(&kvm->vcpu_array, vcpu->vcpu_idx, vcpu, GFP_KERNEL_ACCOUNT));
 	if (r)
-		goto out_free_run;
+		goto out_arch_destroy;
 
 	/* The fd's reference on the VM; dropped by kvm_vcpu_release(). */
 	kvm_get_kvm(kvm);
@@ -249,6 +251,8 @@ static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
 out_unstore:
 	kvm_put_kvm(kvm);
 	xa_erase(&kvm->vcpu_array, vcpu->vcpu_idx);
+out_arch_destroy:
+	kvm_arch_vcpu_destroy(vcpu);
 out_free_run:
 	mutex_destroy(&vcpu->mutex);
 	vfree(vcpu->run);
@@ -319,7 +323,7 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return kvm_gmem_create(kvm, &args);
 	}
 	default:
-		return -ENOTTY;
+		return kvm_arch_vm_ioctl(filp, ioctl, arg);
 	}
 }
 

@@ -51,6 +51,119 @@
 
 /* vCPU ioctls. */
 #define KVM_RUN			_IO(KVMIO, 0x80)
+#define KVM_GET_REGS		_IOR(KVMIO, 0x81, struct kvm_regs)
+#define KVM_SET_REGS		_IOW(KVMIO, 0x82, struct kvm_regs)
+#define KVM_GET_SREGS		_IOR(KVMIO, 0x83, struct kvm_sregs)
+#define KVM_SET_SREGS		_IOW(KVMIO, 0x84, struct kvm_sregs)
+
+/* VM ioctl for confidential-computing commands (SEV, SNP). */
+#define KVM_MEMORY_ENCRYPT_OP	_IOWR(KVMIO, 0xba, unsigned long)
+
+/* x86 register state (arch/x86/include/uapi/asm/kvm.h) */
+struct kvm_regs {
+	__u64 rax, rbx, rcx, rdx;
+	__u64 rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11;
+	__u64 r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+struct kvm_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u8 type;
+	__u8 present, dpl, db, s, l, g, avl;
+	__u8 unusable;
+	__u8 padding;
+};
+
+struct kvm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];
+};
+
+#define KVM_NR_INTERRUPTS	256
+
+struct kvm_sregs {
+	struct kvm_segment cs, ds, es, fs, gs, ss;
+	struct kvm_segment tr, ldt;
+	struct kvm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 apic_base;
+	__u64 interrupt_bitmap[(KVM_NR_INTERRUPTS + 63) / 64];
+};
+
+/* KVM_MEMORY_ENCRYPT_OP: SEV and SNP commands (arch/x86/include/uapi/asm/kvm.h) */
+enum sev_cmd_id {
+	KVM_SEV_INIT2 = 22,
+	KVM_SEV_SNP_LAUNCH_START = 100,
+	KVM_SEV_SNP_LAUNCH_UPDATE,
+	KVM_SEV_SNP_LAUNCH_FINISH,
+};
+
+struct kvm_sev_cmd {
+	__u32 id;
+	__u32 pad0;
+	__u64 data;
+	__u32 error;		/* out: the firmware status */
+	__u32 sev_fd;		/* the PSP device (kvm_coco_open_sev()) */
+};
+
+struct kvm_sev_init {
+	__u64 vmsa_features;
+	__u32 flags;
+	__u16 ghcb_version;
+	__u16 pad1;
+	__u32 pad2[8];
+};
+
+struct kvm_sev_snp_launch_start {
+	__u64 policy;
+	__u8 gosvw[16];
+	__u16 flags;
+	__u8 pad0[6];
+	__u64 pad1[4];
+};
+
+/* Kept in sync with the SNP firmware's page types. */
+#define KVM_SEV_SNP_PAGE_TYPE_NORMAL		0x1
+#define KVM_SEV_SNP_PAGE_TYPE_ZERO		0x3
+#define KVM_SEV_SNP_PAGE_TYPE_UNMEASURED	0x4
+#define KVM_SEV_SNP_PAGE_TYPE_SECRETS		0x5
+#define KVM_SEV_SNP_PAGE_TYPE_CPUID		0x6
+
+struct kvm_sev_snp_launch_update {
+	__u64 gfn_start;
+	__u64 uaddr;
+	__u64 len;
+	__u8 type;
+	__u8 pad0;
+	__u16 flags;
+	__u32 pad1;
+	__u64 pad2[4];
+};
+
+#define KVM_SEV_SNP_ID_BLOCK_SIZE	96
+#define KVM_SEV_SNP_ID_AUTH_SIZE	4096
+#define KVM_SEV_SNP_FINISH_DATA_SIZE	32
+
+struct kvm_sev_snp_launch_finish {
+	__u64 id_block_uaddr;
+	__u64 id_auth_uaddr;
+	__u8 id_block_en;
+	__u8 auth_key_en;
+	__u8 vcek_disabled;
+	__u8 host_data[KVM_SEV_SNP_FINISH_DATA_SIZE];
+	__u8 pad0[3];
+	__u16 flags;
+	__u64 pad1[4];
+};
+
+/* SEV features a VMM may ask for in kvm_sev_init.vmsa_features (SEV_FEATURES bits). */
+#define SVM_SEV_FEAT_DEBUG_SWAP		(1ULL << 5)
 
 /* Memslot flags. */
 #define KVM_MEM_LOG_DIRTY_PAGES	(1UL << 0)

@@ -17,4 +17,16 @@
  */
 #define KVM_COCO_GET_MEMORY_ATTRIBUTES	_IOWR(KVMIO, 0xf0, struct kvm_memory_attributes)
 
+/*
+ * The launch digest of an SNP VM after KVM_SEV_SNP_LAUNCH_FINISH (what the guest's attestation
+ * report will carry as MEASUREMENT), read without a guest.  EINVAL before FINISH.
+ */
+struct kvm_coco_snp_launch_digest {
+	__u8 digest[48];
+	__u64 flags;		/* must be 0 */
+	__u64 reserved[4];	/* must be 0 */
+};
+
+#define KVM_COCO_SNP_GET_LAUNCH_DIGEST	_IOWR(KVMIO, 0xf1, struct kvm_coco_snp_launch_digest)
+
 #endif

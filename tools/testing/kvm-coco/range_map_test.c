@@ -114,8 +114,8 @@ static void test_enomem_leaves_map_unchanged(void)
 	/* Fill to capacity with alternating runs so the next split must grow the array. */
 	for (i = 0; map.nr < RANGE_MAP_TEST_FILL; i += 2)
 		TEST_ASSERT(!kvm_range_map_set(&map, i, i + 1, 8), "fill");
-	while (map.nr < map.cap)
-		TEST_ASSERT(!kvm_range_map_set(&map, i, i + 1, 8), "fill"), i += 2;
+	for (; map.nr < map.cap; i += 2)
+		TEST_ASSERT(!kvm_range_map_set(&map, i, i + 1, 8), "fill");
 	host_fail_alloc_after(1);
 	TEST_ASSERT_EQ(kvm_range_map_set(&map, i, i + 1, 8), -ENOMEM);
 	host_fail_alloc_after(0);

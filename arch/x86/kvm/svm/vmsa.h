@@ -3,7 +3,10 @@
 #define __KVM_SVM_VMSA_H
 
 #include <asm/svm.h>
+#include <asm/kvm_host.h>
 
+void sev_es_fill_vmsa(struct sev_es_save_area *save, const struct kvm_vcpu_arch *arch,
+		      u64 sev_features);
 void sev_es_init_reset_vmsa(struct sev_es_save_area *save, u64 sev_features);
 
 #endif

@@ -15,6 +15,8 @@ struct xarray {
 	unsigned int xa_height;
 };
 
+#define DEFINE_XARRAY(name)	struct xarray name = { NULL, 0 }
+
 #define XA_PRESENT	0
 #define XA_ERROR_TAG	2UL
 

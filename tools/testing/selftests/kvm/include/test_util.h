@@ -18,8 +18,11 @@
 void test_assert(bool exp, const char *exp_str, const char *file, unsigned int line,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-#define TEST_ASSERT(e, fmt, ...) \
-	test_assert((e), #e, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+/* The expression is evaluated before the message's arguments (errno, say) are. */
+#define TEST_ASSERT(e, fmt, ...) do {						\
+	bool __ok = (e);							\
+	test_assert(__ok, #e, __FILE__, __LINE__, fmt, ##__VA_ARGS__);		\
+} while (0)
 
 #define TEST_ASSERT_EQ(a, b) do {						\
 	typeof(a) __a = (a);							\

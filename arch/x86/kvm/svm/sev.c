@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SEV, SEV-ES and SEV-SNP VMs: KVM_MEMORY_ENCRYPT_OP (KVM_SEV_INIT2, KVM_SEV_SNP_LAUNCH_START,
+ * _UPDATE, _FINISH), the VMSA of each vCPU, and the teardown that gives every page back.
+ *
+ * Locking: every command runs under kvm->lock; LAUNCH_UPDATE also takes kvm->slots_lock to
+ * look up memslots and attributes (kvm->lock -> slots_lock, as everywhere).
+ *
+ * kvm-coco is stricter than upstream 6.12 here (README, "Where kvm-coco deliberately
+ * differs"): every pad must be zero; LAUNCH_UPDATE refuses len 0 and an unaligned uaddr and
+ * keeps a per-page errno (EFAULT unreadable source, EEXIST already assigned, EINVAL not
+ * private) instead of a blanket EIO; START, UPDATE and FINISH after FINISH are refused by
+ * KVM's own state check.
+ */
+#include <linux/kernel.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/kvm_host.h>
+#include <linux/psp-sev.h>
+#include <asm/sev.h>
+#include <asm/snp_digest.h>
+#include <asm/snp_fw.h>
+
+#include "sev.h"
+#include "vmsa.h"
+
+#define GHCB_VERSION_MAX	2
+#define GHCB_VERSION_DEFAULT	2
+#define SEV_ES_ASID_MAX		SNP_FW_MAX_ASID		/* SEV-ES and SNP: 1..99 */
+#define SEV_ASID_MAX		509			/* plain SEV: 100..509 */
+
+/* SNP policy bits KVM accepts (bits 0-20, as upstream's SNP_POLICY_MASK_VALID). */
+#define KVM_SNP_POLICY_VALID	(SNP_POLICY_ABI_MINOR_MASK | SNP_POLICY_ABI_MAJOR_MASK | \
+				 SNP_POLICY_SMT | SNP_POLICY_RSVD_MBO | SNP_POLICY_MIGRATE_MA | \
+				 SNP_POLICY_DEBUG | SNP_POLICY_SINGLE_SOCKET)
+
+static DEFINE_MUTEX(sev_asid_lock);
+static unsigned long sev_asid_used[(SEV_ASID_MAX + 1 + BITS_PER_LONG - 1) / BITS_PER_LONG];
+
+static int sev_asid_new(bool es)
+{
+	unsigned int asid, min = es ? 1 : SEV_ES_ASID_MAX + 1;
+	unsigned int max = es ? SEV_ES_ASID_MAX : SEV_ASID_MAX;
+	int r = -EBUSY;
+
+	mutex_lock(&sev_asid_lock);
+	for (asid = min; asid <= max; asid++) {
+		if (!(sev_asid_used[asid / BITS_PER_LONG] & BIT(asid % BITS_PER_LONG))) {
+			sev_asid_used[asid / BITS_PER_LONG] |= BIT(asid % BITS_PER_LONG);
+			r = asid;
+			break;
+		}
+	}
+	mutex_unlock(&sev_asid_lock);
+	return r;
+}
+
+static void sev_asid_free(unsigned int asid)
+{
+	mutex_lock(&sev_asid_lock);
+	sev_asid_used[asid / BITS_PER_LONG] &= ~BIT(asid % BITS_PER_LONG);
+	mutex_unlock(&sev_asid_lock);
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+/*
+ * A firmware command on behalf of a VM goes through the PSP descriptor the VMM handed to
+ * LAUNCH_START, as upstream's sev_issue_cmd(): a closed or foreign descriptor is -EBADF.
+ */
+static int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error)
+{
+	struct file *file = fget(fd);
+	int r = -EBADF;
+
+	if (!file)
+		return -EBADF;
+	if (sev_is_psp_file(file))
+		r = sev_do_cmd(id, data, error);
+	fput(file);
+	return r;
+}
+
+static u64 sev_context_paddr(struct kvm_sev_info *sev)
+{
+	return (u64)page_to_pfn(sev->snp_context) << PAGE_SHIFT;
+}
+
+/* KVM_SEV_INIT2 */
+
+static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	unsigned long type = kvm->arch.vm_type;
+	struct kvm_sev_init data;
+	bool es, snp;
+	int asid;
+
+	if (type != KVM_X86_SEV_VM && type != KVM_X86_SEV_ES_VM && type != KVM_X86_SNP_VM)
+		return -EINVAL;
+	if (copy_from_user(&data, u64_to_user_ptr(argp->data), sizeof(data)))
+		return -EFAULT;
+	es = type != KVM_X86_SEV_VM;
+	snp = type == KVM_X86_SNP_VM;
+
+	if (data.flags || data.pad1 || !all_zero(data.pad2, sizeof(data.pad2)))
+		return -EINVAL;
+	if (data.vmsa_features & ~(es ? SVM_SEV_FEAT_DEBUG_SWAP : 0))
+		return -EINVAL;
+	if (data.ghcb_version > GHCB_VERSION_MAX || (!es && data.ghcb_version) ||
+	    (snp && data.ghcb_version && data.ghcb_version < 2))
+		return -EINVAL;
+	if (sev->active || kvm->created_vcpus)
+		return -EINVAL;
+
+	asid = sev_asid_new(es);
+	if (asid < 0)
+		return asid;
+	sev->asid = asid;
+	sev->active = true;
+	sev->es_active = es;
+	sev->snp_active = snp;
+	sev->fd = -1;
+	sev->vmsa_features = data.vmsa_features | (snp ? SVM_SEV_FEAT_SNP_ACTIVE : 0);
+	sev->ghcb_version = data.ghcb_version ? data.ghcb_version :
+			    (snp ? GHCB_VERSION_DEFAULT : (es ? 1 : 0));
+	return 0;
+}
+
+/* KVM_SEV_SNP_LAUNCH_START */
+
+static struct page *snp_context_create(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct sev_data_snp_addr data;
+	struct page *page;
+	int r;
+
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	if (snp_mark_page_firmware(page_to_pfn(page))) {
+		__free_page(page);
+		return ERR_PTR(-EIO);
+	}
+	data.address = (u64)page_to_pfn(page) << PAGE_SHIFT;
+	r = sev_issue_cmd(kvm, argp->sev_fd, SEV_CMD_SNP_GCTX_CREATE, &data, (int *)&argp->error);
+	if (r) {
+		if (!snp_page_reclaim(kvm, page_to_pfn(page)))
+			__free_page(page);
+		return ERR_PTR(r);
+	}
+	return page;
+}
+
+/* Decommission the context and give its page back (or leak it). */
+static void snp_context_destroy(struct kvm *kvm)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_snp_decommission data;
+	int error;
+
+	if (!sev->snp_context)
+		return;
+	data.gctx_paddr = sev_context_paddr(sev);
+	if (sev_do_cmd(SEV_CMD_SNP_DECOMMISSION, &data, &error)) {
+		pr_err("SNP_DECOMMISSION failed: firmware status %#x\n", error);
+		snp_leak_page(kvm, page_to_pfn(sev->snp_context));
+	} else if (!snp_page_reclaim(kvm, page_to_pfn(sev->snp_context))) {
+		__free_page(sev->snp_context);
+	}
+	sev->snp_context = NULL;
+}
+
+static int snp_check_launch_start(const struct kvm_sev_snp_launch_start *p)
+{
+	if (p->flags || !all_zero(p->pad0, sizeof(p->pad0)) ||
+	    !all_zero(p->pad1, sizeof(p->pad1)))
+		return -EINVAL;
+	if (p->policy & ~KVM_SNP_POLICY_VALID)
+		return -EINVAL;
+	if (!(p->policy & SNP_POLICY_RSVD_MBO) || !(p->policy & SNP_POLICY_SMT))
+		return -EINVAL;
+	if (p->policy & SNP_POLICY_SINGLE_SOCKET)
+		return -EINVAL;
+	return 0;
+}
+
+static int snp_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_snp_launch_start start = {};
+	struct sev_data_snp_activate activate = {};
+	struct kvm_sev_snp_launch_start params;
+	int r;
+
+	if (sev->snp_context || sev->snp_finished)
+		return -EINVAL;
+	if (copy_from_user(&params, u64_to_user_ptr(argp->data), sizeof(params)))
+		return -EFAULT;
+	r = snp_check_launch_start(&params);
+	if (r)
+		return r;
+
+	sev->snp_context = snp_context_create(kvm, argp);
+	if (IS_ERR(sev->snp_context)) {
+		r = PTR_ERR(sev->snp_context);
+		sev->snp_context = NULL;
+		return r;
+	}
+
+	start.gctx_paddr = sev_context_paddr(sev);
+	start.policy = params.policy;
+	memcpy(start.gosvw, params.gosvw, sizeof(start.gosvw));
+	r = sev_issue_cmd(kvm, argp->sev_fd, SEV_CMD_SNP_LAUNCH_START, &start,
+			  (int *)&argp->error);
+	if (r)
+		goto err_context;
+
+	activate.gctx_paddr = start.gctx_paddr;
+	activate.asid = sev->asid;
+	r = sev_issue_cmd(kvm, argp->sev_fd, SEV_CMD_SNP_ACTIVATE, &activate,
+			  (int *)&argp->error);
+	if (r)
+		goto err_context;
+
+	sev->policy = params.policy;
+	sev->fd = argp->sev_fd;
+	return 0;
+
+err_context:
+	snp_context_destroy(kvm);
+	return r;
+}
+
+/* KVM_SEV_SNP_LAUNCH_UPDATE */
+
+struct snp_update {
+	struct kvm_sev_snp_launch_update params;
+	struct kvm_memory_slot *slot;
+	int fw_error;
+};
+
+static bool snp_update_type_valid(u8 type)
+{
+	return type == KVM_SEV_SNP_PAGE_TYPE_NORMAL || type == KVM_SEV_SNP_PAGE_TYPE_ZERO ||
+	       type == KVM_SEV_SNP_PAGE_TYPE_UNMEASURED ||
+	       type == KVM_SEV_SNP_PAGE_TYPE_SECRETS || type == KVM_SEV_SNP_PAGE_TYPE_CPUID;
+}
+
+static int snp_check_launch_update(const struct kvm_sev_snp_launch_update *p)
+{
+	u64 end;
+
+	if (p->flags || p->pad0 || p->pad1 || !all_zero(p->pad2, sizeof(p->pad2)))
+		return -EINVAL;
+	if (!snp_update_type_valid(p->type))
+		return -EINVAL;
+	if (!p->len || !PAGE_ALIGNED(p->len) || !PAGE_ALIGNED(p->uaddr))
+		return -EINVAL;
+	if (check_add_overflow(p->gfn_start, p->len >> PAGE_SHIFT, &end) ||
+	    (p->type != KVM_SEV_SNP_PAGE_TYPE_ZERO && check_add_overflow(p->uaddr, p->len, &end)))
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy one source page into the (still shared) guest page, as the host: RMP-checked. */
+static int snp_copy_source(unsigned long pfn, const void __user *src)
+{
+	u8 *buf;
+	int r;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	r = copy_from_user(buf, src, PAGE_SIZE) ? -EFAULT : 0;
+	if (!r)
+		r = snp_host_copy_to_pfn(pfn, 0, buf, PAGE_SIZE);
+	kfree(buf);
+	return r;
+}
+
+/*
+ * The firmware refused a CPUID page and corrected it in place: give the VMM the corrected
+ * table (upstream does the same), so it can see what the platform supports.
+ */
+static void snp_return_cpuid(unsigned long pfn, void __user *src)
+{
+	if (copy_to_user(src, page_address(pfn_to_page(pfn)), PAGE_SIZE))
+		pr_debug("cannot write the corrected CPUID page back\n");
+}
+
+/*
+ * One 4 KiB page: check, copy the source, make it private and immutable, let the firmware
+ * measure it.  On failure undo exactly what this step changed: a page made private goes back
+ * to shared through the firmware (or is leaked), nothing else is touched.
+ */
+static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t gfn,
+				  void __user *src)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_snp_launch_update fw = {};
+	unsigned long pfn;
+	int r;
+
+	if (!kvm_mem_is_private(kvm, gfn))
+		return -EINVAL;
+	r = kvm_gmem_get_pfn(kvm, u->slot, gfn, &pfn);
+	if (r)
+		return r;
+	/* Launched already (or otherwise assigned): never reassign, never overwrite. */
+	if (snp_page_assigned(pfn))
+		return -EEXIST;
+	if (src) {
+		r = snp_copy_source(pfn, src);
+		if (r)
+			return r;
+	}
+	r = rmp_make_private(kvm, pfn, (u64)gfn << PAGE_SHIFT, sev->asid, true);
+	if (r)
+		return r;
+
+	fw.gctx_paddr = sev_context_paddr(sev);
+	fw.page_type = u->params.type;
+	fw.address = (u64)pfn << PAGE_SHIFT;
+	r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_UPDATE, &fw, &u->fw_error);
+	if (!r)
+		return 0;
+
+	if (!snp_page_reclaim(kvm, pfn) && src && u->params.type == KVM_SEV_SNP_PAGE_TYPE_CPUID &&
+	    u->fw_error == SEV_RET_INVALID_PARAM)
+		snp_return_cpuid(pfn, src);
+	return r;
+}
+
+static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct snp_update u = {};
+	unsigned long i, npages;
+	u8 __user *src;
+	int r;
+
+	if (!sev->snp_context || sev->snp_finished)
+		return -EINVAL;
+	if (copy_from_user(&u.params, u64_to_user_ptr(argp->data), sizeof(u.params)))
+		return -EFAULT;
+	r = snp_check_launch_update(&u.params);
+	if (r)
+		return r;
+
+	mutex_lock(&kvm->slots_lock);
+	u.slot = kvm_gfn_to_memslot(kvm, 0, u.params.gfn_start);
+	if (!u.slot || !(u.slot->flags & KVM_MEM_GUEST_MEMFD) || !u.slot->gmem.file) {
+		r = -EINVAL;
+		goto out_unlock;
+	}
+	/* As upstream: work to the end of this slot; the VMM calls again for the rest. */
+	npages = min_t(u64, u.params.len >> PAGE_SHIFT,
+		       u.slot->base_gfn + u.slot->npages - u.params.gfn_start);
+	src = u.params.type == KVM_SEV_SNP_PAGE_TYPE_ZERO ? NULL : u64_to_user_ptr(u.params.uaddr);
+	for (i = 0; i < npages; i++) {
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		r = snp_launch_update_page(kvm, &u, u.params.gfn_start + i,
+					   src ? src + i * PAGE_SIZE : NULL);
+		if (r)
+			break;
+		cond_resched();
+	}
+	mutex_unlock(&kvm->slots_lock);
+
+	argp->error = u.fw_error;
+	/* Nothing done: the error.  Some pages done: report the progress, as upstream. */
+	if (r && !i)
+		return r;
+	u.params.gfn_start += i;
+	u.params.len -= i << PAGE_SHIFT;
+	if (src)
+		u.params.uaddr += i << PAGE_SHIFT;
+	if (copy_to_user(u64_to_user_ptr(argp->data), &u.params, sizeof(u.params)))
+		return -EFAULT;
+	return 0;
+
+out_unlock:
+	mutex_unlock(&kvm->slots_lock);
+	return r;
+}
+
+/* KVM_SEV_SNP_LAUNCH_FINISH */
+
+/* Build each vCPU's VMSA from its state, make it private and have the firmware measure it. */
+static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_snp_launch_update fw = {};
+	struct sev_es_save_area *save;
+	struct kvm_vcpu *vcpu;
+	unsigned long i, pfn;
+	int r = 0;
+
+	save = kmalloc(sizeof(*save), GFP_KERNEL);
+	if (!save)
+		return -ENOMEM;
+	kvm_for_each_vcpu(i, vcpu, kvm) {
+		/* Measured by an earlier FINISH that the firmware then refused: done. */
+		if (vcpu->arch.guest_state_protected)
+			continue;
+		pfn = page_to_pfn(vcpu->arch.vmsa);
+		sev_es_fill_vmsa(save, &vcpu->arch, sev->vmsa_features);
+		r = snp_host_copy_to_pfn(pfn, 0, save, sizeof(*save));
+		if (r)
+			break;
+		r = rmp_make_private(kvm, pfn, SNP_VMSA_GPA, sev->asid, true);
+		if (r)
+			break;
+		fw.gctx_paddr = sev_context_paddr(sev);
+		fw.page_type = SNP_PAGE_TYPE_VMSA;
+		fw.address = (u64)pfn << PAGE_SHIFT;
+		r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_UPDATE, &fw,
+				  (int *)&argp->error);
+		if (r) {
+			snp_page_reclaim(kvm, pfn);
+			break;
+		}
+		vcpu->arch.guest_state_protected = true;
+	}
+	kfree(save);
+	return r;
+}
+
+static int snp_check_launch_finish(const struct kvm_sev_snp_launch_finish *p)
+{
+	if (p->flags || !all_zero(p->pad0, sizeof(p->pad0)) ||
+	    !all_zero(p->pad1, sizeof(p->pad1)))
+		return -EINVAL;
+	if (p->id_block_en > 1 || p->auth_key_en > 1 || p->vcek_disabled > 1)
+		return -EINVAL;
+	/* An author key signs an ID block: one without the other means nothing. */
+	if (p->auth_key_en && !p->id_block_en)
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy the ID block and ID auth into one page the firmware can read. */
+static struct page *snp_copy_id(const struct kvm_sev_snp_launch_finish *p,
+				struct sev_data_snp_launch_finish *fw)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	u8 *buf;
+
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	buf = page_address(page);
+	if (copy_from_user(buf, u64_to_user_ptr(p->id_block_uaddr), KVM_SEV_SNP_ID_BLOCK_SIZE)) {
+		__free_page(page);
+		return ERR_PTR(-EFAULT);
+	}
+	fw->id_block_en = 1;
+	fw->id_block_paddr = (u64)page_to_pfn(page) << PAGE_SHIFT;
+	/* The model checks the ID block but not the author's signature over it. */
+	fw->auth_key_en = p->auth_key_en;
+	return page;
+}
+
+static int snp_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_snp_launch_finish fw = {};
+	struct kvm_sev_snp_launch_finish params;
+	struct page *id = NULL;
+	u8 auth;
+	int r;
+
+	if (!sev->snp_context || sev->snp_finished)
+		return -EINVAL;
+	if (copy_from_user(&params, u64_to_user_ptr(argp->data), sizeof(params)))
+		return -EFAULT;
+	r = snp_check_launch_finish(&params);
+	if (r)
+		return r;
+	if (params.auth_key_en &&
+	    copy_from_user(&auth, u64_to_user_ptr(params.id_auth_uaddr), sizeof(auth)))
+		return -EFAULT;
+	if (params.id_block_en) {
+		id = snp_copy_id(&params, &fw);
+		if (IS_ERR(id))
+			return PTR_ERR(id);
+	}
+
+	r = snp_launch_update_vmsa(kvm, argp);
+	if (r)
+		goto out;
+
+	fw.gctx_paddr = sev_context_paddr(sev);
+	fw.vcek_disabled = params.vcek_disabled;
+	memcpy(fw.host_data, params.host_data, sizeof(fw.host_data));
+	r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_FINISH, &fw, (int *)&argp->error);
+	if (!r)
+		sev->snp_finished = true;
+out:
+	if (id)
+		__free_page(id);
+	return r;
+}
+
+int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_sev_cmd cmd;
+	int r;
+
+	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
+		return -ENOTTY;		/* TDX's commands share this ioctl; not here yet */
+	if (copy_from_user(&cmd, argp, sizeof(cmd)))
+		return -EFAULT;
+	if (cmd.pad0)
+		return -EINVAL;
+
+	mutex_lock(&kvm->lock);
+	r = -ENOTTY;
+	if (!sev_guest(kvm) && cmd.id != KVM_SEV_INIT2)
+		goto out;
+	/* Once INIT2 made this an SNP VM, only SNP commands make sense. */
+	r = -EPERM;
+	if (sev_snp_guest(kvm) && cmd.id < KVM_SEV_SNP_LAUNCH_START)
+		goto out;
+
+	cmd.error = 0;
+	switch (cmd.id) {
+	case KVM_SEV_INIT2:
+		r = sev_guest_init2(kvm, &cmd);
+		break;
+	case KVM_SEV_SNP_LAUNCH_START:
+		r = sev_snp_guest(kvm) ? snp_launch_start(kvm, &cmd) : -ENOTTY;
+		break;
+	case KVM_SEV_SNP_LAUNCH_UPDATE:
+		r = sev_snp_guest(kvm) ? snp_launch_update(kvm, &cmd) : -ENOTTY;
+		break;
+	case KVM_SEV_SNP_LAUNCH_FINISH:
+		r = sev_snp_guest(kvm) ? snp_launch_finish(kvm, &cmd) : -ENOTTY;
+		break;
+	default:
+		r = -EINVAL;
+		break;
+	}
+	if (copy_to_user(argp, &cmd, sizeof(cmd)))
+		r = -EFAULT;
+out:
+	mutex_unlock(&kvm->lock);
+	return r;
+}
+
+int sev_snp_get_launch_digest(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct kvm_coco_snp_launch_digest d;
+	int r = -EINVAL;
+
+	if (copy_from_user(&d, argp, sizeof(d)))
+		return -EFAULT;
+	if (d.flags || !all_zero(d.reserved, sizeof(d.reserved)))
+		return -EINVAL;
+	mutex_lock(&kvm->lock);
+	if (sev_snp_guest(kvm) && sev->snp_finished &&
+	    !snp_fw_launch_digest(sev_context_paddr(sev), d.digest))
+		r = 0;
+	mutex_unlock(&kvm->lock);
+	if (!r && copy_to_user(argp, &d, sizeof(d)))
+		r = -EFAULT;
+	return r;
+}
+
+/* vCPUs of SEV-ES and SNP guests carry a VMSA page. */
+int sev_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	if (!vcpu->kvm->arch.sev_info.es_active)
+		return 0;
+	vcpu->arch.vmsa = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	return vcpu->arch.vmsa ? 0 : -ENOMEM;
+}
+
+void sev_free_vcpu(struct kvm_vcpu *vcpu)
+{
+	unsigned long pfn;
+
+	if (!vcpu->arch.vmsa)
+		return;
+	pfn = page_to_pfn(vcpu->arch.vmsa);
+	/* A measured VMSA is the guest's: make it shared before the host may reuse it. */
+	if (snp_page_assigned(pfn) && rmp_make_shared(vcpu->kvm, pfn)) {
+		snp_leak_page(vcpu->kvm, pfn);
+		return;
+	}
+	__free_page(vcpu->arch.vmsa);
+	vcpu->arch.vmsa = NULL;
+}
+
+void sev_vm_destroy(struct kvm *kvm)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+
+	if (!sev->active)
+		return;
+	snp_context_destroy(kvm);
+	sev_asid_free(sev->asid);
+	if (sev->nr_leaked)
+		pr_warn("VM with ASID %u leaked %lu pages\n", sev->asid, sev->nr_leaked);
+	sev->active = false;
+}
+
+/*
+ * A guest_memfd page is being freed (punched, or its file released): an SNP page goes back
+ * to shared first.  Returns non-zero if the page must be leaked instead of freed.
+ */
+int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
+{
+	if (!sev_snp_guest(kvm) || !snp_page_assigned(pfn))
+		return 0;
+	if (!rmp_make_shared(kvm, pfn))
+		return 0;
+	/* Immutable (the firmware still holds it): only the firmware can give it back. */
+	return snp_page_reclaim(kvm, pfn);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __KVM_SVM_SEV_H
+#define __KVM_SVM_SEV_H
+
+#include <linux/kvm_host.h>
+
+/* sev.c: KVM_MEMORY_ENCRYPT_OP and the SEV/SNP VM lifecycle */
+int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp);
+int sev_snp_get_launch_digest(struct kvm *kvm, void __user *argp);
+int sev_vcpu_create(struct kvm_vcpu *vcpu);
+void sev_free_vcpu(struct kvm_vcpu *vcpu);
+void sev_vm_destroy(struct kvm *kvm);
+int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
+
+/* sev_rmp.c: the one checked way to change a page's RMP entry */
+int rmp_make_private(struct kvm *kvm, unsigned long pfn, u64 gpa, u32 asid, bool immutable);
+int rmp_make_shared(struct kvm *kvm, unsigned long pfn);
+bool snp_page_assigned(unsigned long pfn);
+int snp_page_reclaim(struct kvm *kvm, unsigned long pfn);
+void snp_leak_page(struct kvm *kvm, unsigned long pfn);
+bool snp_page_leaked(unsigned long pfn);
+unsigned long snp_leaked_pages(void);
+
+static inline bool sev_guest(struct kvm *kvm)
+{
+	return kvm->arch.sev_info.active;
+}
+
+static inline bool sev_snp_guest(struct kvm *kvm)
+{
+	return kvm->arch.sev_info.snp_active;
+}
+
+#endif

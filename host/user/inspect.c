@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Library host: read-only views of the platform model for tests (see host_user.h). */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/kvm_host.h>
+#include <asm/sev.h>
+#include <asm/snp_fw.h>
+
+#include "../../arch/x86/kvm/svm/sev.h"
+#include "host_user.h"
+
+static bool owner_asid_live(u32 asid, void *data)
+{
+	return snp_fw_asid_live(asid);
+}
+
+static bool owner_fw_page(unsigned long pfn, void *data)
+{
+	return snp_fw_page_owned(pfn) || snp_page_leaked(pfn);
+}
+
+int host_snp_rmp_check(char *why, unsigned int len)
+{
+	static const struct snp_rmp_owners owners = { owner_asid_live, owner_fw_page, NULL };
+
+	why[0] = 0;
+	return snp_rmp_check(&owners, why, len);
+}
+
+int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo)
+{
+	struct kvm *kvm = host_file_private(vm_fd);
+	struct kvm_memory_slot *slot;
+	struct rmpentry e;
+	unsigned long pfn;
+	int r = -ENOENT;
+
+	if (!kvm)
+		return -EBADF;
+	mutex_lock(&kvm->slots_lock);
+	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
+	if (slot && (slot->flags & KVM_MEM_GUEST_MEMFD))
+		r = kvm_gmem_peek_pfn(kvm, slot, gfn, &pfn);
+	mutex_unlock(&kvm->slots_lock);
+	if (r)
+		return r;
+	r = snp_lookup_rmpentry_raw(pfn, &e);
+	if (!r)
+		*rmp_lo = e.lo;
+	return r;
+}
+
+unsigned long host_snp_leaked_pages(void)
+{
+	return snp_leaked_pages();
+}
