@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include <linux/kernel.h>
@@ -49,6 +50,7 @@ __attribute__((constructor)) void host_physmem_init(void)
 struct page *alloc_page(gfp_t gfp)
 {
 	unsigned long frame;
+	bool reused = false;
 
 	host_physmem_init();
 	if (!arena || host_should_fail_alloc())
@@ -56,6 +58,7 @@ struct page *alloc_page(gfp_t gfp)
 	pthread_mutex_lock(&physmem_lock);
 	if (nr_free) {
 		frame = free_frames[--nr_free];
+		reused = true;
 	} else if (next_frame < nr_frames) {
 		frame = next_frame++;
 	} else {
@@ -64,7 +67,8 @@ struct page *alloc_page(gfp_t gfp)
 	}
 	pthread_mutex_unlock(&physmem_lock);
 	__atomic_add_fetch(&host_nr_pages, 1, __ATOMIC_RELAXED);
-	/* Fresh and returned frames both read as zero: __GFP_ZERO needs no work. */
+	if ((gfp & __GFP_ZERO) && reused)
+		memset(arena + (frame << PAGE_SHIFT), 0, PAGE_SIZE);
 	return (struct page *)(arena + (frame << PAGE_SHIFT));
 }
 
@@ -72,7 +76,6 @@ void __free_page(struct page *page)
 {
 	unsigned long frame = ((char *)page - arena) >> PAGE_SHIFT;
 
-	madvise(page, PAGE_SIZE, MADV_DONTNEED);
 	pthread_mutex_lock(&physmem_lock);
 	if (nr_free == free_cap) {
 		unsigned long cap = free_cap ? free_cap * 2 : 1024;

@@ -133,6 +133,7 @@ void snp_rmp_set_inuse(unsigned long pfn, bool inuse);
 /* rmp.c: the host's view: writes to assigned pages fault */
 int snp_host_copy_to_pfn(unsigned long pfn, unsigned int offset, const void *src,
 			 unsigned int len);
+int snp_host_copy_from_user_to_pfn(unsigned long pfn, const void __user *src);
 unsigned long snp_rmp_host_write_faults(void);
 
 /* rmp_check.c: invariants, for tests and debugging */

@@ -83,15 +83,27 @@ static bool all_zero(const void *p, size_t n)
  * A firmware command on behalf of a VM goes through the PSP descriptor the VMM handed to
  * LAUNCH_START, as upstream's sev_issue_cmd(): a closed or foreign descriptor is -EBADF.
  */
-static int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error)
+static struct file *sev_get_psp_file(int fd)
 {
 	struct file *file = fget(fd);
-	int r = -EBADF;
 
 	if (!file)
-		return -EBADF;
-	if (sev_is_psp_file(file))
-		r = sev_do_cmd(id, data, error);
+		return ERR_PTR(-EBADF);
+	if (!sev_is_psp_file(file)) {
+		fput(file);
+		return ERR_PTR(-EBADF);
+	}
+	return file;
+}
+
+static int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error)
+{
+	struct file *file = sev_get_psp_file(fd);
+	int r;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	r = sev_do_cmd(id, data, error);
 	fput(file);
 	return r;
 }
@@ -278,22 +290,6 @@ static int snp_check_launch_update(const struct kvm_sev_snp_launch_update *p)
 	return 0;
 }
 
-/* Copy one source page into the (still shared) guest page, as the host: RMP-checked. */
-static int snp_copy_source(unsigned long pfn, const void __user *src)
-{
-	u8 *buf;
-	int r;
-
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	r = copy_from_user(buf, src, PAGE_SIZE) ? -EFAULT : 0;
-	if (!r)
-		r = snp_host_copy_to_pfn(pfn, 0, buf, PAGE_SIZE);
-	kfree(buf);
-	return r;
-}
-
 /*
  * The firmware refused a CPUID page and corrected it in place: give the VMM the corrected
  * table (upstream does the same), so it can see what the platform supports.
@@ -325,8 +321,9 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 	/* Launched already (or otherwise assigned): never reassign, never overwrite. */
 	if (snp_page_assigned(pfn))
 		return -EEXIST;
+	/* The source goes into the (still shared) page as a host write: RMP-checked. */
 	if (src) {
-		r = snp_copy_source(pfn, src);
+		r = snp_host_copy_from_user_to_pfn(pfn, src);
 		if (r)
 			return r;
 	}
@@ -337,7 +334,8 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 	fw.gctx_paddr = sev_context_paddr(sev);
 	fw.page_type = u->params.type;
 	fw.address = (u64)pfn << PAGE_SHIFT;
-	r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_UPDATE, &fw, &u->fw_error);
+	/* The caller holds the PSP file for the whole call (upstream re-checks per command). */
+	r = sev_do_cmd(SEV_CMD_SNP_LAUNCH_UPDATE, &fw, &u->fw_error);
 	if (!r)
 		return 0;
 
@@ -351,7 +349,8 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 {
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	struct snp_update u = {};
-	unsigned long i, npages;
+	unsigned long i = 0, npages;
+	struct file *psp;
 	u8 __user *src;
 	int r;
 
@@ -362,6 +361,9 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	r = snp_check_launch_update(&u.params);
 	if (r)
 		return r;
+	psp = sev_get_psp_file(sev->fd);
+	if (IS_ERR(psp))
+		return PTR_ERR(psp);
 
 	mutex_lock(&kvm->slots_lock);
 	u.slot = kvm_gfn_to_memslot(kvm, 0, u.params.gfn_start);
@@ -385,6 +387,7 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 		cond_resched();
 	}
 	mutex_unlock(&kvm->slots_lock);
+	fput(psp);
 
 	argp->error = u.fw_error;
 	/* Nothing done: the error.  Some pages done: report the progress, as upstream. */
@@ -400,6 +403,7 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 
 out_unlock:
 	mutex_unlock(&kvm->slots_lock);
+	fput(psp);
 	return r;
 }
 

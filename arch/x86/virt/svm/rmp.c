@@ -29,6 +29,7 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/sev.h>
 
 static struct rmpentry *rmptable;
@@ -338,6 +339,25 @@ int snp_host_copy_to_pfn(unsigned long pfn, unsigned int offset, const void *src
 		return -EFAULT;
 	}
 	return 0;
+}
+
+/* The host fills a page from user memory: the same RMP check, then one copy. */
+int snp_host_copy_from_user_to_pfn(unsigned long pfn, const void __user *src)
+{
+	bool assigned;
+
+	if (!snp_rmp_pfn_valid(pfn))
+		return -EINVAL;
+	spin_lock(&rmp_lock);
+	assigned = rmpentry_assigned(rmp_get(pfn));
+	if (assigned)
+		rmp_host_faults++;
+	spin_unlock(&rmp_lock);
+	if (assigned) {
+		pr_err("RMP #PF: host write to assigned pfn %#lx refused\n", pfn);
+		return -EFAULT;
+	}
+	return copy_from_user(page_address(pfn_to_page(pfn)), src, PAGE_SIZE) ? -EFAULT : 0;
 }
 
 unsigned long snp_rmp_host_write_faults(void)
