@@ -3,7 +3,7 @@
 # present it runs dpkg-query once and exits; `apt-get update` only if something is missing.
 set -euo pipefail
 
-packages=(pkg-config libssl-dev)
+packages=(pkg-config libssl-dev systemtap-sdt-dev)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,5 +18,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq "${missing[@]}" >/dev/null
+log=$(mktemp)
+if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "deps: could not install ${missing[*]}" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"

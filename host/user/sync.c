@@ -4,10 +4,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <linux/bug.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/ktime.h>
 
 long host_nr_warnings;
 
@@ -71,4 +73,12 @@ bool mutex_is_locked_by_me(struct mutex *m)
 {
 	return __atomic_load_n(&m->held, __ATOMIC_ACQUIRE) &&
 	       pthread_equal(m->owner, pthread_self());
+}
+
+u64 ktime_get_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 }

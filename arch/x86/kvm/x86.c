@@ -79,6 +79,8 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return sev_mem_enc_ioctl(kvm, (void __user *)arg);
 	case KVM_COCO_SNP_GET_LAUNCH_DIGEST:
 		return sev_snp_get_launch_digest(kvm, (void __user *)arg);
+	case KVM_COCO_GET_TRACE:
+		return sev_get_trace(kvm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

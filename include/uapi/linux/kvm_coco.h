@@ -29,4 +29,41 @@ struct kvm_coco_snp_launch_digest {
 
 #define KVM_COCO_SNP_GET_LAUNCH_DIGEST	_IOWR(KVMIO, 0xf1, struct kvm_coco_snp_launch_digest)
 
+/*
+ * The per-VM trace: every RMP transition of an SNP VM's pages, in order, in a ring of the last
+ * KVM_COCO_TRACE_RING entries.  In: entries (user array of nr entries), seq (the first
+ * sequence number wanted; 0 for the oldest kept).  Out: nr (entries copied, oldest first),
+ * seq (the sequence number to ask for next), dropped (entries lost to the ring's size).
+ */
+enum kvm_coco_rmp_op {
+	KVM_COCO_RMP_MAKE_PRIVATE = 1,	/* KVM: RMPUPDATE to assigned */
+	KVM_COCO_RMP_MAKE_SHARED = 2,	/* KVM: RMPUPDATE to shared */
+	KVM_COCO_RMP_FW_LAUNCH = 3,	/* firmware: LAUNCH_UPDATE made the page guest-valid */
+	KVM_COCO_RMP_FW_RECLAIM = 4,	/* firmware: PAGE_RECLAIM released the page */
+	KVM_COCO_RMP_LEAK = 5,		/* KVM: page leaked, its state could not be undone */
+};
+
+struct kvm_coco_trace_entry {
+	__u64 seq;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	__u32 op;		/* enum kvm_coco_rmp_op */
+	__s32 ret;		/* 0, or the -errno of a refused change */
+	__u64 pfn;
+	__u64 old_rmp;		/* RMP entry, low word: assigned 0, size 1, immutable 2, */
+	__u64 new_rmp;		/* gpa 12-50, asid 51-60, vmsa 61, validated 62 */
+};
+
+#define KVM_COCO_TRACE_RING	16384
+
+struct kvm_coco_trace {
+	__u64 entries;
+	__u32 nr;
+	__u32 flags;		/* must be 0 */
+	__u64 seq;
+	__u64 dropped;
+	__u64 reserved[2];	/* must be 0 */
+};
+
+#define KVM_COCO_GET_TRACE	_IOWR(KVMIO, 0xf2, struct kvm_coco_trace)
+
 #endif

@@ -8,6 +8,7 @@
 #include <linux/kvm.h>
 
 struct page;
+struct sev_trace_ring;
 
 /* SEV, SEV-ES and SNP state of a VM (upstream struct kvm_sev_info); under kvm->lock. */
 struct kvm_sev_info {
@@ -22,6 +23,7 @@ struct kvm_sev_info {
 	u16 ghcb_version;
 	struct page *snp_context;	/* the firmware's guest context page */
 	unsigned long nr_leaked;	/* pages that could not be reclaimed */
+	struct sev_trace_ring *trace;	/* RMP transitions, for KVM_COCO_GET_TRACE */
 };
 
 struct kvm_arch {

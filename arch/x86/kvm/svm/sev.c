@@ -311,6 +311,7 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	struct sev_data_snp_launch_update fw = {};
 	unsigned long pfn;
+	u64 old;
 	int r;
 
 	if (!kvm_mem_is_private(kvm, gfn))
@@ -335,9 +336,12 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 	fw.page_type = u->params.type;
 	fw.address = (u64)pfn << PAGE_SHIFT;
 	/* The caller holds the PSP file for the whole call (upstream re-checks per command). */
+	old = snp_rmp_lo(pfn);
 	r = sev_do_cmd(SEV_CMD_SNP_LAUNCH_UPDATE, &fw, &u->fw_error);
-	if (!r)
+	if (!r) {
+		sev_trace_fw(kvm, KVM_COCO_RMP_FW_LAUNCH, pfn, old);
 		return 0;
+	}
 
 	if (!snp_page_reclaim(kvm, pfn) && src && u->params.type == KVM_SEV_SNP_PAGE_TYPE_CPUID &&
 	    u->fw_error == SEV_RET_INVALID_PARAM)
@@ -417,6 +421,7 @@ static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	struct sev_es_save_area *save;
 	struct kvm_vcpu *vcpu;
 	unsigned long i, pfn;
+	u64 old;
 	int r = 0;
 
 	save = kmalloc(sizeof(*save), GFP_KERNEL);
@@ -437,12 +442,14 @@ static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
 		fw.gctx_paddr = sev_context_paddr(sev);
 		fw.page_type = SNP_PAGE_TYPE_VMSA;
 		fw.address = (u64)pfn << PAGE_SHIFT;
+		old = snp_rmp_lo(pfn);
 		r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_UPDATE, &fw,
 				  (int *)&argp->error);
 		if (r) {
 			snp_page_reclaim(kvm, pfn);
 			break;
 		}
+		sev_trace_fw(kvm, KVM_COCO_RMP_FW_LAUNCH, pfn, old);
 		vcpu->arch.guest_state_protected = true;
 	}
 	kfree(save);
@@ -622,6 +629,7 @@ void sev_vm_destroy(struct kvm *kvm)
 	if (!sev->active)
 		return;
 	snp_context_destroy(kvm);
+	sev_trace_free(kvm);
 	sev_asid_free(sev->asid);
 	if (sev->nr_leaked)
 		pr_warn("VM with ASID %u leaked %lu pages\n", sev->asid, sev->nr_leaked);

@@ -12,10 +12,18 @@ void sev_free_vcpu(struct kvm_vcpu *vcpu);
 void sev_vm_destroy(struct kvm *kvm);
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
 
+/* sev_trace.c: RMP transitions to the trace event and the VM's ring */
+void sev_trace_rmp(struct kvm *kvm, unsigned int op, unsigned long pfn, u64 old_rmp,
+		   u64 new_rmp, int ret);
+void sev_trace_fw(struct kvm *kvm, unsigned int op, unsigned long pfn, u64 old_rmp);
+int sev_get_trace(struct kvm *kvm, void __user *argp);
+void sev_trace_free(struct kvm *kvm);
+
 /* sev_rmp.c: the one checked way to change a page's RMP entry */
 int rmp_make_private(struct kvm *kvm, unsigned long pfn, u64 gpa, u32 asid, bool immutable);
 int rmp_make_shared(struct kvm *kvm, unsigned long pfn);
 bool snp_page_assigned(unsigned long pfn);
+u64 snp_rmp_lo(unsigned long pfn);
 int snp_page_reclaim(struct kvm *kvm, unsigned long pfn);
 void snp_leak_page(struct kvm *kvm, unsigned long pfn);
 bool snp_page_leaked(unsigned long pfn);

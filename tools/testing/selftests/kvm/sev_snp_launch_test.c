@@ -485,9 +485,72 @@ static void test_asids_run_out_and_come_back(void)
 	kvm_close(sev);
 }
 
+static unsigned int read_trace(int vm, struct kvm_coco_trace_entry *e, unsigned int nr,
+			       uint64_t *seq)
+{
+	struct kvm_coco_trace t = { .entries = (uintptr_t)e, .nr = nr, .seq = *seq };
+
+	TEST_ASSERT(!kvm_coco_ioctl(vm, KVM_COCO_GET_TRACE, &t), "GET_TRACE: %s",
+		    strerror(errno));
+	TEST_ASSERT_EQ(t.dropped, 0);
+	*seq = t.seq;
+	return t.nr;
+}
+
+static void test_every_rmp_transition_is_traced(void)
+{
+	struct kvm_coco_trace_entry e[16];
+	struct kvm_coco_trace bad = {};
+	struct kvm_sev_snp_launch_update u;
+	uint64_t seq = 0;
+	struct snp_vm v;
+	unsigned int n, i;
+
+	fill_src();
+	snp_vm_create(&v, MEM, 0);
+	TEST_ASSERT_EQ(read_trace(v.vm, e, 16, &seq), 0);
+	snp_launch_start(&v);
+	snp_launch_update(&v, 0x100, src, 2 * PAGE, NORMAL);
+	/* Per page: KVM makes it private (immutable), then the firmware makes it guest-valid. */
+	n = read_trace(v.vm, e, 16, &seq);
+	TEST_ASSERT_EQ(n, 4);
+	for (i = 0; i < 4; i++) {
+		TEST_ASSERT_EQ(e[i].seq, i + 1);
+		TEST_ASSERT_EQ(e[i].op, i % 2 ? KVM_COCO_RMP_FW_LAUNCH : KVM_COCO_RMP_MAKE_PRIVATE);
+		TEST_ASSERT_EQ(e[i].ret, 0);
+		TEST_ASSERT(!i || e[i].ts_ns >= e[i - 1].ts_ns, "time went backwards");
+	}
+	TEST_ASSERT(e[0].old_rmp == 0 && (e[0].new_rmp & 5) == 5, "private+immutable %#llx",
+		    (unsigned long long)e[0].new_rmp);
+	TEST_ASSERT_EQ(e[1].pfn, e[0].pfn);
+	TEST_ASSERT_EQ(e[1].old_rmp, e[0].new_rmp);
+	TEST_ASSERT((e[1].new_rmp & RMP_VALIDATED) && !(e[1].new_rmp & 4), "guest-valid");
+	TEST_ASSERT_EQ((e[1].new_rmp >> 12) & ((1ull << 39) - 1), 0x100);	/* the gpa */
+	/* Reading again from the returned cursor gives nothing new. */
+	TEST_ASSERT_EQ(read_trace(v.vm, e, 16, &seq), 0);
+
+	/* A refused launch changes no entry: nothing traced.  Punching makes a page shared. */
+	u = (struct kvm_sev_snp_launch_update){ 0x100, 0, PAGE, ZERO };
+	TEST_ASSERT_ERRNO(__snp_launch_update(&v, &u, NULL), EEXIST);
+	gmem_fallocate(v.gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0x101 * PAGE, PAGE);
+	n = read_trace(v.vm, e, 16, &seq);
+	TEST_ASSERT_EQ(n, 1);
+	TEST_ASSERT(e[0].op == KVM_COCO_RMP_MAKE_SHARED && !e[0].new_rmp && !e[0].ret, "punch");
+
+	bad.flags = 1;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(v.vm, KVM_COCO_GET_TRACE, &bad), EINVAL);
+	bad.flags = 0;
+	bad.reserved[1] = 1;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(v.vm, KVM_COCO_GET_TRACE, &bad), EINVAL);
+	bad = (struct kvm_coco_trace){ .entries = 8, .nr = 4 };
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(v.vm, KVM_COCO_GET_TRACE, &bad), EFAULT);
+	snp_vm_destroy(&v);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
+		KSFT_TEST(test_every_rmp_transition_is_traced),
 		KSFT_TEST(test_launch_flow),
 		KSFT_TEST(test_init2_bad_input),
 		KSFT_TEST(test_launch_start_bad_input),
