@@ -8,12 +8,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 
 #include <kvm-coco.h>
 #include <linux/kvm_coco.h>
 
 #include "cli.h"
+#include "launch.h"
 
 #define DEMO_MEM	(16ul << 20)
 
@@ -71,6 +73,62 @@ static int demo_setup(int vm, void *shared)
 	return fd;
 }
 
+/* Part 2: an SNP guest launched through the ioctls, its digest checked against a prediction. */
+static int demo_snp(void)
+{
+	static unsigned char image[16 * 4096] __attribute__((aligned(4096)));
+	struct launch_step steps[] = {
+		{ LAUNCH_PAGE_NORMAL, 0x100000, sizeof(image), image },
+		{ LAUNCH_PAGE_ZERO, 0x200000, 4 * 4096, NULL },
+		{ LAUNCH_PAGE_SECRETS, 0x300000, 4096, NULL },
+		{ LAUNCH_PAGE_CPUID, 0x301000, 4096, NULL },
+	};
+	struct launch_args a = { .mem = 16ul << 20, .vcpus = 2, .steps = steps,
+				 .nr_steps = sizeof(steps) / sizeof(steps[0]) };
+	unsigned long long per_op[8] = {};
+	struct kvm_coco_snp_measure *m;
+	struct launch_result res;
+	unsigned char want[48], vmsa[4096];
+	unsigned int i, p;
+
+	for (i = 0; i < sizeof(image); i++)
+		image[i] = (unsigned char)(i * 31 + 7);	/* a stand-in for a firmware image */
+	printf("\nSNP guest: 16 MiB, 2 vCPUs; launching a 64 KiB image at 0x100000, 4 ZERO pages,\n"
+	       "a secrets page and a CPUID page through KVM_MEMORY_ENCRYPT_OP\n");
+	if (launch_run(&a, &res))
+		return 1;
+
+	/* What a guest owner would predict with `kvm-coco measure` for the same launch. */
+	m = kvm_coco_snp_measure_new();
+	if (!m)
+		return cli_error("cannot set up SHA-384");
+	for (i = 0; i < a.nr_steps; i++)
+		for (p = 0; p < steps[i].len / 4096; p++)
+			kvm_coco_snp_measure_page(m, steps[i].type, steps[i].gpa + p * 4096ull,
+						  steps[i].data ? steps[i].data + p * 4096 : NULL);
+	kvm_coco_snp_reset_vmsa(vmsa, 1);
+	for (i = 0; i < a.vcpus; i++)
+		kvm_coco_snp_measure_page(m, LAUNCH_PAGE_VMSA, KVM_COCO_SNP_VMSA_GPA, vmsa);
+	kvm_coco_snp_measure_digest(m, want);
+	kvm_coco_snp_measure_free(m);
+
+	printf("launch digest: ");
+	for (i = 0; i < 48; i++)
+		printf("%02x", res.digest[i]);
+	printf("\npredicted by measure: %s\n", memcmp(want, res.digest, 48) ? "NO (mismatch)" :
+							       "yes, identical");
+	for (i = 0; i < res.nr_trace; i++)
+		per_op[res.trace[i].op & 7]++;
+	printf("RMP trace: %u transitions:", res.nr_trace);
+	for (i = 1; i <= KVM_COCO_RMP_LEAK; i++)
+		printf(" %s %llu", launch_rmp_op_name(i), per_op[i]);
+	printf("\nfirst transitions (kvm-coco launch --trace prints them all):\n");
+	res.nr_trace = res.nr_trace < 4 ? res.nr_trace : 4;
+	launch_print_trace(stdout, &res);
+	free(res.trace);
+	return memcmp(want, res.digest, 48) ? 1 : 0;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	void *shared;
@@ -100,6 +158,8 @@ int cmd_demo(int argc, char **argv)
 	    demo_convert(vm, 0xf00000, 0x1000, false))		/* a shared ring page */
 		goto out_gmem;
 	r = demo_print_map(vm);
+	if (!r)
+		r = demo_snp();
 out_gmem:
 	kvm_coco_close(gmem);
 out_vm:

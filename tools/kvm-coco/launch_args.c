@@ -45,7 +45,10 @@ static int read_file(const char *path, unsigned char **data, unsigned long long 
 		return cli_error("cannot read '%s': %s", path, strerror(errno));
 	}
 	*len = ((unsigned long long)size + PAGE - 1) & ~(PAGE - 1);
-	*data = calloc(1, *len ? *len : 1);
+	/* Page aligned: it is the uaddr of a LAUNCH_UPDATE. */
+	*data = aligned_alloc(PAGE, *len ? *len : PAGE);
+	if (*data)
+		memset(*data, 0, *len ? *len : PAGE);
 	if (!*data || fread(*data, 1, (size_t)size, f) != (size_t)size) {
 		fclose(f);
 		return cli_error("cannot read '%s'", path);
@@ -117,6 +120,7 @@ static int read_vmsa(struct launch_args *a, const char *path)
 	}
 	memcpy(a->vmsa, data, PAGE);
 	free(data);
+	a->vmsa_given = true;
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct launch_step {
 struct launch_args {
 	unsigned long long mem;
 	unsigned int vcpus;
+	bool vmsa_given;		/* --vmsa: a file, not the built-in reset-state VMSA */
 	unsigned char vmsa[4096];	/* every vCPU's VMSA page */
 	struct launch_step *steps;
 	unsigned int nr_steps;

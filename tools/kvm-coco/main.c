@@ -14,6 +14,8 @@ static const struct cli_command commands[] = {
 	{ "caps", "print the supported VM types and capabilities", cmd_caps },
 	{ "demo", "create an SW_PROTECTED VM, convert ranges, print the attribute map", cmd_demo },
 	{ "measure", "predict a launch digest (see below)", cmd_measure },
+	{ "launch", "launch an SNP guest through the KVM ioctls and print its digest",
+	  cmd_launch },
 };
 
 static const char measure_help[] =
@@ -23,7 +25,13 @@ static const char measure_help[] =
 	"      prints 'launch digest: <96 hex digits>'.  Pages are measured in the order\n"
 	"      given, 4 KiB each (a FILE is zero-padded to whole pages), then one VMSA per\n"
 	"      vCPU at gpa 0xfffffffff000: FILE (4096 bytes) or the built-in reset-state\n"
-	"      VMSA (arch/x86/kvm/svm/vmsa.c).  SIZE, GPA, LEN: numbers, 0x.. hex, K/M/G.\n";
+	"      VMSA (arch/x86/kvm/svm/vmsa.c).  SIZE, GPA, LEN: numbers, 0x.. hex, K/M/G.\n"
+	"\n  kvm-coco launch [--trace] [--json] <the description measure takes>\n"
+	"      performs that launch through the KVM ioctls, as a VMM would, and prints the\n"
+	"      same 'launch digest:' line.  Each VMSA is built from its vCPU's reset state\n"
+	"      (no --vmsa).  --trace: the VM's RMP transitions in ftrace's text format.\n"
+	"      --json: a summary as JSON (with --trace: the transitions too).  A launch\n"
+	"      that takes over a second shows a progress bar on stderr.\n";
 
 static void usage(FILE *out)
 {

@@ -131,6 +131,49 @@ static void test_builtin_vmsa(void)
 		    "two vCPUs measured like one");
 }
 
+static void test_launch_agrees_with_measure(void)
+{
+	static const char desc[] = "--type snp --mem 16M --vcpus 3 --load 0x100000:ramp8k "
+				   "--zero 0x200000:0x2000 --unmeasured 0x300000:4096 "
+				   "--secrets 0x400000 --cpuid 0x401000 --load 0x500000:short";
+	char cmd[512], measured[sizeof(out)];
+
+	write_file("ramp8k", -1, 8192);
+	write_file("short", 0x5a, 5000);
+	snprintf(cmd, sizeof(cmd), "measure %s", desc);
+	TEST_ASSERT(!cli(cmd), "measure: %s", err);
+	memcpy(measured, out, sizeof(out));
+	TEST_ASSERT(!strncmp(measured, "launch digest: ", 15), "measure printed %s", measured);
+	snprintf(cmd, sizeof(cmd), "launch %s", desc);
+	TEST_ASSERT(!cli(cmd), "launch: %s", err);
+	TEST_ASSERT(!strcmp(out, measured), "launch and measure disagree:\n#   %s#   %s", out,
+		    measured);
+
+	/* --json: the same digest, every transition accounted for, nothing leaked. */
+	snprintf(cmd, sizeof(cmd), "launch --json %s", desc);
+	TEST_ASSERT(!cli(cmd), "launch --json: %s", err);
+	measured[15 + 96] = 0;
+	TEST_ASSERT(strstr(out, measured + 15), "--json digest differs: %s", out);
+	/* 2 + 2 + 1 + 1 + 1 + 2 pages and 3 VMSAs: each made private, then launched. */
+	TEST_ASSERT(strstr(out, "\"rmp_transitions\": 24") && strstr(out, "\"leaked_pages\": 0"),
+		    "--json summary: %s", out);
+}
+
+static void test_launch_trace(void)
+{
+	unsigned int lines = 0;
+	char *p;
+
+	write_file("ab", 0xab, 4096);
+	TEST_ASSERT(!cli("launch --trace --type snp --mem 1M --vcpus 1 --load 0:ab"), "%s", err);
+	TEST_ASSERT(strstr(out, "# tracer: nop\n"), "no ftrace header: %s", out);
+	for (p = out; (p = strstr(p, ": kvm_snp_rmp: ")); p++)
+		lines++;
+	TEST_ASSERT_EQ(lines, 4);
+	TEST_ASSERT(strstr(out, "make_private pfn 0x") && strstr(out, "fw_launch pfn 0x") &&
+		    strstr(out, "-> asid 1 gpa 0xfffffffff000 vmsa validated ret 0"), "%s", out);
+}
+
 static void test_bad_arguments(void)
 {
 	static const char *const bad[] = {
@@ -155,6 +198,10 @@ static void test_bad_arguments(void)
 		"measure --type snp --mem 1M --vmsa nonexistent",
 		"measure --type snp --mem 1M --bogus 1",
 		"measure --type snp --mem 1M --load",
+		"launch",
+		"launch --type snp --mem 1M --vmsa ab",
+		"launch --json --type snp",
+		"launch --type snp --mem 1M --zero 0:100",
 		"nosuchcommand",
 		"",
 	};
@@ -196,6 +243,8 @@ int main(void)
 		KSFT_TEST(test_measure_reproduces_vectors),
 		KSFT_TEST(test_short_files_are_zero_padded),
 		KSFT_TEST(test_builtin_vmsa),
+		KSFT_TEST(test_launch_agrees_with_measure),
+		KSFT_TEST(test_launch_trace),
 		KSFT_TEST(test_bad_arguments),
 		KSFT_TEST(test_help_and_caps),
 	};
