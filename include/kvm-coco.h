@@ -44,6 +44,19 @@ void kvm_coco_snp_measure_free(struct kvm_coco_snp_measure *m);
 
 #define KVM_COCO_SNP_VMSA_GPA	0xFFFFFFFFF000ULL
 
+/*
+ * TDX: the MRTD of a TD built page by page: each page is added (TDH.MEM.PAGE.ADD) and, if
+ * @measured, extended in 256-byte chunks (TDH.MR.EXTEND).  _digest() finalizes: call it once,
+ * last.
+ */
+struct kvm_coco_tdx_measure;
+
+struct kvm_coco_tdx_measure *kvm_coco_tdx_measure_new(void);
+int kvm_coco_tdx_measure_page(struct kvm_coco_tdx_measure *m, unsigned long long gpa,
+			      const void *page, int measured);
+int kvm_coco_tdx_measure_digest(struct kvm_coco_tdx_measure *m, unsigned char out[48]);
+void kvm_coco_tdx_measure_free(struct kvm_coco_tdx_measure *m);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,8 +4,11 @@
 
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/mm.h>
 #include <linux/string.h>
 #include <asm/snp_digest.h>
+#include <asm/tdx.h>
+#include <crypto/hash.h>
 
 #include "../../arch/x86/kvm/svm/vmsa.h"
 #include "../../include/kvm-coco.h"
@@ -48,5 +51,64 @@ void kvm_coco_snp_measure_free(struct kvm_coco_snp_measure *m)
 	if (!m)
 		return;
 	snp_digest_destroy(&m->d);
+	free(m);
+}
+
+struct kvm_coco_tdx_measure {
+	struct crypto_shash *tfm;
+	struct shash_desc *desc;
+};
+
+struct kvm_coco_tdx_measure *kvm_coco_tdx_measure_new(void)
+{
+	struct kvm_coco_tdx_measure *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->tfm = crypto_alloc_shash("sha384", 0, 0);
+	if (IS_ERR(m->tfm))
+		goto err_free;
+	m->desc = calloc(1, sizeof(*m->desc) + crypto_shash_descsize(m->tfm));
+	if (!m->desc)
+		goto err_tfm;
+	m->desc->tfm = m->tfm;
+	if (crypto_shash_init(m->desc))
+		goto err_desc;
+	return m;
+
+err_desc:
+	free(m->desc);
+err_tfm:
+	crypto_free_shash(m->tfm);
+err_free:
+	free(m);
+	return NULL;
+}
+
+int kvm_coco_tdx_measure_page(struct kvm_coco_tdx_measure *m, unsigned long long gpa,
+			      const void *page, int measured)
+{
+	unsigned int off;
+	int r;
+
+	if (!PAGE_ALIGNED(gpa))
+		return -EINVAL;
+	r = tdx_mrtd_page_add(m->desc, gpa);
+	for (off = 0; !r && measured && off < PAGE_SIZE; off += MR_EXTEND_CHUNK)
+		r = tdx_mrtd_extend(m->desc, gpa + off, (const u8 *)page + off);
+	return r;
+}
+
+int kvm_coco_tdx_measure_digest(struct kvm_coco_tdx_measure *m, unsigned char out[48])
+{
+	return crypto_shash_final(m->desc, out);
+}
+
+void kvm_coco_tdx_measure_free(struct kvm_coco_tdx_measure *m)
+{
+	if (!m)
+		return;
+	free(m->desc);
+	crypto_free_shash(m->tfm);
 	free(m);
 }

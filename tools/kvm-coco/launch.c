@@ -227,6 +227,9 @@ int launch_run(const struct launch_args *a, struct launch_result *res)
 	int r;
 
 	memset(res, 0, sizeof(*res));
+	if (a->tdx)
+		return cli_error("launch: TDX launches through KVM are not implemented yet; "
+				 "'measure --type tdx' predicts an MRTD");
 	if (a->vmsa_given) {
 		return cli_error("launch: --vmsa is for 'measure'; a launch builds each VMSA from "
 				 "its vCPU's state");

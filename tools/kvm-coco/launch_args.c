@@ -72,6 +72,26 @@ static struct launch_step *add_step(struct launch_args *a, unsigned int type)
 	return s;
 }
 
+/* TDX: FILE or FILE:unmeasured (the page is added but not extended into the MRTD). */
+static int parse_tdx_load(struct launch_step *s, const char *val)
+{
+	static const char suffix[] = ":unmeasured";
+	size_t n = strlen(val);
+	char *path;
+	int r;
+
+	if (n > strlen(suffix) && !strcmp(val + n - strlen(suffix), suffix)) {
+		s->type = LAUNCH_PAGE_UNMEASURED;
+		n -= strlen(suffix);
+	}
+	path = strndup(val, n);
+	if (!path)
+		return cli_error("out of memory");
+	r = read_file(path, &s->data, &s->len);
+	free(path);
+	return r;
+}
+
 /* GPA:REST for --load (REST a file) and --zero/--unmeasured (REST a length). */
 static int parse_step(struct launch_args *a, unsigned int type, const char *opt, const char *val)
 {
@@ -94,6 +114,8 @@ static int parse_step(struct launch_args *a, unsigned int type, const char *opt,
 	gpa[colon - val] = 0;
 	if (parse_size(gpa, &s->gpa))
 		return cli_error("%s: bad gpa '%s'", opt, gpa);
+	if (type == LAUNCH_PAGE_NORMAL && a->tdx)
+		return parse_tdx_load(s, colon + 1);
 	if (type == LAUNCH_PAGE_NORMAL)
 		return read_file(colon + 1, &s->data, &s->len);
 	if (parse_size(colon + 1, &s->len) || !s->len || s->len % PAGE)
@@ -163,12 +185,22 @@ static int parse_one(struct launch_args *a, const char *opt, const char *val, bo
 	unsigned long long v;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		if (!strcmp(opt, steps[i].name))
-			return parse_step(a, steps[i].type, opt, val);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (strcmp(opt, steps[i].name))
+			continue;
+		if (!*have_type)
+			return cli_error("%s: give --type first", opt);
+		if (a->tdx && steps[i].type != LAUNCH_PAGE_NORMAL)
+			return cli_error("%s: TDX pages are --load GPA:FILE[:unmeasured]", opt);
+		return parse_step(a, steps[i].type, opt, val);
+	}
 	if (!strcmp(opt, "--type")) {
-		if (strcmp(val, "snp"))
-			return cli_error("--type: unsupported type '%s' (supported: snp)", val);
+		if (*have_type)
+			return cli_error("--type given twice");
+		if (!strcmp(val, "tdx"))
+			a->tdx = true;
+		else if (strcmp(val, "snp"))
+			return cli_error("--type: unsupported type '%s' (snp or tdx)", val);
 		*have_type = true;
 		return 0;
 	}
@@ -183,8 +215,11 @@ static int parse_one(struct launch_args *a, const char *opt, const char *val, bo
 		a->vcpus = (unsigned int)v;
 		return 0;
 	}
-	if (!strcmp(opt, "--vmsa"))
+	if (!strcmp(opt, "--vmsa")) {
+		if (a->tdx)
+			return cli_error("--vmsa: TDX measures no VMSA");
 		return read_vmsa(a, val);
+	}
 	return cli_error("unknown option '%s' (try 'kvm-coco --help')", opt);
 }
 
@@ -205,7 +240,7 @@ int launch_args_parse(struct launch_args *a, int argc, char **argv, const char *
 			goto err;
 	}
 	if (!have_type) {
-		cli_error("%s: --type is required (snp)", cmd);
+		cli_error("%s: --type is required (snp or tdx)", cmd);
 		goto err;
 	}
 	if (!a->mem) {

@@ -3,9 +3,10 @@
 #define KVM_COCO_LAUNCH_ARGS_H
 
 /*
- * The launch description shared by `kvm-coco measure` and (later) `kvm-coco launch`:
+ * The launch description shared by `kvm-coco measure` and `kvm-coco launch`:
  * --type snp --mem SIZE --vcpus N [--vmsa FILE] then, in order, --load GPA:FILE,
- * --zero GPA:LEN, --unmeasured GPA:LEN, --secrets GPA, --cpuid GPA.
+ * --zero GPA:LEN, --unmeasured GPA:LEN, --secrets GPA, --cpuid GPA;
+ * or --type tdx --mem SIZE --vcpus N then --load GPA:FILE[:unmeasured] ...
  */
 
 #include <stdbool.h>
@@ -28,6 +29,7 @@ struct launch_step {
 };
 
 struct launch_args {
+	bool tdx;			/* --type tdx: pages are PAGE.ADDed, NORMAL = measured */
 	unsigned long long mem;
 	unsigned int vcpus;
 	bool vmsa_given;		/* --vmsa: a file, not the built-in reset-state VMSA */

@@ -10,6 +10,7 @@
 #include <linux/kvm_host.h>
 #include <linux/psp-sev.h>
 #include <asm/sev.h>
+#include <asm/tdx.h>
 
 #include "svm/sev.h"
 
@@ -29,13 +30,24 @@ int kvm_arch_init(void)
 	r = sev_platform_init(&err);
 	if (r) {
 		pr_err("SNP_INIT failed: firmware status %#x\n", err);
-		snp_rmptable_exit();
+		goto err_rmp;
 	}
+	/* As kvm-intel does: the TDX module and its PAMT. */
+	r = tdx_module_init();
+	if (r)
+		goto err_sev;
+	return 0;
+
+err_sev:
+	sev_platform_shutdown();
+err_rmp:
+	snp_rmptable_exit();
 	return r;
 }
 
 void kvm_arch_exit(void)
 {
+	tdx_module_exit();
 	sev_platform_shutdown();
 	snp_rmptable_exit();
 }

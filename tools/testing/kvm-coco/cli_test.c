@@ -174,13 +174,32 @@ static void test_launch_trace(void)
 		    strstr(out, "-> asid 1 gpa 0xfffffffff000 vmsa validated ret 0"), "%s", out);
 }
 
+static void test_measure_tdx_reproduces_vectors(void)
+{
+	static struct vector_file *f;
+	char line[200];
+
+	f = vector_load("tdx-mrtd.txt");
+	write_file("ramp8k", -1, 8192);
+	write_file("5a", 0x5a, 4096);
+	write_file("ab", 0xab, 4096);
+	TEST_ASSERT(!cli("measure --type tdx --mem 16M --vcpus 2 --load 0x100000:ramp8k "
+			 "--load 0x200000:5a:unmeasured --load 0x800000:ab"), "%s", err);
+	snprintf(line, sizeof(line), "MRTD: %s\n", f->cases[3].digest);
+	TEST_ASSERT(!strcmp(out, line), "MRTD %s, want %s", out, line);
+	write_file("zero4k", 0, 4096);
+	TEST_ASSERT(!cli("measure --type tdx --mem 1M --load 0:zero4k:unmeasured"), "%s", err);
+	snprintf(line, sizeof(line), "MRTD: %s\n", f->cases[0].digest);
+	TEST_ASSERT(!strcmp(out, line), "MRTD %s, want %s", out, line);
+	vector_free(f);
+}
+
 static void test_bad_arguments(void)
 {
 	static const char *const bad[] = {
 		"measure",
 		"measure --type snp",
 		"measure --mem 1M",
-		"measure --type tdx --mem 1M",
 		"measure --type snp --mem 0",
 		"measure --type snp --mem 4095",
 		"measure --type snp --mem 1M --vcpus 0",
@@ -198,6 +217,13 @@ static void test_bad_arguments(void)
 		"measure --type snp --mem 1M --vmsa nonexistent",
 		"measure --type snp --mem 1M --bogus 1",
 		"measure --type snp --mem 1M --load",
+		"measure --type tdx --mem 1M --zero 0:4096",
+		"measure --type tdx --mem 1M --secrets 0",
+		"measure --type tdx --mem 1M --vmsa ab",
+		"measure --type tdx --mem 1M --load 0:nonexistent:unmeasured",
+		"measure --type tdx --type snp --mem 1M",
+		"measure --load 0:ab --type tdx --mem 1M",
+		"launch --type tdx --mem 1M --load 0:ab",
 		"launch",
 		"launch --type snp --mem 1M --vmsa ab",
 		"launch --json --type snp",
@@ -243,6 +269,7 @@ int main(void)
 		KSFT_TEST(test_measure_reproduces_vectors),
 		KSFT_TEST(test_short_files_are_zero_padded),
 		KSFT_TEST(test_builtin_vmsa),
+		KSFT_TEST(test_measure_tdx_reproduces_vectors),
 		KSFT_TEST(test_launch_agrees_with_measure),
 		KSFT_TEST(test_launch_trace),
 		KSFT_TEST(test_bad_arguments),

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _ASM_X86_TDX_H
+#define _ASM_X86_TDX_H
+
+/*
+ * The TDX module, modelled: the SEAMCALLs the host uses to build, run and tear down a TD,
+ * with the module's status codes (upstream asm/shared/tdx_errno.h).  KVM changes TD, S-EPT
+ * and PAMT state only through these functions.  Physical addresses are host PFN << 12.
+ */
+
+#include <linux/types.h>
+
+/* SEAMCALL status codes */
+#define TDX_SUCCESS				0ULL
+#define TDX_OPERAND_INVALID			0xC000010000000000ULL
+#define TDX_OPERAND_BUSY			0x8000020000000000ULL
+#define TDX_PAGE_METADATA_INCORRECT		0xC000030000000000ULL
+#define TDX_OP_STATE_INCORRECT			0xC000060000000000ULL
+#define TDX_KEY_STATE_INCORRECT			0xC000081100000000ULL
+#define TDX_EPT_WALK_FAILED			0xC0000B0000000000ULL
+#define TDX_EPT_ENTRY_NOT_FREE			0xC0000B0200000000ULL
+#define TDX_TLB_TRACKING_NOT_DONE		0xC0000B0800000000ULL
+#define TDX_EPT_ENTRY_STATE_INCORRECT		0xC0000B0D00000000ULL
+#define TDX_SEAMCALL_STATUS_MASK		0xFFFFFFFF00000000ULL
+
+/* Operand ids in bits 31:0 of an error status */
+#define TDX_OPERAND_ID_RCX			0x01
+#define TDX_OPERAND_ID_RDX			0x02
+#define TDX_OPERAND_ID_R8			0x08
+#define TDX_OPERAND_ID_TDR			0x80
+#define TDX_OPERAND_ID_SEPT			0x92
+
+/* Host key IDs the model hands out to TDs (the private KeyID range). */
+#define TDX_MIN_HKID				32
+#define TDX_MAX_HKID				63
+
+/* PAMT page types */
+enum tdx_pamt_type {
+	PT_NDA = 0,		/* not assigned to the module: the host's */
+	PT_TDR,
+	PT_TDCX,
+	PT_TDVPR,
+	PT_REG,			/* a TD's private page */
+};
+
+#define MR_EXTEND_CHUNK		256
+#define TDX_MR_SIZE		48
+
+/* The GPA shared bit: bit 47 with GPAW 48, bit 51 with GPAW 52. */
+static inline u64 tdx_gpa_shared_bit(unsigned int gpaw)
+{
+	return 1ULL << (gpaw - 1);
+}
+
+int tdx_module_init(void);
+void tdx_module_exit(void);
+
+u64 tdh_mng_create(u64 tdr_pa, u16 hkid);
+u64 tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa);
+u64 tdh_mng_init(u64 tdr_pa, unsigned int gpaw);
+u64 tdh_vp_create(u64 tdr_pa, u64 tdvpr_pa);
+u64 tdh_vp_init(u64 tdvpr_pa, u64 rcx);
+u64 tdh_mem_page_add(u64 tdr_pa, u64 gpa, u64 page_pa, u64 source_pa);
+u64 tdh_mr_extend(u64 tdr_pa, u64 gpa);
+u64 tdh_mr_finalize(u64 tdr_pa);
+u64 tdh_mem_page_aug(u64 tdr_pa, u64 gpa, u64 page_pa);
+u64 tdh_mem_range_block(u64 tdr_pa, u64 gpa);
+u64 tdh_mem_track(u64 tdr_pa);
+u64 tdh_mem_page_remove(u64 tdr_pa, u64 gpa);
+u64 tdh_mng_key_freeid(u64 tdr_pa);
+u64 tdh_phymem_page_reclaim(u64 page_pa);
+
+/* Reads the module answers as TDH.MNG.RD / TDH.PHYMEM.PAGE.RDMD would. */
+u64 tdx_td_mrtd(u64 tdr_pa, u8 out[TDX_MR_SIZE]);
+u64 tdx_pamt_read(u64 page_pa, enum tdx_pamt_type *type, u64 *owner_tdr_pa);
+int tdx_pamt_check(char *why, unsigned int len);
+unsigned int tdx_nr_tds(void);
+
+/* The MRTD stream, shared by the module and `kvm-coco measure --type tdx`. */
+struct shash_desc;
+int tdx_mrtd_page_add(struct shash_desc *desc, u64 gpa);
+int tdx_mrtd_extend(struct shash_desc *desc, u64 gpa, const u8 *chunk);
+
+#endif
