@@ -83,6 +83,12 @@ check: deps
 	$(Q)scripts/check-style.sh
 	$(Q)$(MAKE) --no-print-directory test
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=1 test
+	$(Q)scripts/build-module.sh build/module
+
+# The kernel host: the core and host/kernel/ as kvm_coco.ko, W=1, against Debian's 6.12 headers
+# (scripts/kernel-headers.sh fetches them; scripts/build-module.sh checks the result).
+module: deps
+	$(Q)scripts/build-module.sh build/module
 
 bench: all $(BUILD)/unit/bench
 	$(Q)$(BUILD)/unit/bench
@@ -94,5 +100,5 @@ clean:
 	rm -rf build
 
 .SECONDARY:
-.PHONY: all deps tests test check bench run clean
+.PHONY: all deps tests test check bench run clean module
 -include $(shell find $(BUILD)/obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -3,7 +3,9 @@
 # present it runs dpkg-query once and exits; `apt-get update` only if something is missing.
 set -euo pipefail
 
-packages=(pkg-config libssl-dev systemtap-sdt-dev)
+# libssl-dev: SHA-384 for the library host; systemtap-sdt-dev: USDT probes; rsync, kmod
+# (modinfo) and dwarves (pahole, for module BTF): `make module`.
+packages=(pkg-config libssl-dev systemtap-sdt-dev rsync kmod dwarves)
 
 missing=()
 for p in "${packages[@]}"; do

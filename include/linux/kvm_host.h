@@ -18,6 +18,8 @@
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/kvm_types.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -28,10 +30,6 @@
 
 #include "kvm_range_map.h"
 
-typedef u64 gfn_t;
-typedef u64 gpa_t;
-typedef u64 hva_t;
-typedef unsigned long pgoff_t;
 
 #define KVM_MAX_VCPUS			4096
 #define KVM_MAX_VCPU_IDS		(KVM_MAX_VCPUS * 4)

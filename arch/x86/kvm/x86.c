@@ -4,20 +4,18 @@
  * KVM_{GET,SET}_{REGS,SREGS} expose, and dispatch of the x86 VM and vCPU ioctls.
  */
 #include <linux/kernel.h>
+#include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/kvm_host.h>
 #include <linux/psp-sev.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/sev.h>
 #include <asm/tdx.h>
 
 #include "svm/sev.h"
-
-#define X86_CR0_PE	BIT(0)
-#define X86_CR0_PG	BIT(31)
-#define X86_CR4_PAE	BIT(5)
-#define EFER_LME	BIT(8)
 
 int kvm_arch_init(void)
 {
@@ -138,7 +136,7 @@ static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
 		return false;
 	/* At most one pending interrupt can be injected. */
 	for (i = 0; i < ARRAY_SIZE(s->interrupt_bitmap); i++)
-		pending += __builtin_popcountll(s->interrupt_bitmap[i]);
+		pending += hweight64(s->interrupt_bitmap[i]);
 	return pending <= 1;
 }
 

@@ -6,6 +6,7 @@
  * numbers start at 1 and never repeat, so a reader that falls behind sees how many it lost.
  */
 #include <linux/kernel.h>
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/ktime.h>
 #include <linux/slab.h>
@@ -47,8 +48,8 @@ static struct sev_trace_ring *sev_trace_ring(struct kvm *kvm)
 		return NULL;
 	spin_lock_init(&ring->lock);
 	ring->next_seq = 1;
-	if (__atomic_compare_exchange_n(&sev->trace, &(struct sev_trace_ring *){ NULL }, ring,
-					false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	/* Two first transitions may race: one ring wins, the other is freed. */
+	if (!cmpxchg(&sev->trace, NULL, ring))
 		return ring;
 	kvfree(ring);
 	return READ_ONCE(sev->trace);

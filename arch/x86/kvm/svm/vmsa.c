@@ -26,14 +26,11 @@
  * and every other field zero.
  */
 #include <linux/string.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <linux/kvm_host.h>
 
 #include "vmsa.h"
-
-#define X86_CR0_NW	BIT_ULL(29)
-#define X86_CR0_CD	BIT_ULL(30)
-#define X86_CR4_MCE	BIT_ULL(6)
-#define EFER_SVME	BIT_ULL(12)
 
 static void vmcb_seg_from(struct vmcb_seg *seg, const struct kvm_segment *s)
 {

@@ -24,6 +24,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>

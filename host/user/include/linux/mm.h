@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 #include <linux/gfp.h>
+#include <linux/memblock.h>
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
@@ -25,8 +26,6 @@ static inline void *page_address(const struct page *page)
 {
 	return (void *)page;
 }
-
-extern unsigned long max_pfn;		/* one past the highest PFN */
 
 unsigned long page_to_pfn(const struct page *page);
 struct page *pfn_to_page(unsigned long pfn);

@@ -18,7 +18,7 @@ typedef __s32 s32;
 typedef __s64 s64;
 typedef long loff_t;		/* glibc's on x86-64; the same width as the kernel's */
 typedef unsigned int gfp_t;
-typedef unsigned long uintptr_t_kernel;
+#define pgoff_t unsigned long		/* as the kernel's linux/types.h */
 
 #define __user
 #define __must_check	__attribute__((warn_unused_result))

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_USER_ASM_PROCESSOR_FLAGS_H
+#define _HOST_USER_ASM_PROCESSOR_FLAGS_H
+
+#define X86_CR0_PE	(1UL << 0)
+#define X86_CR0_NW	(1UL << 29)
+#define X86_CR0_CD	(1UL << 30)
+#define X86_CR0_PG	(1UL << 31)
+#define X86_CR4_PAE	(1UL << 5)
+#define X86_CR4_MCE	(1UL << 6)
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HOST_USER_LINUX_ATOMIC_H
+#define _HOST_USER_LINUX_ATOMIC_H
+
+/* The kernel's cmpxchg(): store @new if *@ptr is @old; returns what *@ptr was. */
+#define cmpxchg(ptr, old, new) ({						\
+	typeof(*(ptr)) __old = (old);						\
+	__atomic_compare_exchange_n(ptr, &__old, new, false, __ATOMIC_SEQ_CST,	\
+				    __ATOMIC_SEQ_CST);				\
+	__old;									\
+})
+
+#endif
