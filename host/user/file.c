@@ -213,7 +213,8 @@ static int host_errno(long r)
 	return -1;
 }
 
-int kvm_coco_open(void)
+/* Opening a device: the core comes up on first use, as the module would at load. */
+static int host_open_device(const char *name, const struct file_operations *fops)
 {
 	int r;
 
@@ -221,18 +222,17 @@ int kvm_coco_open(void)
 	r = kvm_coco_init();
 	if (r)
 		return host_errno(r);
-	return host_errno(anon_inode_getfd("kvm", &kvm_chardev_ops, NULL, O_RDWR | O_CLOEXEC));
+	return host_errno(anon_inode_getfd(name, fops, NULL, O_RDWR | O_CLOEXEC));
+}
+
+int kvm_coco_open(void)
+{
+	return host_open_device("kvm", &kvm_chardev_ops);
 }
 
 int kvm_coco_open_sev(void)
 {
-	int r;
-
-	host_physmem_init();
-	r = kvm_coco_init();
-	if (r)
-		return host_errno(r);
-	return host_errno(anon_inode_getfd("sev", &sev_misc_fops, NULL, O_RDWR | O_CLOEXEC));
+	return host_open_device("sev", &sev_misc_fops);
 }
 
 int kvm_coco_ioctl(int fd, unsigned long request, ...)

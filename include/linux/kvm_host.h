@@ -144,6 +144,8 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd
 void kvm_gmem_unbind(struct kvm_memory_slot *slot);
 int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		     unsigned long *pfn);
+int kvm_gmem_get_pfn_uninit(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+			    unsigned long *pfn, bool *fresh);
 int kvm_gmem_peek_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		      unsigned long *pfn);
 

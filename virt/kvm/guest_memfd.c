@@ -229,16 +229,18 @@ void kvm_gmem_unbind(struct kvm_memory_slot *slot)
 }
 
 /*
- * The pfn backing @gfn of a guest_memfd slot, allocating the page on first use as a fault
- * would.  -EFAULT if the slot's file is gone.
+ * The pfn backing @gfn of a guest_memfd slot, allocating the page on first use.  With
+ * @uninit a new page is not zeroed and *@fresh says so: the caller is about to write all of
+ * it (a launch that copies or zeroes it) and must clear it itself if it cannot.  -EFAULT if
+ * the slot's file is gone.
  */
-int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
-		     unsigned long *pfn)
+static int __kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+			      unsigned long *pfn, bool uninit, bool *fresh)
 {
 	struct kvm_gmem *gmem;
-	pgoff_t index;
 	struct page *page;
-	int r;
+	pgoff_t index;
+	int r = 0;
 
 	lockdep_assert_held(&kvm->slots_lock);
 	if (!slot->gmem.file)
@@ -246,14 +248,35 @@ int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 	gmem = slot->gmem.file->private_data;
 	index = slot->gmem.pgoff + (gfn - slot->base_gfn);
 
-	r = kvm_gmem_allocate(gmem, index, index + 1);
-	if (r)
-		return r;
 	mutex_lock(&gmem->lock);
+	*fresh = false;
 	page = xa_load(&gmem->pages, index);
+	if (!page) {
+		page = alloc_page(GFP_KERNEL_ACCOUNT | (uninit ? 0 : __GFP_ZERO));
+		r = page ? xa_err(xa_store(&gmem->pages, index, page, GFP_KERNEL_ACCOUNT)) :
+			   -ENOMEM;
+		if (r && page)
+			__free_page(page);
+		*fresh = !r;
+	}
 	mutex_unlock(&gmem->lock);
-	*pfn = page_to_pfn(page);
-	return 0;
+	if (!r)
+		*pfn = page_to_pfn(page);
+	return r;
+}
+
+int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		     unsigned long *pfn)
+{
+	bool fresh;
+
+	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, false, &fresh);
+}
+
+int kvm_gmem_get_pfn_uninit(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+			    unsigned long *pfn, bool *fresh)
+{
+	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, true, fresh);
 }
 
 /* The pfn backing @gfn if the page exists, without allocating it (-ENOENT otherwise). */

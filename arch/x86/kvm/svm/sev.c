@@ -311,12 +311,14 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	struct sev_data_snp_launch_update fw = {};
 	unsigned long pfn;
+	bool fresh;
 	u64 old;
 	int r;
 
 	if (!kvm_mem_is_private(kvm, gfn))
 		return -EINVAL;
-	r = kvm_gmem_get_pfn(kvm, u->slot, gfn, &pfn);
+	/* A new page is not zeroed twice: the source or the firmware's ZERO fills all of it. */
+	r = kvm_gmem_get_pfn_uninit(kvm, u->slot, gfn, &pfn, &fresh);
 	if (r)
 		return r;
 	/* Launched already (or otherwise assigned): never reassign, never overwrite. */
@@ -326,11 +328,11 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 	if (src) {
 		r = snp_host_copy_from_user_to_pfn(pfn, src);
 		if (r)
-			return r;
+			goto err_clear;
 	}
 	r = rmp_make_private(kvm, pfn, (u64)gfn << PAGE_SHIFT, sev->asid, true);
 	if (r)
-		return r;
+		goto err_clear;
 
 	fw.gctx_paddr = sev_context_paddr(sev);
 	fw.page_type = u->params.type;
@@ -343,9 +345,15 @@ static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t g
 		return 0;
 	}
 
-	if (!snp_page_reclaim(kvm, pfn) && src && u->params.type == KVM_SEV_SNP_PAGE_TYPE_CPUID &&
+	if (snp_page_reclaim(kvm, pfn))
+		return r;			/* leaked: nobody will see it again */
+	if (src && u->params.type == KVM_SEV_SNP_PAGE_TYPE_CPUID &&
 	    u->fw_error == SEV_RET_INVALID_PARAM)
 		snp_return_cpuid(pfn, src);
+err_clear:
+	/* A page this step allocated must not keep what it was before: zero it. */
+	if (fresh && !snp_page_assigned(pfn))
+		clear_page(page_address(pfn_to_page(pfn)));
 	return r;
 }
 

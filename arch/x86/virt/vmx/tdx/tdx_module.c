@@ -199,21 +199,30 @@ static u64 __tdh_mng_create(u64 tdr_pa, u16 hkid)
 	return TDX_SUCCESS;
 }
 
-static u64 __tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa)
+/* Give the module a control page (TDCX, TDVPR) of the TD at @tdr_pa, in TD state @state. */
+static u64 td_take_page(u64 tdr_pa, u64 pa, enum tdx_pamt_type type, enum tdx_td_state state)
 {
 	struct tdx_td *td = td_of(tdr_pa);
 
 	if (!td)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	if (td->state != TD_CREATED)
+	if (td->state != state)
 		return TDX_OP_STATE_INCORRECT;
-	if (!pa_ok(tdcx_pa))
+	if (!pa_ok(pa))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	if (pamt_type(tdcx_pa) != PT_NDA)
+	if (pamt_type(pa) != PT_NDA)
 		return TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX;
-	pamt_set(tdcx_pa, PT_TDCX, td->tdr_pfn, 0);
-	td->nr_tdcx++;
+	pamt_set(pa, type, td->tdr_pfn, 0);
+	if (type == PT_TDCX)
+		td->nr_tdcx++;
+	else
+		td->nr_tdvpr++;
 	return TDX_SUCCESS;
+}
+
+static u64 __tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa)
+{
+	return td_take_page(tdr_pa, tdcx_pa, PT_TDCX, TD_CREATED);
 }
 
 static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
@@ -236,19 +245,7 @@ static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
 
 static u64 __tdh_vp_create(u64 tdr_pa, u64 tdvpr_pa)
 {
-	struct tdx_td *td = td_of(tdr_pa);
-
-	if (!td)
-		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	if (td->state != TD_INITIALIZED)
-		return TDX_OP_STATE_INCORRECT;
-	if (!pa_ok(tdvpr_pa))
-		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	if (pamt_type(tdvpr_pa) != PT_NDA)
-		return TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX;
-	pamt_set(tdvpr_pa, PT_TDVPR, td->tdr_pfn, 0);
-	td->nr_tdvpr++;
-	return TDX_SUCCESS;
+	return td_take_page(tdr_pa, tdvpr_pa, PT_TDVPR, TD_INITIALIZED);
 }
 
 static u64 __tdh_vp_init(u64 tdvpr_pa, u64 rcx)
