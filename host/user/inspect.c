@@ -2,6 +2,7 @@
 /* Library host: read-only views of the platform model for tests (see host_user.h). */
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/mm.h>
 #include <linux/kvm_host.h>
 #include <asm/sev.h>
 #include <asm/snp_fw.h>
@@ -48,6 +49,31 @@ int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *r
 	if (!r)
 		*rmp_lo = e.lo;
 	return r;
+}
+
+/* 1 if the guest_memfd page behind @gfn is all zeros, 0 if not, -errno if there is none. */
+int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn)
+{
+	struct kvm *kvm = host_file_private(vm_fd);
+	struct kvm_memory_slot *slot;
+	unsigned long pfn, i;
+	const u64 *p;
+	int r = -ENOENT;
+
+	if (!kvm)
+		return -EBADF;
+	mutex_lock(&kvm->slots_lock);
+	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
+	if (slot && (slot->flags & KVM_MEM_GUEST_MEMFD))
+		r = kvm_gmem_peek_pfn(kvm, slot, gfn, &pfn);
+	mutex_unlock(&kvm->slots_lock);
+	if (r)
+		return r;
+	p = page_address(pfn_to_page(pfn));
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		if (p[i])
+			return 0;
+	return 1;
 }
 
 unsigned long host_snp_leaked_pages(void)
