@@ -17,7 +17,7 @@
 #include <kvm-coco.h>
 #include "test_util.h"
 
-#define BATCHES		7
+#define BATCHES		25
 
 static double now(void)
 {
