@@ -28,12 +28,11 @@ int host_snp_rmp_check(char *why, unsigned int len)
 	return snp_rmp_check(&owners, why, len);
 }
 
-int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo)
+/* The guest_memfd page behind a VM's gfn, if there is one (never allocates). */
+static int host_gfn_to_pfn(int vm_fd, unsigned long long gfn, unsigned long *pfn)
 {
 	struct kvm *kvm = host_file_private(vm_fd);
 	struct kvm_memory_slot *slot;
-	struct rmpentry e;
-	unsigned long pfn;
 	int r = -ENOENT;
 
 	if (!kvm)
@@ -41,8 +40,18 @@ int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *r
 	mutex_lock(&kvm->slots_lock);
 	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
 	if (slot && (slot->flags & KVM_MEM_GUEST_MEMFD))
-		r = kvm_gmem_peek_pfn(kvm, slot, gfn, &pfn);
+		r = kvm_gmem_peek_pfn(kvm, slot, gfn, pfn);
 	mutex_unlock(&kvm->slots_lock);
+	return r;
+}
+
+int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo)
+{
+	struct rmpentry e;
+	unsigned long pfn;
+	int r;
+
+	r = host_gfn_to_pfn(vm_fd, gfn, &pfn);
 	if (r)
 		return r;
 	r = snp_lookup_rmpentry_raw(pfn, &e);
@@ -54,19 +63,11 @@ int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *r
 /* 1 if the guest_memfd page behind @gfn is all zeros, 0 if not, -errno if there is none. */
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn)
 {
-	struct kvm *kvm = host_file_private(vm_fd);
-	struct kvm_memory_slot *slot;
 	unsigned long pfn, i;
 	const u64 *p;
-	int r = -ENOENT;
+	int r;
 
-	if (!kvm)
-		return -EBADF;
-	mutex_lock(&kvm->slots_lock);
-	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
-	if (slot && (slot->flags & KVM_MEM_GUEST_MEMFD))
-		r = kvm_gmem_peek_pfn(kvm, slot, gfn, &pfn);
-	mutex_unlock(&kvm->slots_lock);
+	r = host_gfn_to_pfn(vm_fd, gfn, &pfn);
 	if (r)
 		return r;
 	p = page_address(pfn_to_page(pfn));

@@ -361,18 +361,31 @@ static u64 __tdh_mem_page_aug(u64 tdr_pa, u64 gpa, u64 page_pa)
 	return r;
 }
 
-static u64 __tdh_mem_range_block(u64 tdr_pa, u64 gpa)
+/* The TD at @tdr_pa and its S-EPT entry for @gpa, for the runtime S-EPT SEAMCALLs. */
+static u64 td_sept_walk(u64 tdr_pa, u64 gpa, struct tdx_td **tdp, struct sept_entry **ep)
 {
 	struct tdx_td *td = td_of(tdr_pa);
-	struct sept_entry *e;
 
 	if (!td)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
 	if (td->state == TD_CREATED || td_gpa_check(td, gpa))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	e = xa_load(&td->sept, gpa >> PAGE_SHIFT);
-	if (!e)
+	*ep = xa_load(&td->sept, gpa >> PAGE_SHIFT);
+	if (!*ep)
 		return TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_SEPT;
+	*tdp = td;
+	return TDX_SUCCESS;
+}
+
+static u64 __tdh_mem_range_block(u64 tdr_pa, u64 gpa)
+{
+	struct sept_entry *e;
+	struct tdx_td *td;
+	u64 r;
+
+	r = td_sept_walk(tdr_pa, gpa, &td, &e);
+	if (r)
+		return r;
 	if (e->state == SEPT_BLOCKED)
 		return TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_SEPT;
 	e->prev_state = e->state;
@@ -403,16 +416,13 @@ static void td_unmap(struct tdx_td *td, u64 gfn, struct sept_entry *e)
 
 static u64 __tdh_mem_page_remove(u64 tdr_pa, u64 gpa)
 {
-	struct tdx_td *td = td_of(tdr_pa);
 	struct sept_entry *e;
+	struct tdx_td *td;
+	u64 r;
 
-	if (!td)
-		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	if (td->state == TD_CREATED || td_gpa_check(td, gpa))
-		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	e = xa_load(&td->sept, gpa >> PAGE_SHIFT);
-	if (!e)
-		return TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_SEPT;
+	r = td_sept_walk(tdr_pa, gpa, &td, &e);
+	if (r)
+		return r;
 	if (e->state != SEPT_BLOCKED)
 		return TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_SEPT;
 	/* Every vCPU must have left the epoch in which the page was still mapped. */
