@@ -123,8 +123,9 @@ static int demo_snp(void)
 	for (i = 1; i <= KVM_COCO_RMP_LEAK; i++)
 		printf(" %s %llu", launch_rmp_op_name(i), per_op[i]);
 	printf("\nfirst transitions (kvm-coco launch --trace prints them all):\n");
+	/* The header counts the transitions not printed as written. */
 	if (res.nr_trace > 4) {
-		res.trace_dropped += res.nr_trace - 4;	/* the header counts them as written */
+		res.trace_dropped += res.nr_trace - 4;
 		res.nr_trace = 4;
 	}
 	launch_print_trace(stdout, &res);
