@@ -621,6 +621,9 @@ void sev_free_vcpu(struct kvm_vcpu *vcpu)
 	if (!vcpu->arch.vmsa)
 		return;
 	pfn = page_to_pfn(vcpu->arch.vmsa);
+	/* Leaked when its launch failed: already counted, never freed. */
+	if (snp_page_leaked(pfn))
+		return;
 	/* A measured VMSA is the guest's: make it shared before the host may reuse it. */
 	if (snp_page_assigned(pfn) && rmp_make_shared(vcpu->kvm, pfn)) {
 		snp_leak_page(vcpu->kvm, pfn);
