@@ -56,7 +56,7 @@ void kvm_coco_snp_measure_free(struct kvm_coco_snp_measure *m)
 
 struct kvm_coco_tdx_measure {
 	struct crypto_shash *tfm;
-	struct shash_desc *desc;
+	struct tdx_mrtd *mrtd;
 };
 
 struct kvm_coco_tdx_measure *kvm_coco_tdx_measure_new(void)
@@ -68,16 +68,11 @@ struct kvm_coco_tdx_measure *kvm_coco_tdx_measure_new(void)
 	m->tfm = crypto_alloc_shash("sha384", 0, 0);
 	if (IS_ERR(m->tfm))
 		goto err_free;
-	m->desc = calloc(1, sizeof(*m->desc) + crypto_shash_descsize(m->tfm));
-	if (!m->desc)
+	m->mrtd = tdx_mrtd_start(m->tfm);
+	if (!m->mrtd)
 		goto err_tfm;
-	m->desc->tfm = m->tfm;
-	if (crypto_shash_init(m->desc))
-		goto err_desc;
 	return m;
 
-err_desc:
-	free(m->desc);
 err_tfm:
 	crypto_free_shash(m->tfm);
 err_free:
@@ -93,22 +88,22 @@ int kvm_coco_tdx_measure_page(struct kvm_coco_tdx_measure *m, unsigned long long
 
 	if (!PAGE_ALIGNED(gpa))
 		return -EINVAL;
-	r = tdx_mrtd_page_add(m->desc, gpa);
+	r = tdx_mrtd_page_add(m->mrtd, gpa);
 	for (off = 0; !r && measured && off < PAGE_SIZE; off += MR_EXTEND_CHUNK)
-		r = tdx_mrtd_extend(m->desc, gpa + off, (const u8 *)page + off);
+		r = tdx_mrtd_extend(m->mrtd, gpa + off, (const u8 *)page + off);
 	return r;
 }
 
 int kvm_coco_tdx_measure_digest(struct kvm_coco_tdx_measure *m, unsigned char out[48])
 {
-	return crypto_shash_final(m->desc, out);
+	return tdx_mrtd_final(m->mrtd, out);
 }
 
 void kvm_coco_tdx_measure_free(struct kvm_coco_tdx_measure *m)
 {
 	if (!m)
 		return;
-	free(m->desc);
+	tdx_mrtd_free(m->mrtd);
 	crypto_free_shash(m->tfm);
 	free(m);
 }

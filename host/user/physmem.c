@@ -104,8 +104,8 @@ struct page *pfn_to_page(unsigned long pfn)
 	return (struct page *)(arena + ((pfn - HOST_PHYS_BASE_PFN) << PAGE_SHIFT));
 }
 
+/* The constructor has set the arena up: no per-call initialisation check. */
 bool pfn_valid(unsigned long pfn)
 {
-	host_physmem_init();
 	return arena && pfn >= HOST_PHYS_BASE_PFN && pfn < max_pfn;
 }

@@ -77,8 +77,15 @@ int tdx_pamt_check(char *why, unsigned int len);
 unsigned int tdx_nr_tds(void);
 
 /* The MRTD stream, shared by the module and `kvm-coco measure --type tdx`. */
-struct shash_desc;
-int tdx_mrtd_page_add(struct shash_desc *desc, u64 gpa);
-int tdx_mrtd_extend(struct shash_desc *desc, u64 gpa, const u8 *chunk);
+#define TDX_MRTD_BATCH		4096
+
+struct crypto_shash;
+struct tdx_mrtd;
+
+struct tdx_mrtd *tdx_mrtd_start(struct crypto_shash *tfm);
+void tdx_mrtd_free(struct tdx_mrtd *m);
+int tdx_mrtd_page_add(struct tdx_mrtd *m, u64 gpa);
+int tdx_mrtd_extend(struct tdx_mrtd *m, u64 gpa, const u8 *chunk);
+int tdx_mrtd_final(struct tdx_mrtd *m, u8 out[TDX_MR_SIZE]);
 
 #endif

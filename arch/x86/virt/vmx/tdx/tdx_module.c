@@ -61,7 +61,7 @@ struct tdx_td {
 	unsigned long nr_pages;		/* PT_REG pages the PAMT gives this TD */
 	u64 epoch;			/* TLB epoch, advanced by MEM.TRACK */
 	struct xarray sept;		/* gfn -> struct sept_entry */
-	struct shash_desc *mrtd;
+	struct tdx_mrtd *mrtd;		/* the stream, until MR.FINALIZE */
 	u8 mrtd_value[TDX_MR_SIZE];
 	struct list_head entry;
 };
@@ -159,21 +159,6 @@ static u64 td_gpa_check(struct tdx_td *td, u64 gpa)
 	return 0;
 }
 
-static struct shash_desc *mrtd_start(void)
-{
-	struct shash_desc *desc;
-
-	desc = kzalloc(sizeof(*desc) + crypto_shash_descsize(tdx_sha384), GFP_KERNEL);
-	if (!desc)
-		return NULL;
-	desc->tfm = tdx_sha384;
-	if (crypto_shash_init(desc)) {
-		kfree(desc);
-		return NULL;
-	}
-	return desc;
-}
-
 static u64 __tdh_mng_create(u64 tdr_pa, u16 hkid)
 {
 	struct tdx_td *td;
@@ -235,7 +220,7 @@ static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
 		return TDX_OP_STATE_INCORRECT;
 	if (gpaw != 48 && gpaw != 52)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	td->mrtd = mrtd_start();
+	td->mrtd = tdx_mrtd_start(tdx_sha384);
 	if (!td->mrtd)
 		return TDX_OPERAND_BUSY;
 	td->gpaw = gpaw;
@@ -335,9 +320,9 @@ static u64 __tdh_mr_finalize(u64 tdr_pa)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
 	if (td->state != TD_INITIALIZED)
 		return TDX_OP_STATE_INCORRECT;
-	if (crypto_shash_final(td->mrtd, td->mrtd_value))
+	if (tdx_mrtd_final(td->mrtd, td->mrtd_value))
 		return TDX_OPERAND_BUSY;
-	kfree(td->mrtd);
+	tdx_mrtd_free(td->mrtd);
 	td->mrtd = NULL;
 	td->state = TD_FINALIZED;
 	return TDX_SUCCESS;
@@ -449,7 +434,7 @@ static void td_free(struct tdx_td *td)
 {
 	list_del(&td->entry);
 	xa_destroy(&td->sept);
-	kfree(td->mrtd);
+	tdx_mrtd_free(td->mrtd);
 	kfree(td);
 }
 
