@@ -2,8 +2,10 @@
 /*
  * Library host: "physical memory".  alloc_page() hands out 4 KiB frames of one arena reserved
  * at first use (virtual, MAP_NORESERVE: untouched frames cost nothing), so PFNs are dense
- * like a machine's and the RMP can be a flat table indexed by PFN as in hardware.  A freed
- * frame is given back to the kernel (MADV_DONTNEED), so it reads as zero when reused.
+ * like a machine's and the RMP can be a flat table indexed by PFN as in hardware.  Freed
+ * frames stay resident and are reused first (last freed, first reused), as a kernel's page
+ * allocator keeps its memory; __GFP_ZERO clears a reused frame.  The arena is set up by a
+ * constructor, before anything sizes a table by max_pfn (linux/mm.h inlines the PFN maths).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,14 +17,13 @@
 
 #include "host_user.h"
 
-/* RAM starts at 1 MiB, above the legacy hole. */
-#define HOST_PHYS_BASE_PFN	0x100UL
+/* RAM starts at 1 MiB, above the legacy hole: HOST_PHYS_BASE_PFN (linux/mm.h). */
 #define HOST_PHYS_BYTES		(16UL << 30)
 
 unsigned long max_pfn;
 long host_nr_pages;
 
-static char *arena;
+char *host_phys_arena;
 static unsigned long next_frame, nr_frames;
 static unsigned long *free_frames;
 static unsigned long nr_free, free_cap;
@@ -36,7 +37,7 @@ static void physmem_init(void)
 
 	if (p == MAP_FAILED)
 		return;
-	arena = p;
+	host_phys_arena = p;
 	nr_frames = HOST_PHYS_BYTES >> PAGE_SHIFT;
 	max_pfn = HOST_PHYS_BASE_PFN + nr_frames;
 }
@@ -53,7 +54,7 @@ struct page *alloc_page(gfp_t gfp)
 	bool reused = false;
 
 	host_physmem_init();
-	if (!arena || host_should_fail_alloc())
+	if (!host_phys_arena || host_should_fail_alloc())
 		return NULL;
 	pthread_mutex_lock(&physmem_lock);
 	if (nr_free) {
@@ -68,13 +69,13 @@ struct page *alloc_page(gfp_t gfp)
 	pthread_mutex_unlock(&physmem_lock);
 	__atomic_add_fetch(&host_nr_pages, 1, __ATOMIC_RELAXED);
 	if ((gfp & __GFP_ZERO) && reused)
-		memset(arena + (frame << PAGE_SHIFT), 0, PAGE_SIZE);
-	return (struct page *)(arena + (frame << PAGE_SHIFT));
+		memset(host_phys_arena + (frame << PAGE_SHIFT), 0, PAGE_SIZE);
+	return (struct page *)(host_phys_arena + (frame << PAGE_SHIFT));
 }
 
 void __free_page(struct page *page)
 {
-	unsigned long frame = ((char *)page - arena) >> PAGE_SHIFT;
+	unsigned long frame = ((char *)page - host_phys_arena) >> PAGE_SHIFT;
 
 	pthread_mutex_lock(&physmem_lock);
 	if (nr_free == free_cap) {
@@ -92,20 +93,4 @@ void __free_page(struct page *page)
 	free_frames[nr_free++] = frame;
 	pthread_mutex_unlock(&physmem_lock);
 	__atomic_sub_fetch(&host_nr_pages, 1, __ATOMIC_RELAXED);
-}
-
-unsigned long page_to_pfn(const struct page *page)
-{
-	return HOST_PHYS_BASE_PFN + (((const char *)page - arena) >> PAGE_SHIFT);
-}
-
-struct page *pfn_to_page(unsigned long pfn)
-{
-	return (struct page *)(arena + ((pfn - HOST_PHYS_BASE_PFN) << PAGE_SHIFT));
-}
-
-/* The constructor has set the arena up: no per-call initialisation check. */
-bool pfn_valid(unsigned long pfn)
-{
-	return arena && pfn >= HOST_PHYS_BASE_PFN && pfn < max_pfn;
 }

@@ -77,7 +77,7 @@ int tdx_pamt_check(char *why, unsigned int len);
 unsigned int tdx_nr_tds(void);
 
 /* The MRTD stream, shared by the module and `kvm-coco measure --type tdx`. */
-#define TDX_MRTD_BATCH		4096
+#define TDX_MRTD_BATCH		16384
 
 struct crypto_shash;
 struct tdx_mrtd;

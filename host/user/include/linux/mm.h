@@ -27,9 +27,24 @@ static inline void *page_address(const struct page *page)
 	return (void *)page;
 }
 
-unsigned long page_to_pfn(const struct page *page);
-struct page *pfn_to_page(unsigned long pfn);
-bool pfn_valid(unsigned long pfn);
+/* The arena (host/user/physmem.c): PFN HOST_PHYS_BASE_PFN is its first frame. */
+#define HOST_PHYS_BASE_PFN	0x100UL
+extern char *host_phys_arena;
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return HOST_PHYS_BASE_PFN + (((const char *)page - host_phys_arena) >> PAGE_SHIFT);
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return (struct page *)(host_phys_arena + ((pfn - HOST_PHYS_BASE_PFN) << PAGE_SHIFT));
+}
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return host_phys_arena && pfn >= HOST_PHYS_BASE_PFN && pfn < max_pfn;
+}
 
 static inline struct page *virt_to_page(const void *addr)
 {
