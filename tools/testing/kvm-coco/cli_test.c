@@ -21,28 +21,32 @@
 static char dir[] = "/tmp/kvm-coco-cli-XXXXXX";
 static char out[8192], err[8192];
 
+/* What the last command wrote to @name in the work directory, as a string. */
+static void read_capture(const char *name, char *buf, size_t size)
+{
+	char path[512];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+}
+
 /* Run the CLI with @args; capture stdout and stderr; return the exit code. */
 static int cli(const char *args)
 {
-	char cmd[4096], path[512];
-	FILE *f;
-	size_t n;
+	char cmd[4096];
 	int status;
 
 	snprintf(cmd, sizeof(cmd), "cd %s && %s %s >out 2>err", dir, KVM_COCO_CLI, args);
 	status = system(cmd);
-	snprintf(path, sizeof(path), "%s/out", dir);
-	f = fopen(path, "r");
-	n = f ? fread(out, 1, sizeof(out) - 1, f) : 0;
-	out[n] = 0;
-	if (f)
-		fclose(f);
-	snprintf(path, sizeof(path), "%s/err", dir);
-	f = fopen(path, "r");
-	n = f ? fread(err, 1, sizeof(err) - 1, f) : 0;
-	err[n] = 0;
-	if (f)
-		fclose(f);
+	read_capture("out", out, sizeof(out));
+	read_capture("err", err, sizeof(err));
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 

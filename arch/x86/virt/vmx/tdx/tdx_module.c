@@ -48,7 +48,6 @@ enum sept_state {
 struct sept_entry {
 	unsigned long pfn;
 	u8 state;
-	u8 prev_state;			/* the state before BLOCK */
 	u64 blocked_epoch;
 };
 
@@ -373,7 +372,6 @@ static u64 __tdh_mem_range_block(u64 tdr_pa, u64 gpa)
 		return r;
 	if (e->state == SEPT_BLOCKED)
 		return TDX_EPT_ENTRY_STATE_INCORRECT | TDX_OPERAND_ID_SEPT;
-	e->prev_state = e->state;
 	e->state = SEPT_BLOCKED;
 	e->blocked_epoch = td->epoch;
 	return TDX_SUCCESS;
