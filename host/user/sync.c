@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Library host: mutexes with owner tracking, WARN/BUG and printk. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,19 @@ bool mutex_is_locked_by_me(struct mutex *m)
 {
 	return __atomic_load_n(&m->held, __ATOMIC_ACQUIRE) &&
 	       pthread_equal(m->owner, pthread_self());
+}
+
+/* Wait until a spinlock looks free: spin a little, then let its (preempted) holder run. */
+void host_spin_wait(int *locked)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(locked, __ATOMIC_RELAXED)) {
+		if (++spins < 1000)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
 }
 
 u64 ktime_get_ns(void)
