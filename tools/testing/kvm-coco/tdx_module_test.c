@@ -9,6 +9,7 @@
 #include <linux/kvm_host.h>
 #include <asm/tdx.h>
 
+#include "host_user.h"
 #include "test_util.h"
 #include "vectors.h"
 
@@ -240,12 +241,54 @@ static void test_build_rules(void)
 	TEST_ASSERT_EQ(tdx_nr_tds(), 0);
 }
 
+/*
+ * Memory the module cannot get inside a SEAMCALL (it never waits for memory there): the call
+ * is OPERAND_BUSY, nothing changed, and the retry succeeds.
+ */
+static void test_busy_without_memory(void)
+{
+	u64 tdr = new_pa(), page = new_pa(), src = new_pa(), cx[4];
+	enum tdx_pamt_type type;
+	unsigned int i;
+	u64 owner;
+	struct td td;
+
+	host_fail_alloc_after(1);		/* the TD's tracking */
+	TEST_ASSERT_EQ(CALL(tdh_mng_create(tdr, 45)), TDX_OPERAND_BUSY);
+	TEST_ASSERT_EQ(tdx_nr_tds(), 0);
+	TEST_ASSERT_EQ(CALL(tdh_mng_create(tdr, 45)), TDX_SUCCESS);	/* the HKID is free */
+	for (i = 0; i < 4; i++) {
+		cx[i] = new_pa();
+		TEST_ASSERT_EQ(CALL(tdh_mng_addcx(tdr, cx[i])), TDX_SUCCESS);
+	}
+	host_fail_alloc_after(1);		/* the MRTD stream */
+	TEST_ASSERT_EQ(CALL(tdh_mng_init(tdr, 48)), TDX_OPERAND_BUSY);
+	TEST_ASSERT_EQ(CALL(tdh_mem_page_add(tdr, 0, page, src)), TDX_OP_STATE_INCORRECT);
+	TEST_ASSERT_EQ(CALL(tdh_mng_init(tdr, 48)), TDX_SUCCESS);
+
+	host_fail_alloc_after(1);		/* the S-EPT entry */
+	TEST_ASSERT_EQ(CALL(tdh_mem_page_add(tdr, 0, page, src)), TDX_OPERAND_BUSY);
+	TEST_ASSERT(!tdx_pamt_read(page, &type, &owner) && type == PT_NDA, "page taken");
+	TEST_ASSERT_EQ(CALL(tdh_mr_extend(tdr, 0)), TDX_EPT_WALK_FAILED);
+	TEST_ASSERT_EQ(CALL(tdh_mem_page_add(tdr, 0, page, src)), TDX_SUCCESS);
+	host_fail_alloc_after(0);
+
+	td.tdr = tdr;
+	memcpy(td.tdcx, cx, sizeof(cx));
+	td.vp = new_pa();
+	TEST_ASSERT_EQ(CALL(tdh_vp_create(td.tdr, td.vp)), TDX_SUCCESS);
+	free_pa(src);
+	td_destroy(&td, &page, 1);
+	TEST_ASSERT_EQ(tdx_nr_tds(), 0);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_known_answers),
 		KSFT_TEST(test_create_and_init_rules),
 		KSFT_TEST(test_build_rules),
+		KSFT_TEST(test_busy_without_memory),
 	};
 
 	TEST_ASSERT(!kvm_coco_init(), "platform init");

@@ -14,17 +14,23 @@
  *          leaves only by BLOCK, then TRACK (a new TLB epoch), then REMOVE.
  *
  * One lock serialises the SEAMCALLs (the module's own contention returns OPERAND_BUSY on
- * silicon; the model never needs to).  Where the model chooses: an HKID already in use is
- * OPERAND_BUSY; MNG.INIT wants TDX_TDCS_PAGES pages added first; the TD's vCPUs need not be
- * initialised before MR.FINALIZE.
+ * silicon; the model never needs to).  A SEAMCALL runs to completion in SEAM mode, never
+ * sleeping, and KVM issues the S-EPT ones under its mmu_lock: so the lock is a spinlock and
+ * nothing inside sleeps.  What a call needs once per TD (its tracking, its MRTD stream) is
+ * allocated by the wrapper before the call and handed in; a per-page S-EPT entry is taken
+ * without waiting, and failing that the call is OPERAND_BUSY, which the host retries.
+ *
+ * Where the model chooses: an HKID already in use is OPERAND_BUSY; MNG.INIT wants
+ * TDX_TDCS_PAGES pages added first; the TD's vCPUs need not be initialised before
+ * MR.FINALIZE.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/list.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include <crypto/hash.h>
@@ -75,7 +81,7 @@ struct pamt_entry {
 #define PAMT_VP_INIT		BIT_ULL(4)
 #define PAMT_OWNER_SHIFT	8
 
-static DEFINE_MUTEX(tdx_lock);
+static DEFINE_SPINLOCK(tdx_lock);
 static LIST_HEAD(tdx_tds);
 static struct pamt_entry *pamt;
 static unsigned long pamt_nr, pamt_lo = ULONG_MAX, pamt_hi;
@@ -158,9 +164,9 @@ static u64 td_gpa_check(struct tdx_td *td, u64 gpa)
 	return 0;
 }
 
-static u64 __tdh_mng_create(u64 tdr_pa, u16 hkid)
+static u64 __tdh_mng_create(u64 tdr_pa, u16 hkid, struct tdx_td **new_td)
 {
-	struct tdx_td *td;
+	struct tdx_td *td = *new_td;
 
 	if (!pa_ok(tdr_pa))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
@@ -170,9 +176,9 @@ static u64 __tdh_mng_create(u64 tdr_pa, u16 hkid)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
 	if (hkid_used & BIT(hkid - TDX_MIN_HKID))
 		return TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX;
-	td = kzalloc(sizeof(*td), GFP_KERNEL);
 	if (!td)
 		return TDX_OPERAND_BUSY;
+	*new_td = NULL;
 	td->tdr_pfn = tdr_pa >> PAGE_SHIFT;
 	td->hkid = hkid;
 	td->state = TD_CREATED;
@@ -209,7 +215,7 @@ static u64 __tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa)
 	return td_take_page(tdr_pa, tdcx_pa, PT_TDCX, TD_CREATED);
 }
 
-static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
+static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw, struct tdx_mrtd **mrtd)
 {
 	struct tdx_td *td = td_of(tdr_pa);
 
@@ -219,9 +225,10 @@ static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
 		return TDX_OP_STATE_INCORRECT;
 	if (gpaw != 48 && gpaw != 52)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
-	td->mrtd = tdx_mrtd_start(tdx_sha384);
-	if (!td->mrtd)
+	if (!*mrtd)
 		return TDX_OPERAND_BUSY;
+	td->mrtd = *mrtd;
+	*mrtd = NULL;
 	td->gpaw = gpaw;
 	td->state = TD_INITIALIZED;
 	return TDX_SUCCESS;
@@ -253,12 +260,12 @@ static u64 td_map(struct tdx_td *td, u64 gfn, u64 page_pa, u8 state)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8;
 	if (pamt_type(page_pa) != PT_NDA)
 		return TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_R8;
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), GFP_NOWAIT);
 	if (!e)
 		return TDX_OPERAND_BUSY;
 	e->pfn = page_pa >> PAGE_SHIFT;
 	e->state = state;
-	if (xa_is_err(xa_store(&td->sept, gfn, e, GFP_KERNEL))) {
+	if (xa_is_err(xa_store(&td->sept, gfn, e, GFP_NOWAIT))) {
 		kfree(e);
 		return TDX_OPERAND_BUSY;
 	}
@@ -479,12 +486,16 @@ static u64 __tdh_phymem_page_reclaim(u64 page_pa)
 	return TDX_SUCCESS;
 }
 
-#define SEAMCALL(expr) ({ u64 __r; mutex_lock(&tdx_lock); __r = (expr); \
-			  mutex_unlock(&tdx_lock); __r; })
+#define SEAMCALL(expr) ({ u64 __r; spin_lock(&tdx_lock); __r = (expr); \
+			  spin_unlock(&tdx_lock); __r; })
 
 u64 tdh_mng_create(u64 tdr_pa, u16 hkid)
 {
-	return SEAMCALL(__tdh_mng_create(tdr_pa, hkid));
+	struct tdx_td *td = kzalloc(sizeof(*td), GFP_KERNEL);
+	u64 r = SEAMCALL(__tdh_mng_create(tdr_pa, hkid, &td));
+
+	kfree(td);			/* NULL if the TD took it */
+	return r;
 }
 
 u64 tdh_mng_addcx(u64 tdr_pa, u64 pa)
@@ -494,7 +505,11 @@ u64 tdh_mng_addcx(u64 tdr_pa, u64 pa)
 
 u64 tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
 {
-	return SEAMCALL(__tdh_mng_init(tdr_pa, gpaw));
+	struct tdx_mrtd *mrtd = tdx_mrtd_start(tdx_sha384);
+	u64 r = SEAMCALL(__tdh_mng_init(tdr_pa, gpaw, &mrtd));
+
+	tdx_mrtd_free(mrtd);		/* NULL if the TD took it */
+	return r;
 }
 
 u64 tdh_vp_create(u64 tdr_pa, u64 pa)
@@ -558,7 +573,7 @@ u64 tdx_td_mrtd(u64 tdr_pa, u8 out[TDX_MR_SIZE])
 	struct tdx_td *td;
 	u64 r = TDX_OP_STATE_INCORRECT;
 
-	mutex_lock(&tdx_lock);
+	spin_lock(&tdx_lock);
 	td = td_of(tdr_pa);
 	if (!td)
 		r = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
@@ -566,7 +581,7 @@ u64 tdx_td_mrtd(u64 tdr_pa, u8 out[TDX_MR_SIZE])
 		memcpy(out, td->mrtd_value, TDX_MR_SIZE);
 		r = TDX_SUCCESS;
 	}
-	mutex_unlock(&tdx_lock);
+	spin_unlock(&tdx_lock);
 	return r;
 }
 
@@ -574,10 +589,10 @@ u64 tdx_pamt_read(u64 page_pa, enum tdx_pamt_type *type, u64 *owner_tdr_pa)
 {
 	if (!pa_ok(page_pa))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	mutex_lock(&tdx_lock);
+	spin_lock(&tdx_lock);
 	*type = pamt_type(page_pa);
 	*owner_tdr_pa = (pamt_get(page_pa)->info >> PAMT_OWNER_SHIFT) << PAGE_SHIFT;
-	mutex_unlock(&tdx_lock);
+	spin_unlock(&tdx_lock);
 	return TDX_SUCCESS;
 }
 
@@ -586,10 +601,10 @@ unsigned int tdx_nr_tds(void)
 	struct tdx_td *td;
 	unsigned int n = 0;
 
-	mutex_lock(&tdx_lock);
+	spin_lock(&tdx_lock);
 	list_for_each_entry(td, &tdx_tds, entry)
 		n++;
-	mutex_unlock(&tdx_lock);
+	spin_unlock(&tdx_lock);
 	return n;
 }
 
@@ -607,7 +622,7 @@ int tdx_pamt_check(char *why, unsigned int len)
 	unsigned long pfn, gfn;
 	int r = 0;
 
-	mutex_lock(&tdx_lock);
+	spin_lock(&tdx_lock);
 	for (pfn = pamt_lo; pfn < pamt_hi; pfn++) {
 		u64 info = pamt[pfn].info, owner = info >> PAMT_OWNER_SHIFT;
 
@@ -636,6 +651,6 @@ int tdx_pamt_check(char *why, unsigned int len)
 		}
 	}
 out:
-	mutex_unlock(&tdx_lock);
+	spin_unlock(&tdx_lock);
 	return r;
 }
