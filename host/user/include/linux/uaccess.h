@@ -11,14 +11,21 @@
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 
-/* x86-64 with 4-level paging: a user range must end at or below 2^47 (as 6.12 answers). */
-#define USER_ADDR_LIMIT	(1UL << 47)
+/*
+ * As x86-64 6.12 with 4-level paging: USER_PTR_MAX is TASK_SIZE_MAX, 2^47 less the guard page,
+ * and a range is fine when its end is at most that (a range of at most a page, known at
+ * compile time, only needs its start there: the guard page catches the rest).  So the last
+ * page below 2^47 cannot be named; kvm_coco.ko in a 6.12 kernel answers the same.
+ */
+#define USER_PTR_MAX	((1UL << 47) - 4096)
 
 static inline bool access_ok(const void __user *addr, unsigned long size)
 {
-	unsigned long a = (unsigned long)addr;
+	unsigned long a = (unsigned long)addr, end = a + size;
 
-	return size <= USER_ADDR_LIMIT && a <= USER_ADDR_LIMIT - size;
+	if (__builtin_constant_p(size <= 4096) && size <= 4096)
+		return a <= USER_PTR_MAX;
+	return end <= USER_PTR_MAX && end >= a;
 }
 
 #endif

@@ -77,7 +77,9 @@ static void test_bad_fields(void)
 		{ "guest_memfd with READONLY", { 0, KVM_MEM_GUEST_MEMFD | KVM_MEM_READONLY, 0,
 						 0x1000, hva, 0, gmem }, EINVAL },
 		/* The boundaries themselves are fine. */
-		{ "last user page", { 1, 0, 0x100000, 0x1000, 0x7ffffffff000ull }, 0 },
+		{ "the guard page below 2^47", { 1, 0, 0x100000, 0x1000, 0x7ffffffff000ull },
+		  EINVAL },
+		{ "last user page", { 1, 0, 0x100000, 0x1000, 0x7fffffffe000ull }, 0 },
 		{ "slot id 32763", { 32763, 0, 0x200000, 0x1000, hva }, 0 },
 		{ "gpa ends exactly at 2^52", { 2, 0, (1ull << 52) - 0x1000, 0x1000, hva }, 0 },
 	};
