@@ -4,8 +4,10 @@
 set -euo pipefail
 
 # libssl-dev: SHA-384 for the library host; systemtap-sdt-dev: USDT probes; rsync, kmod
-# (modinfo) and dwarves (pahole, for module BTF): `make module`.
-packages=(pkg-config libssl-dev systemtap-sdt-dev rsync kmod dwarves)
+# (modinfo) and dwarves (pahole, for module BTF): `make module`; qemu-system-x86,
+# busybox-static and cpio: `make module-check` boots a kernel under QEMU/TCG.
+packages=(pkg-config libssl-dev systemtap-sdt-dev rsync kmod dwarves qemu-system-x86
+	  busybox-static cpio)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -21,6 +21,7 @@
 
 #include <linux/fs.h>
 #include <linux/anon_inodes.h>
+#include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/kvm_host.h>
@@ -66,42 +67,81 @@ static void registry_remove_locked(struct host_file *victim)
 	}
 }
 
-int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv,
-		     int flags)
+/* A descriptor number for a file to come: here, the empty sealed memfd that will carry it. */
+int get_unused_fd_flags(unsigned int flags)
 {
-	struct host_file *hf;
-	struct stat st;
-	int fd;
+	int fd = memfd_create("kvm-coco", MFD_ALLOW_SEALING |
+					  ((flags & O_CLOEXEC) ? MFD_CLOEXEC : 0));
 
-	if (host_should_fail_alloc())
-		return -ENOMEM;
-	hf = calloc(1, sizeof(*hf));
-	if (!hf)
-		return -ENOMEM;
-	fd = memfd_create(name, MFD_ALLOW_SEALING | ((flags & O_CLOEXEC) ? MFD_CLOEXEC : 0));
-	if (fd < 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK |
-				F_SEAL_WRITE) || fstat(fd, &st)) {
+	if (fd < 0)
+		return -errno;
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_WRITE)) {
 		int err = errno;
 
-		if (fd >= 0)
-			close(fd);
-		free(hf);
+		close(fd);
 		return -err;
 	}
+	return fd;
+}
+
+void put_unused_fd(unsigned int fd)
+{
+	close((int)fd);
+}
+
+/* Every file here has an inode of its own (the memfd's), as anon_inode_create_getfile()'s. */
+struct file *anon_inode_create_getfile(const char *name, const struct file_operations *fops,
+				       void *priv, int flags, const struct inode *context_inode)
+{
+	struct host_file *hf;
+
+	if (host_should_fail_alloc())
+		return ERR_PTR(-ENOMEM);
+	hf = calloc(1, sizeof(*hf));
+	if (!hf)
+		return ERR_PTR(-ENOMEM);
 	hf->file.f_op = fops;
 	hf->file.private_data = priv;
 	hf->file.f_flags = flags;
 	hf->file.f_mode = FMODE_READ | FMODE_WRITE;
-	hf->file.f_inode.i_ino = st.st_ino;
+	hf->file.f_inode.i_mode = 0600;
 	refcount_set(&hf->file.f_count, 1);
+	__atomic_add_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
+	return &hf->file;
+}
+
+/* The descriptor now names @file: register the memfd's inode for it. */
+void fd_install(unsigned int fd, struct file *file)
+{
+	struct host_file *hf = container_of(file, struct host_file, file);
+	struct stat st;
+
+	if (WARN_ON(fstat((int)fd, &st)))
+		return;
+	hf->file.f_inode.i_ino = st.st_ino;
 	hf->dev = st.st_dev;
 	hf->ino = st.st_ino;
-
 	pthread_mutex_lock(&registry_lock);
 	hf->next = registry;
 	registry = hf;
 	pthread_mutex_unlock(&registry_lock);
-	__atomic_add_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
+}
+
+int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv,
+		     int flags)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(flags);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_create_getfile(name, fops, priv, flags, NULL);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	fd_install(fd, file);
 	return fd;
 }
 
@@ -249,9 +289,9 @@ int kvm_coco_ioctl(int fd, unsigned long request, ...)
 	file = host_fget(fd);
 	if (!file)
 		return host_errno(-EBADF);
-	/* ioctl numbers are 32 bits; a request with upper bits set is no ioctl of ours. */
+	/* As ioctl(2): the request is 32 bits, and bits above them are dropped. */
 	r = -ENOTTY;
-	if (file->f_op->unlocked_ioctl && !(request >> 32))
+	if (file->f_op->unlocked_ioctl)
 		r = file->f_op->unlocked_ioctl(file, (unsigned int)request, arg);
 	fput(file);
 	return host_errno(r);

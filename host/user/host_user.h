@@ -30,10 +30,12 @@ void host_physmem_init(void);
 void *host_file_private(int fd);
 
 /*
- * Platform inspection for tests: the RMP invariants (every assigned entry has a live owner:
+ * Platform inspection for tests (host_is_library(): false in a kernel-module run, whose
+ * front door is plain system calls): the RMP invariants (every assigned entry has a live owner:
  * a live guest, the firmware, or the leak list), and the raw RMP entry behind a VM's gfn
  * (-ENOENT if no guest_memfd page backs it yet).
  */
+bool host_is_library(void);
 int host_snp_rmp_check(char *why, unsigned int len);
 int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo);
 unsigned long host_snp_leaked_pages(void);

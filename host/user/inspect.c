@@ -20,6 +20,12 @@ static bool owner_fw_page(unsigned long pfn, void *data)
 	return snp_fw_page_owned(pfn) || snp_page_leaked(pfn);
 }
 
+/* The library host sees the platform model it runs. */
+bool host_is_library(void)
+{
+	return true;
+}
+
 int host_snp_rmp_check(char *why, unsigned int len)
 {
 	static const struct snp_rmp_owners owners = { owner_asid_live, owner_fw_page, NULL };

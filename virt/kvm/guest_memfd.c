@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/anon_inodes.h>
+#include <linux/err.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -140,8 +141,9 @@ static const struct file_operations kvm_gmem_fops = {
 int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
 {
 	struct kvm_gmem *gmem;
+	struct file *file;
 	unsigned int i;
-	int fd;
+	int fd, r;
 
 	if (args->flags)
 		return -EINVAL;
@@ -151,26 +153,39 @@ int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
 	if ((s64)args->size <= 0 || !PAGE_ALIGNED(args->size))
 		return -EINVAL;
 
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	r = -ENOMEM;
 	gmem = kzalloc(sizeof(*gmem), GFP_KERNEL_ACCOUNT);
 	if (!gmem)
-		return -ENOMEM;
+		goto err_fd;
 	gmem->kvm = kvm;
 	gmem->size = args->size;
 	mutex_init(&gmem->lock);
 	xa_init(&gmem->pages);
 	INIT_LIST_HEAD(&gmem->bindings);
 
+	/*
+	 * An inode of its own, and a regular file: fallocate(2) goes through the VFS, which
+	 * refuses anything else with ENODEV (upstream's guest_memfd does the same).
+	 */
+	file = anon_inode_create_getfile("[kvm-gmem]", &kvm_gmem_fops, gmem, O_RDWR, NULL);
+	if (IS_ERR(file)) {
+		r = PTR_ERR(file);
+		goto err_gmem;
+	}
+	file_inode(file)->i_mode |= S_IFREG;
 	kvm_get_kvm(kvm);
-	fd = anon_inode_getfd("kvm-gmem", &kvm_gmem_fops, gmem, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		goto err_put;
+	fd_install(fd, file);
 	return fd;
 
-err_put:
-	kvm_put_kvm(kvm);
+err_gmem:
 	mutex_destroy(&gmem->lock);
 	kfree(gmem);
-	return fd;
+err_fd:
+	put_unused_fd(fd);
+	return r;
 }
 
 static bool kvm_gmem_range_bound(struct kvm_gmem *gmem, pgoff_t start, pgoff_t end)

@@ -12,7 +12,12 @@
 
 struct inode {
 	unsigned long i_ino;
+	unsigned int i_mode;
 };
+
+#ifndef S_IFREG
+#define S_IFREG		0100000
+#endif
 
 struct vm_area_struct {
 	unsigned long vm_start;
@@ -61,6 +66,9 @@ static inline struct inode *file_inode(const struct file *f)
 
 struct file *fget(unsigned int fd);
 void fput(struct file *file);
+int get_unused_fd_flags(unsigned int flags);
+void put_unused_fd(unsigned int fd);
+void fd_install(unsigned int fd, struct file *file);
 
 static inline struct file *get_file(struct file *f)
 {

@@ -82,14 +82,14 @@ static void test_allocation_is_accounted(void)
 	host_get_counters(&before);
 	gmem_fallocate(fd, KEEP, 0, 16 * PAGE_SIZE);
 	host_get_counters(&after);
-	TEST_ASSERT_EQ(after.pages - before.pages, 16);
+	INSPECT(TEST_ASSERT_EQ(after.pages - before.pages, 16));
 	gmem_fallocate(fd, PUNCH, 4 * PAGE_SIZE, 8 * PAGE_SIZE);
 	host_get_counters(&after);
-	TEST_ASSERT_EQ(after.pages - before.pages, 8);
+	INSPECT(TEST_ASSERT_EQ(after.pages - before.pages, 8));
 	/* Closing the file frees the rest. */
 	kvm_close(fd);
 	host_get_counters(&after);
-	TEST_ASSERT_EQ(after.pages, before.pages);
+	INSPECT(TEST_ASSERT_EQ(after.pages, before.pages));
 	kvm_close(vm);
 }
 
@@ -128,16 +128,16 @@ static void test_vm_outlives_its_fd(void)
 	/* The guest_memfd holds the VM: closing the VM fd first frees nothing yet... */
 	kvm_close(vm);
 	host_get_counters(&now);
-	TEST_ASSERT_EQ(now.pages - base.pages, 16);
+	INSPECT(TEST_ASSERT_EQ(now.pages - base.pages, 16));
 	gmem_fallocate(fd, PUNCH, 0, PAGE_SIZE);
 	/* ...and the last close frees everything: pages, file, VM, slot. */
 	kvm_close(fd);
 	host_get_counters(&now);
-	TEST_ASSERT_EQ(now.pages, base.pages);
-	TEST_ASSERT_EQ(now.allocs, base.allocs);
-	TEST_ASSERT_EQ(now.files, base.files);
-	TEST_ASSERT_EQ(now.vmallocs, base.vmallocs);
-	TEST_ASSERT_EQ(now.warnings, 0);
+	INSPECT(TEST_ASSERT_EQ(now.pages, base.pages));
+	INSPECT(TEST_ASSERT_EQ(now.allocs, base.allocs));
+	INSPECT(TEST_ASSERT_EQ(now.files, base.files));
+	INSPECT(TEST_ASSERT_EQ(now.vmallocs, base.vmallocs));
+	INSPECT(TEST_ASSERT_EQ(now.warnings, 0));
 }
 
 int main(void)

@@ -63,8 +63,8 @@ static void test_launch_flow(void)
 	snp_launch_start(&v);
 	snp_launch_update(&v, 0x100, src, 4 * PAGE, NORMAL);
 	snp_launch_update(&v, 0x200, NULL, 2 * PAGE, ZERO);
-	TEST_ASSERT(gfn_rmp(v.vm, 0x100) & RMP_VALIDATED, "launched page not guest-valid");
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x104), 0);
+	INSPECT(TEST_ASSERT(gfn_rmp(v.vm, 0x100) & RMP_VALIDATED, "launched page not guest-valid"));
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x104), 0));
 	snp_launch_finish(&v);
 	snp_get_digest(v.vm, digest);
 	predict(want, 4, 2, 2);
@@ -252,12 +252,12 @@ static void test_launch_update_bad_input(void)
 	vm_mem_set_shared(v.vm, 0x300 * PAGE, PAGE);
 	u = (struct kvm_sev_snp_launch_update){ 0x300, (uintptr_t)src, PAGE, NORMAL };
 	TEST_ASSERT_ERRNO(__snp_launch_update(&v, &u, NULL), EINVAL);
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x300), 0);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x300), 0));
 	/* An unreadable source. */
 	u = (struct kvm_sev_snp_launch_update){ 0x301, (uintptr_t)test_mem_at_end(0), PAGE,
 						NORMAL };
 	TEST_ASSERT_ERRNO(__snp_launch_update(&v, &u, NULL), EFAULT);
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x301), 0);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x301), 0));
 	/* The same gfn twice. */
 	snp_launch_update(&v, 0x302, src, PAGE, NORMAL);
 	u = (struct kvm_sev_snp_launch_update){ 0x302, (uintptr_t)src, PAGE, NORMAL };
@@ -311,16 +311,16 @@ static void test_partial_failure_and_retry(void)
 	TEST_ASSERT_EQ(u.gfn_start, 0x102);
 	TEST_ASSERT_EQ(u.len, 2 * PAGE);
 	TEST_ASSERT_EQ(u.uaddr, (uintptr_t)buf + 2 * PAGE);
-	TEST_ASSERT(gfn_rmp(v.vm, 0x100) & RMP_VALIDATED, "page 0 not launched");
-	TEST_ASSERT(gfn_rmp(v.vm, 0x101) & RMP_VALIDATED, "page 1 not launched");
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x102), 0);
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x103), 0);
+	INSPECT(TEST_ASSERT(gfn_rmp(v.vm, 0x100) & RMP_VALIDATED, "page 0 not launched"));
+	INSPECT(TEST_ASSERT(gfn_rmp(v.vm, 0x101) & RMP_VALIDATED, "page 1 not launched"));
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x102), 0));
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x103), 0));
 	/* Calling again fails on the bad page itself, with nothing done and nothing left. */
 	TEST_ASSERT_ERRNO(__snp_launch_update(&v, &u, &error), EFAULT);
 	TEST_ASSERT_EQ(u.gfn_start, 0x102);
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x102), 0);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x102), 0));
 	/* The page the failed step allocated holds nothing stale: zeros. */
-	TEST_ASSERT_EQ(host_gmem_page_is_zero(v.vm, 0x102), 1);
+	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(v.vm, 0x102), 1));
 	check_rmp();
 	/* Repair the source and continue where the kernel said: the undisturbed digest. */
 	TEST_ASSERT(!mprotect(buf + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE), "mprotect");
@@ -347,8 +347,9 @@ static void test_firmware_failure_mid_update(void)
 	TEST_ASSERT(!__snp_launch_update(&v, &u, &error), "partial: %s", strerror(errno));
 	TEST_ASSERT_EQ(u.gfn_start, 0x381);
 	TEST_ASSERT_EQ(u.len, 2 * PAGE);
-	TEST_ASSERT(gfn_rmp(v.vm, 0x380) & RMP_VALIDATED, "page 0 not launched");
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x381), 0);	/* rolled back through the firmware */
+	INSPECT(TEST_ASSERT(gfn_rmp(v.vm, 0x380) & RMP_VALIDATED, "page 0 not launched"));
+	/* Rolled back through the firmware. */
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x381), 0));
 	/* The firmware's correction is returned to the VMM. */
 	TEST_ASSERT_EQ(page1[0], 64);
 	check_rmp();
@@ -358,11 +359,11 @@ static void test_firmware_failure_mid_update(void)
 	TEST_ASSERT_EQ(error, 0x16);			/* INVALID_PARAM */
 	TEST_ASSERT_EQ(u.gfn_start, 0x381);
 	TEST_ASSERT_EQ(page1[0], 64);
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x381), 0);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x381), 0));
 	check_rmp();
 	/* The corrected table is accepted. */
 	snp_launch_update(&v, u.gfn_start, (void *)(uintptr_t)u.uaddr, u.len, CPUID);
-	TEST_ASSERT_EQ(host_snp_leaked_pages(), 0);
+	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
 	snp_vm_destroy(&v);
 }
 
@@ -467,7 +468,7 @@ static void test_teardown_returns_everything(void)
 	snp_launch_update(&v, 0x200, NULL, 4 * PAGE, UNMEASURED);
 	/* Punching a launched page hands it back to the host, shared. */
 	gmem_fallocate(v.gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0x100 * PAGE, PAGE);
-	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x100), 0);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0x100), 0));
 	check_rmp();
 	snp_launch_finish(&v);
 	/* Close the VM first: the guest_memfd and vCPUs keep it alive until they go. */
@@ -481,11 +482,11 @@ static void test_teardown_returns_everything(void)
 	kvm_close(v.sev);
 	check_rmp();
 	host_get_counters(&after);
-	TEST_ASSERT_EQ(after.pages, before.pages);
-	TEST_ASSERT_EQ(after.allocs, before.allocs);
-	TEST_ASSERT_EQ(after.files, before.files);
-	TEST_ASSERT_EQ(after.warnings, 0);
-	TEST_ASSERT_EQ(host_snp_leaked_pages(), 0);
+	INSPECT(TEST_ASSERT_EQ(after.pages, before.pages));
+	INSPECT(TEST_ASSERT_EQ(after.allocs, before.allocs));
+	INSPECT(TEST_ASSERT_EQ(after.files, before.files));
+	INSPECT(TEST_ASSERT_EQ(after.warnings, 0));
+	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
 }
 
 static void test_asids_run_out_and_come_back(void)

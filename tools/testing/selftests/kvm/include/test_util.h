@@ -49,12 +49,36 @@ void test_assert(bool exp, const char *exp_str, const char *file, unsigned int l
 	}									\
 } while (0)
 
+/*
+ * A check that looks inside the platform (RMP entries, live-object counters) through the
+ * library host's inspection hooks.  A kernel-module run cannot look: there the check is
+ * counted as skipped (and reported), never passed.
+ */
+extern unsigned int inspect_skipped;
+bool host_is_library(void);
+#define INSPECT(check) do {							\
+	if (host_is_library()) {						\
+		check;								\
+	} else {								\
+		inspect_skipped++;						\
+	}									\
+} while (0)
+
 struct ksft_test {
 	const char *name;
 	void (*fn)(void);
 };
 
 #define KSFT_TEST(fn)	{ #fn, fn }
+
+/* End the current test as skipped, with the reason (e.g. library-host semantics only). */
+#define TEST_SKIP_UNLESS(cond, why) do {					\
+	if (!(cond)) {								\
+		test_skip(why);							\
+		return;								\
+	}									\
+} while (0)
+void test_skip(const char *why);
 
 /* Run each test in order (a failed assertion ends the binary), with TAP output. */
 int ksft_run(const struct ksft_test *tests, unsigned int n);

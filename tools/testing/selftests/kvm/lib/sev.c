@@ -6,7 +6,8 @@ void check_rmp(void)
 {
 	char why[256];
 
-	TEST_ASSERT(!host_snp_rmp_check(why, sizeof(why)), "RMP invariant broken: %s", why);
+	INSPECT(TEST_ASSERT(!host_snp_rmp_check(why, sizeof(why)), "RMP invariant broken: %s",
+			    why));
 }
 
 uint64_t gfn_rmp(int vm, uint64_t gfn)

@@ -5,7 +5,14 @@
 #include "test_util.h"
 
 struct ksft_count ksft_cnt;
+unsigned int inspect_skipped;
 static const char *current_test;
+static const char *skip_reason;
+
+void test_skip(const char *why)
+{
+	skip_reason = why;
+}
 
 void test_assert(bool exp, const char *exp_str, const char *file, unsigned int line,
 		 const char *fmt, ...)
@@ -32,10 +39,17 @@ int ksft_run(const struct ksft_test *tests, unsigned int n)
 	ksft_set_plan(n);
 	for (i = 0; i < n; i++) {
 		current_test = tests[i].name;
+		skip_reason = NULL;
 		tests[i].fn();
-		ksft_test_result(1, "%s", tests[i].name);
+		if (skip_reason)
+			ksft_test_result_skip("%s: %s", tests[i].name, skip_reason);
+		else
+			ksft_test_result(1, "%s", tests[i].name);
 	}
 	current_test = NULL;
+	if (inspect_skipped)
+		ksft_print_msg("%u platform-inspection checks skipped: not the library host\n",
+			       inspect_skipped);
 	return ksft_finished();
 }
 

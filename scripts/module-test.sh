@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# make module-check: the selftests against kvm_coco.ko in a real kernel.  Boots Debian's 6.12
+# kernel -- the one the module is built against -- under QEMU with TCG (software emulation:
+# this machine's /dev/kvm is never touched) from an initramfs holding busybox, the module and
+# the selftests, statically linked over the system-call front door
+# (tools/testing/kvm-coco/module/front_door_dev.c).  Inside, init.sh loads the module, runs
+# every selftest, unloads it and reports what the kernel log complained about.  Fails unless
+# every selftest passes, the module loads and unloads, and the log is clean.
+#   usage: scripts/module-test.sh KO TEST...
+set -uo pipefail
+ko=$1
+shift
+
+die() { echo "module-check: $*" >&2; exit 1; }
+
+kdir=$(scripts/kernel-headers.sh) || die "cannot fetch Debian's 6.12 kernel headers"
+ver=$(basename "$kdir")
+ver=${ver#linux-headers-}
+cache=$(dirname "$(dirname "$(dirname "$(dirname "$kdir")")")")
+vmlinuz=$cache/vmlinuz-$ver
+if [ ! -f "$vmlinuz" ]; then
+	# Only the kernel image itself: apt-get download, and pull boot/vmlinuz out of the package.
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download "linux-image-$ver-unsigned" >/dev/null 2>&1) ||
+		die "apt-get download linux-image-$ver-unsigned failed"
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" "./boot/vmlinuz-$ver" ||
+		die "no boot/vmlinuz-$ver in linux-image-$ver-unsigned"
+	mv "$tmp/boot/vmlinuz-$ver" "$vmlinuz"
+	rm -rf "$tmp"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ir=$work/initramfs
+mkdir -p "$ir"/{bin,dev,proc,sys,lib/modules,tests}
+cp /bin/busybox "$ir/bin/busybox"
+for a in sh mount insmod rmmod dmesg grep sed cat basename echo sleep; do
+	ln -s busybox "$ir/bin/$a"
+done
+strip --strip-debug -o "$ir/lib/modules/kvm_coco.ko" "$ko"
+for t in "$@"; do
+	strip -o "$ir/tests/$(basename "$t")" "$t"
+done
+cp tools/testing/kvm-coco/module/init.sh "$ir/init"
+(cd "$ir" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+
+log=$work/console.log
+timeout "${MODULE_CHECK_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max,la57=off \
+	-m 2048 -smp 2 -nographic -no-reboot -monitor none -serial stdio -display none \
+	-kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4" </dev/null 2>&1 | tr -d '\r' >"$log"
+
+# The selftests' own TAP output, then the verdict.
+sed -n '/^=== run /,/^=== done/p' "$log" | grep -v '^=== dmesg '
+fail=0
+grep -q '^=== insmod ok' "$log" || { echo "module-check: insmod failed"; fail=1; }
+grep -q '^=== rmmod ok' "$log" || { echo "module-check: rmmod failed or never ran"; fail=1; }
+for t in "$@"; do
+	n=$(basename "$t")
+	grep -q "^=== exit $n 0\$" "$log" || { echo "module-check: $n did not pass"; fail=1; }
+done
+if grep -q '^=== dmesg ' "$log"; then
+	echo "module-check: the kernel log complained:"
+	grep '^=== dmesg ' "$log"
+	fail=1
+fi
+grep -q '^=== done' "$log" || { echo "module-check: the guest never finished"; tail -30 "$log"; fail=1; }
+[ $fail -eq 0 ] && echo "# module-check: $# selftests passed against kvm_coco.ko in Linux $ver"
+exit $fail
