@@ -66,6 +66,8 @@ struct tdx_td {
 	unsigned long nr_pages;		/* PT_REG pages the PAMT gives this TD */
 	u64 epoch;			/* TLB epoch, advanced by MEM.TRACK */
 	struct xarray sept;		/* gfn -> struct sept_entry */
+	struct sept_entry *last;	/* the last S-EPT entry looked up (or mapped) */
+	u64 last_gfn;
 	struct tdx_mrtd *mrtd;		/* the stream, until MR.FINALIZE */
 	u8 mrtd_value[TDX_MR_SIZE];
 	struct list_head entry;
@@ -250,11 +252,29 @@ static u64 __tdh_vp_init(u64 tdvpr_pa, u64 rcx)
 }
 
 /* Map @gfn to @page_pa in the S-EPT in @state and give the page to the TD in the PAMT. */
+/*
+ * The S-EPT entry for @gfn, or NULL.  MR.EXTEND comes sixteen times per page, right after the
+ * page's ADD: the TD remembers its last entry, so those walks cost a compare.
+ */
+static struct sept_entry *td_sept_lookup(struct tdx_td *td, u64 gfn)
+{
+	struct sept_entry *e;
+
+	if (td->last && td->last_gfn == gfn)
+		return td->last;
+	e = xa_load(&td->sept, gfn);
+	if (e) {
+		td->last = e;
+		td->last_gfn = gfn;
+	}
+	return e;
+}
+
 static u64 td_map(struct tdx_td *td, u64 gfn, u64 page_pa, u8 state)
 {
 	struct sept_entry *e;
 
-	if (xa_load(&td->sept, gfn))
+	if (td_sept_lookup(td, gfn))
 		return TDX_EPT_ENTRY_NOT_FREE | TDX_OPERAND_ID_SEPT;
 	if (!pa_ok(page_pa))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8;
@@ -270,6 +290,8 @@ static u64 td_map(struct tdx_td *td, u64 gfn, u64 page_pa, u8 state)
 		return TDX_OPERAND_BUSY;
 	}
 	pamt_set(page_pa, PT_REG, td->tdr_pfn, gfn);
+	td->last = e;
+	td->last_gfn = gfn;
 	td->nr_pages++;
 	return TDX_SUCCESS;
 }
@@ -309,7 +331,7 @@ static u64 __tdh_mr_extend(u64 tdr_pa, u64 gpa)
 		return TDX_OP_STATE_INCORRECT;
 	if (!IS_ALIGNED(gpa, MR_EXTEND_CHUNK) || td_gpa_check(td, ALIGN_DOWN(gpa, PAGE_SIZE)))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	e = xa_load(&td->sept, gpa >> PAGE_SHIFT);
+	e = td_sept_lookup(td, gpa >> PAGE_SHIFT);
 	if (!e || e->state != SEPT_PRESENT)
 		return TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_SEPT;
 	if (tdx_mrtd_extend(td->mrtd, gpa,
@@ -361,7 +383,7 @@ static u64 td_sept_walk(u64 tdr_pa, u64 gpa, struct tdx_td **tdp, struct sept_en
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
 	if (td->state == TD_CREATED || td_gpa_check(td, gpa))
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
-	*ep = xa_load(&td->sept, gpa >> PAGE_SHIFT);
+	*ep = td_sept_lookup(td, gpa >> PAGE_SHIFT);
 	if (!*ep)
 		return TDX_EPT_WALK_FAILED | TDX_OPERAND_ID_SEPT;
 	*tdp = td;
@@ -400,6 +422,8 @@ static void td_unmap(struct tdx_td *td, u64 gfn, struct sept_entry *e)
 {
 	pamt_set((u64)e->pfn << PAGE_SHIFT, PT_NDA, 0, 0);
 	xa_erase(&td->sept, gfn);
+	if (td->last == e)
+		td->last = NULL;
 	kfree(e);
 	td->nr_pages--;
 }
