@@ -3,9 +3,11 @@
  * Library host: "physical memory".  alloc_page() hands out 4 KiB frames of one arena reserved
  * at first use (virtual, MAP_NORESERVE: untouched frames cost nothing), so PFNs are dense
  * like a machine's and the RMP can be a flat table indexed by PFN as in hardware.  Freed
- * frames stay resident and are reused first (last freed, first reused), as a kernel's page
- * allocator keeps its memory; __GFP_ZERO clears a reused frame.  The arena is set up by a
- * constructor, before anything sizes a table by max_pfn (linux/mm.h inlines the PFN maths).
+ * frames stay resident and are reused first, lowest address first: a buddy allocator hands
+ * out a freed run in address order too, and a VM's pages in ascending order are cheaper to
+ * walk and fill than the reverse a last-freed-first stack gives.  __GFP_ZERO clears a reused
+ * frame.  The arena is set up by a constructor, before anything sizes a table by max_pfn
+ * (linux/mm.h inlines the PFN maths).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/spinlock.h>
 
 #include "host_user.h"
 
@@ -25,9 +28,9 @@ long host_nr_pages;
 
 char *host_phys_arena;
 static unsigned long next_frame, nr_frames;
-static unsigned long *free_frames;
-static unsigned long nr_free, free_cap;
-static pthread_mutex_t physmem_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long *free_map;		/* a bit per frame below next_frame: freed */
+static unsigned long nr_free, free_lo;	/* no free frame in the words below free_lo */
+static DEFINE_SPINLOCK(physmem_lock);
 static pthread_once_t physmem_once = PTHREAD_ONCE_INIT;
 
 static void physmem_init(void)
@@ -37,8 +40,13 @@ static void physmem_init(void)
 
 	if (p == MAP_FAILED)
 		return;
-	host_phys_arena = p;
 	nr_frames = HOST_PHYS_BYTES >> PAGE_SHIFT;
+	free_map = calloc(DIV_ROUND_UP(nr_frames, BITS_PER_LONG), sizeof(*free_map));
+	if (!free_map) {
+		munmap(p, HOST_PHYS_BYTES);
+		return;
+	}
+	host_phys_arena = p;
 	max_pfn = HOST_PHYS_BASE_PFN + nr_frames;
 }
 
@@ -56,17 +64,21 @@ struct page *alloc_page(gfp_t gfp)
 	host_physmem_init();
 	if (!host_phys_arena || host_should_fail_alloc())
 		return NULL;
-	pthread_mutex_lock(&physmem_lock);
+	spin_lock(&physmem_lock);
 	if (nr_free) {
-		frame = free_frames[--nr_free];
+		while (!free_map[free_lo])
+			free_lo++;
+		frame = free_lo * BITS_PER_LONG + __builtin_ctzl(free_map[free_lo]);
+		free_map[free_lo] &= free_map[free_lo] - 1;
+		nr_free--;
 		reused = true;
 	} else if (next_frame < nr_frames) {
 		frame = next_frame++;
 	} else {
-		pthread_mutex_unlock(&physmem_lock);
+		spin_unlock(&physmem_lock);
 		return NULL;
 	}
-	pthread_mutex_unlock(&physmem_lock);
+	spin_unlock(&physmem_lock);
 	__atomic_add_fetch(&host_nr_pages, 1, __ATOMIC_RELAXED);
 	if ((gfp & __GFP_ZERO) && reused)
 		memset(host_phys_arena + (frame << PAGE_SHIFT), 0, PAGE_SIZE);
@@ -77,20 +89,11 @@ void __free_page(struct page *page)
 {
 	unsigned long frame = ((char *)page - host_phys_arena) >> PAGE_SHIFT;
 
-	pthread_mutex_lock(&physmem_lock);
-	if (nr_free == free_cap) {
-		unsigned long cap = free_cap ? free_cap * 2 : 1024;
-		unsigned long *f = realloc(free_frames, cap * sizeof(*f));
-
-		if (!f) {			/* lose the frame, never the bookkeeping */
-			pthread_mutex_unlock(&physmem_lock);
-			__atomic_sub_fetch(&host_nr_pages, 1, __ATOMIC_RELAXED);
-			return;
-		}
-		free_frames = f;
-		free_cap = cap;
-	}
-	free_frames[nr_free++] = frame;
-	pthread_mutex_unlock(&physmem_lock);
+	spin_lock(&physmem_lock);
+	free_map[frame / BITS_PER_LONG] |= 1UL << (frame % BITS_PER_LONG);
+	if (frame / BITS_PER_LONG < free_lo || !nr_free)
+		free_lo = frame / BITS_PER_LONG;
+	nr_free++;
+	spin_unlock(&physmem_lock);
 	__atomic_sub_fetch(&host_nr_pages, 1, __ATOMIC_RELAXED);
 }
