@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Library host: mutexes with owner tracking, WARN/BUG and printk. */
-#include <pthread.h>
+#include <linux/futex.h>
 #include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,36 +46,59 @@ void host_printk(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A per-thread token: the address of a thread-local, cheaper than pthread_self(). */
+static __thread char host_self;
+
+static const void *host_current(void)
+{
+	return &host_self;
+}
+
+static long futex(int *uaddr, int op, int val)
+{
+	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
+}
+
 void mutex_init(struct mutex *m)
 {
-	pthread_mutex_init(&m->lock, NULL);
-	m->held = false;
+	m->state = 0;
+	m->owner = NULL;
 }
 
 void mutex_destroy(struct mutex *m)
 {
-	WARN_ON(m->held);
-	pthread_mutex_destroy(&m->lock);
+	WARN_ON(m->state);
 }
 
 void mutex_lock(struct mutex *m)
 {
-	pthread_mutex_lock(&m->lock);
-	m->owner = pthread_self();
-	__atomic_store_n(&m->held, true, __ATOMIC_RELEASE);
+	int c = 0;
+
+	if (!__atomic_compare_exchange_n(&m->state, &c, 1, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED)) {
+		/* Contended: mark it so, and sleep until the holder hands it over. */
+		if (c != 2)
+			c = __atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE);
+		while (c) {
+			futex(&m->state, FUTEX_WAIT_PRIVATE, 2);
+			c = __atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE);
+		}
+	}
+	__atomic_store_n(&m->owner, host_current(), __ATOMIC_RELAXED);
 }
 
 void mutex_unlock(struct mutex *m)
 {
 	WARN_ON(!mutex_is_locked_by_me(m));
-	__atomic_store_n(&m->held, false, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&m->lock);
+	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&m->state, 0, __ATOMIC_RELEASE) == 2)
+		futex(&m->state, FUTEX_WAKE_PRIVATE, 1);
 }
 
 bool mutex_is_locked_by_me(struct mutex *m)
 {
-	return __atomic_load_n(&m->held, __ATOMIC_ACQUIRE) &&
-	       pthread_equal(m->owner, pthread_self());
+	return __atomic_load_n(&m->state, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == host_current();
 }
 
 /* Wait until a spinlock looks free: spin a little, then let its (preempted) holder run. */
