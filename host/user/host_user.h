@@ -37,6 +37,7 @@ void *host_file_private(int fd);
  */
 bool host_is_library(void);
 int host_snp_rmp_check(char *why, unsigned int len);
+int host_tdx_pamt_check(char *why, unsigned int len);
 int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo);
 unsigned long host_snp_leaked_pages(void);
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn);

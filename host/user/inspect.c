@@ -6,6 +6,7 @@
 #include <linux/kvm_host.h>
 #include <asm/sev.h>
 #include <asm/snp_fw.h>
+#include <asm/tdx.h>
 
 #include "../../arch/x86/kvm/svm/sev.h"
 #include "host_user.h"
@@ -24,6 +25,13 @@ static bool owner_fw_page(unsigned long pfn, void *data)
 bool host_is_library(void)
 {
 	return true;
+}
+
+/* The PAMT invariants of the TDX module model (asm/tdx.h). */
+int host_tdx_pamt_check(char *why, unsigned int len)
+{
+	why[0] = 0;
+	return tdx_pamt_check(why, len);
 }
 
 int host_snp_rmp_check(char *why, unsigned int len)

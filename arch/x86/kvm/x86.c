@@ -16,6 +16,7 @@
 #include <asm/tdx.h>
 
 #include "svm/sev.h"
+#include "vmx/tdx.h"
 
 int kvm_arch_init(void)
 {
@@ -57,11 +58,13 @@ void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 				    type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
 					type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
+	tdx_vm_init(kvm);
 }
 
 void kvm_arch_destroy_vm(struct kvm *kvm)
 {
 	sev_vm_destroy(kvm);
+	tdx_td_free(kvm);
 }
 
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
@@ -73,10 +76,13 @@ int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
 	sev_free_vcpu(vcpu);
+	tdx_vcpu_free(vcpu);
 }
 
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
+	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
+		return tdx_gmem_invalidate(kvm, pfn);
 	return sev_gmem_invalidate(kvm, pfn);
 }
 
@@ -86,7 +92,11 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 
 	switch (ioctl) {
 	case KVM_MEMORY_ENCRYPT_OP:
+		if (kvm->arch.vm_type == KVM_X86_TDX_VM)
+			return tdx_vm_ioctl(kvm, (void __user *)arg);
 		return sev_mem_enc_ioctl(kvm, (void __user *)arg);
+	case KVM_COCO_TDX_GET_MRTD:
+		return tdx_get_mrtd(kvm, (void __user *)arg);
 	case KVM_COCO_SNP_GET_LAUNCH_DIGEST:
 		return sev_snp_get_launch_digest(kvm, (void __user *)arg);
 	case KVM_COCO_GET_TRACE:
@@ -186,6 +196,8 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_GET_SREGS:
 	case KVM_SET_SREGS:
 		return kvm_vcpu_ioctl_regs(vcpu, ioctl, (void __user *)arg);
+	case KVM_MEMORY_ENCRYPT_OP:
+		return tdx_vcpu_ioctl(vcpu, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

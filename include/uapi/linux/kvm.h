@@ -162,6 +162,64 @@ struct kvm_sev_snp_launch_finish {
 	__u64 pad1[4];
 };
 
+/* x86 CPUID entries (arch/x86/include/uapi/asm/kvm.h). */
+struct kvm_cpuid_entry2 {
+	__u32 function;
+	__u32 index;
+	__u32 flags;
+	__u32 eax;
+	__u32 ebx;
+	__u32 ecx;
+	__u32 edx;
+	__u32 padding[3];
+};
+
+struct kvm_cpuid2 {
+	__u32 nent;
+	__u32 padding;
+	struct kvm_cpuid_entry2 entries[];
+};
+
+/*
+ * KVM_MEMORY_ENCRYPT_OP on a TDX VM (INIT_VM, FINALIZE_VM) or on one of its vCPUs (INIT_VCPU,
+ * INIT_MEM_REGION): upstream from 6.16, arch/x86/include/uapi/asm/kvm.h.
+ */
+enum kvm_tdx_cmd_id {
+	KVM_TDX_CAPABILITIES = 0,
+	KVM_TDX_INIT_VM,
+	KVM_TDX_INIT_VCPU,
+	KVM_TDX_INIT_MEM_REGION,
+	KVM_TDX_FINALIZE_VM,
+	KVM_TDX_GET_CPUID,
+
+	KVM_TDX_CMD_NR_MAX,
+};
+
+struct kvm_tdx_cmd {
+	__u32 id;		/* enum kvm_tdx_cmd_id */
+	__u32 flags;		/* per command; 0 where unused */
+	__u64 data;		/* an immediate or a user pointer, per command */
+	__u64 hw_error;		/* in: 0; out: the SEAMCALL status behind an EIO */
+};
+
+struct kvm_tdx_init_vm {
+	__u64 attributes;
+	__u64 xfam;
+	__u64 mrconfigid[6];	/* SHA-384 digests */
+	__u64 mrowner[6];
+	__u64 mrownerconfig[6];
+	__u64 reserved[12];	/* TD_PARAMS before the CPUID entries: 256 bytes */
+	struct kvm_cpuid2 cpuid;
+};
+
+#define KVM_TDX_MEASURE_MEMORY_REGION	(1ULL << 0)
+
+struct kvm_tdx_init_mem_region {
+	__u64 source_addr;
+	__u64 gpa;
+	__u64 nr_pages;
+};
+
 /* SEV features a VMM may ask for in kvm_sev_init.vmsa_features (SEV_FEATURES bits). */
 #define SVM_SEV_FEAT_DEBUG_SWAP		(1ULL << 5)
 

@@ -30,6 +30,18 @@ struct kvm_coco_snp_launch_digest {
 #define KVM_COCO_SNP_GET_LAUNCH_DIGEST	_IOWR(KVMIO, 0xf1, struct kvm_coco_snp_launch_digest)
 
 /*
+ * The MRTD of a TDX VM after KVM_TDX_FINALIZE_VM (what the guest's TDREPORT will carry), read
+ * without a guest.  EINVAL before FINALIZE_VM.
+ */
+struct kvm_coco_tdx_mrtd {
+	__u8 mrtd[48];
+	__u64 flags;		/* must be 0 */
+	__u64 reserved[4];	/* must be 0 */
+};
+
+#define KVM_COCO_TDX_GET_MRTD		_IOWR(KVMIO, 0xf3, struct kvm_coco_tdx_mrtd)
+
+/*
  * The per-VM trace: every RMP transition of an SNP VM's pages, in order, in a ring of the last
  * KVM_COCO_TRACE_RING entries.  In: entries (user array of nr entries), seq (the first
  * sequence number wanted; 0 for the oldest kept).  Out: nr (entries copied, oldest first),

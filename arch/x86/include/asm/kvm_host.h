@@ -6,6 +6,7 @@
 
 #include <linux/types.h>
 #include <linux/kvm.h>
+#include <linux/xarray.h>
 
 struct page;
 struct sev_trace_ring;
@@ -26,11 +27,34 @@ struct kvm_sev_info {
 	struct sev_trace_ring *trace;	/* RMP transitions, for KVM_COCO_GET_TRACE */
 };
 
+enum kvm_tdx_state {
+	TD_STATE_UNINITIALIZED,
+	TD_STATE_INITIALIZED,		/* KVM_TDX_INIT_VM done: the TD is being built */
+	TD_STATE_RUNNABLE,		/* KVM_TDX_FINALIZE_VM done: the MRTD is final */
+};
+
+#define KVM_TDX_TDCS_PAGES	4
+
+/* TDX state of a VM (upstream struct kvm_tdx); under kvm->lock. */
+struct kvm_tdx_info {
+	enum kvm_tdx_state state;
+	bool key_freed;			/* TDH.MNG.KEY.FREEID done: pages can be reclaimed */
+	u16 hkid;
+	unsigned int gpaw;		/* 48 or 52: the shared bit is gpaw - 1 */
+	u64 attributes, xfam;
+	u64 mrconfigid[6], mrowner[6], mrownerconfig[6];
+	struct page *tdr;
+	struct page *tdcs[KVM_TDX_TDCS_PAGES];
+	struct xarray private;		/* pfn -> gfn (a value entry): pages the TD holds */
+	unsigned long nr_leaked;	/* pages the module would not give back */
+};
+
 struct kvm_arch {
 	unsigned long vm_type;
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
 	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
 	struct kvm_sev_info sev_info;
+	struct kvm_tdx_info tdx_info;
 };
 
 struct kvm_vcpu_arch {
@@ -41,6 +65,7 @@ struct kvm_vcpu_arch {
 	u64 pat;
 	bool guest_state_protected;	/* the VMSA is the guest's: KVM can no longer see it */
 	struct page *vmsa;		/* SEV-ES/SNP: the VMSA page */
+	struct page *tdvpr;		/* TDX: the TD vCPU root page (KVM_TDX_INIT_VCPU) */
 };
 
 #endif

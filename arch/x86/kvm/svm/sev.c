@@ -544,8 +544,6 @@ int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 	struct kvm_sev_cmd cmd;
 	int r;
 
-	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
-		return -ENOTTY;		/* TDX's commands share this ioctl; not here yet */
 	if (copy_from_user(&cmd, argp, sizeof(cmd)))
 		return -EFAULT;
 	if (cmd.pad0)

@@ -31,6 +31,17 @@ static inline bool xa_empty(const struct xarray *xa)
 	return xa->xa_head == NULL;
 }
 
+/* An integer stored as an entry (below LONG_MAX), tagged in bit 0 as the kernel's. */
+static inline void *xa_mk_value(unsigned long v)
+{
+	return (void *)((v << 1) | 1);
+}
+
+static inline unsigned long xa_to_value(const void *entry)
+{
+	return (unsigned long)entry >> 1;
+}
+
 static inline void *xa_mk_err(int err)
 {
 	return (void *)(((unsigned long)(long)err << 2) | XA_ERROR_TAG);

@@ -84,6 +84,12 @@ int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *r
 	return -1;
 }
 
+int host_tdx_pamt_check(char *why, unsigned int len)
+{
+	no_inspection(__func__);
+	return -1;
+}
+
 unsigned long host_snp_leaked_pages(void)
 {
 	no_inspection(__func__);

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TDX VMs: KVM_MEMORY_ENCRYPT_OP's KVM_TDX_INIT_VM, INIT_VCPU, INIT_MEM_REGION and
+ * FINALIZE_VM over the TDX module (arch/x86/virt/vmx/tdx/), which KVM reaches only through
+ * its SEAMCALLs, and the teardown that takes every page back from the module.
+ *
+ *   KVM_CREATE_VM(TDX) -> INIT_VM (TDR, TDCS, HKID: MNG.CREATE, ADDCX, INIT) -> vCPUs,
+ *   INIT_VCPU (VP.CREATE, VP.INIT) -> INIT_MEM_REGION (PAGE.ADD, 16 MR.EXTEND if measured)
+ *   -> FINALIZE_VM (MR.FINALIZE) -> KVM_COCO_TDX_GET_MRTD.
+ *
+ * Locking: every command runs under kvm->lock; INIT_MEM_REGION also takes kvm->slots_lock
+ * for memslots and attributes (kvm->lock -> slots_lock, as everywhere).
+ *
+ * Where this differs from upstream (6.16): INIT_MEM_REGION copies each source page into a
+ * bounce page the module adds from (user memory has no physical address the model can
+ * read); CAPABILITIES and GET_CPUID are not modelled (EOPNOTSUPP).
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include <linux/kvm_host.h>
+#include <asm/tdx.h>
+
+#include "tdx.h"
+
+/* TD attributes KVM accepts: DEBUG, SEPT_VE_DISABLE. */
+#define TDX_ATTR_SUPPORTED	(BIT_ULL(0) | BIT_ULL(28))
+/* XFAM: x87 and SSE always; AVX, AVX-512, PKRU and AMX may be added. */
+#define TDX_XFAM_FIXED1		0x3ULL
+#define TDX_XFAM_SUPPORTED	0x602e7ULL
+#define KVM_MAX_CPUID_ENTRIES	256
+
+static DEFINE_MUTEX(tdx_hkid_lock);
+static unsigned long tdx_hkid_used;		/* bit n: HKID TDX_MIN_HKID + n */
+
+static int tdx_hkid_new(void)
+{
+	int r = -EBUSY, i;
+
+	mutex_lock(&tdx_hkid_lock);
+	for (i = 0; i <= TDX_MAX_HKID - TDX_MIN_HKID; i++) {
+		if (!(tdx_hkid_used & BIT(i))) {
+			tdx_hkid_used |= BIT(i);
+			r = TDX_MIN_HKID + i;
+			break;
+		}
+	}
+	mutex_unlock(&tdx_hkid_lock);
+	return r;
+}
+
+static void tdx_hkid_free(u16 hkid)
+{
+	mutex_lock(&tdx_hkid_lock);
+	tdx_hkid_used &= ~BIT(hkid - TDX_MIN_HKID);
+	mutex_unlock(&tdx_hkid_lock);
+}
+
+static u64 page_pa(struct page *page)
+{
+	return (u64)page_to_pfn(page) << PAGE_SHIFT;
+}
+
+/* A SEAMCALL's failure: its status for the VMM in hw_error, EIO for the ioctl. */
+static int tdx_seamcall_err(struct kvm_tdx_cmd *cmd, u64 status)
+{
+	cmd->hw_error = status;
+	return status ? -EIO : 0;
+}
+
+/* Take a page back from the module, or leak it (its state is the module's, not ours). */
+static void tdx_reclaim_page(struct kvm *kvm, struct page *page)
+{
+	if (tdh_phymem_page_reclaim(page_pa(page))) {
+		pr_warn("TDX: leaking pfn %#lx: the module did not give it back\n",
+			page_to_pfn(page));
+		kvm->arch.tdx_info.nr_leaked++;
+		return;
+	}
+	__free_page(page);
+}
+
+/* Free the TD's key, once: from then on its pages can only be reclaimed. */
+static void tdx_free_key(struct kvm *kvm)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+
+	if (!tdx->tdr || tdx->key_freed)
+		return;
+	WARN_ON(tdh_mng_key_freeid(page_pa(tdx->tdr)));
+	tdx->key_freed = true;
+	tdx_hkid_free(tdx->hkid);
+}
+
+/* The guest's physical address width, from its CPUID 0x80000008 (48 if it says nothing). */
+static unsigned int tdx_gpaw(const struct kvm_cpuid_entry2 *e, u32 nent)
+{
+	u32 i;
+
+	for (i = 0; i < nent; i++)
+		if (e[i].function == 0x80000008 && !e[i].index)
+			return (e[i].eax & 0xff) > 48 ? 52 : 48;
+	return 48;
+}
+
+static int tdx_check_init_vm(const struct kvm_tdx_init_vm *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
+		if (p->reserved[i])
+			return -EINVAL;
+	if (p->cpuid.padding)
+		return -EINVAL;
+	if (p->cpuid.nent > KVM_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	if (p->attributes & ~TDX_ATTR_SUPPORTED)
+		return -EINVAL;
+	if ((p->xfam & TDX_XFAM_FIXED1) != TDX_XFAM_FIXED1 || (p->xfam & ~TDX_XFAM_SUPPORTED))
+		return -EINVAL;
+	return 0;
+}
+
+/* The TD's control pages and key: MNG.CREATE, ADDCX for each TDCS page, MNG.INIT. */
+static int tdx_td_create(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	unsigned int i;
+	int r, hkid;
+	u64 err;
+
+	hkid = tdx_hkid_new();
+	if (hkid < 0)
+		return hkid;
+	tdx->hkid = hkid;
+	tdx->tdr = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!tdx->tdr)
+		goto err_hkid;
+	err = tdh_mng_create(page_pa(tdx->tdr), hkid);
+	if (err) {
+		__free_page(tdx->tdr);
+		tdx->tdr = NULL;
+		r = tdx_seamcall_err(cmd, err);
+		goto err_hkid_r;
+	}
+	for (i = 0; i < KVM_TDX_TDCS_PAGES; i++) {
+		r = -ENOMEM;
+		tdx->tdcs[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!tdx->tdcs[i])
+			goto err_td;
+		err = tdh_mng_addcx(page_pa(tdx->tdr), page_pa(tdx->tdcs[i]));
+		if (err) {
+			__free_page(tdx->tdcs[i]);
+			tdx->tdcs[i] = NULL;
+			r = tdx_seamcall_err(cmd, err);
+			goto err_td;
+		}
+	}
+	err = tdh_mng_init(page_pa(tdx->tdr), tdx->gpaw);
+	if (err) {
+		r = tdx_seamcall_err(cmd, err);
+		goto err_td;
+	}
+	return 0;
+
+err_td:
+	/* The TD holds its TDR and TDCS pages: the full teardown gives them back. */
+	tdx_td_free(kvm);
+	return r;
+err_hkid:
+	r = -ENOMEM;
+err_hkid_r:
+	tdx_hkid_free(hkid);
+	return r;
+}
+
+static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	struct kvm_cpuid_entry2 *entries = NULL;
+	struct kvm_tdx_init_vm p;
+	void __user *argp = u64_to_user_ptr(cmd->data);
+	int r;
+
+	if (cmd->flags)
+		return -EINVAL;
+	/* Before any vCPU: TD_PARAMS fix what the module virtualises for every one of them. */
+	if (tdx->state != TD_STATE_UNINITIALIZED || kvm->created_vcpus)
+		return -EINVAL;
+	if (copy_from_user(&p, argp, sizeof(p)))
+		return -EFAULT;
+	r = tdx_check_init_vm(&p);
+	if (r)
+		return r;
+	if (p.cpuid.nent) {
+		entries = kcalloc(p.cpuid.nent, sizeof(*entries), GFP_KERNEL);
+		if (!entries)
+			return -ENOMEM;
+		if (copy_from_user(entries, argp + sizeof(p), p.cpuid.nent * sizeof(*entries))) {
+			kfree(entries);
+			return -EFAULT;
+		}
+	}
+	tdx->gpaw = tdx_gpaw(entries, p.cpuid.nent);
+	kfree(entries);
+	tdx->attributes = p.attributes;
+	tdx->xfam = p.xfam;
+	memcpy(tdx->mrconfigid, p.mrconfigid, sizeof(p.mrconfigid));
+	memcpy(tdx->mrowner, p.mrowner, sizeof(p.mrowner));
+	memcpy(tdx->mrownerconfig, p.mrownerconfig, sizeof(p.mrownerconfig));
+
+	r = tdx_td_create(kvm, cmd);
+	if (!r)
+		tdx->state = TD_STATE_INITIALIZED;
+	return r;
+}
+
+static int tdx_finalize_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	int r;
+
+	if (cmd->flags || cmd->data)
+		return -EINVAL;
+	if (tdx->state != TD_STATE_INITIALIZED)
+		return -EINVAL;
+	r = tdx_seamcall_err(cmd, tdh_mr_finalize(page_pa(tdx->tdr)));
+	if (!r)
+		tdx->state = TD_STATE_RUNNABLE;
+	return r;
+}
+
+static int tdx_get_cmd(void __user *argp, struct kvm_tdx_cmd *cmd)
+{
+	if (copy_from_user(cmd, argp, sizeof(*cmd)))
+		return -EFAULT;
+	/* hw_error is an output only. */
+	return cmd->hw_error ? -EINVAL : 0;
+}
+
+int tdx_vm_ioctl(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_tdx_cmd cmd;
+	int r;
+
+	r = tdx_get_cmd(argp, &cmd);
+	if (r)
+		return r;
+	mutex_lock(&kvm->lock);
+	switch (cmd.id) {
+	case KVM_TDX_INIT_VM:
+		r = tdx_init_vm(kvm, &cmd);
+		break;
+	case KVM_TDX_FINALIZE_VM:
+		r = tdx_finalize_vm(kvm, &cmd);
+		break;
+	case KVM_TDX_CAPABILITIES:
+		r = -EOPNOTSUPP;
+		break;
+	default:
+		r = -EINVAL;
+		break;
+	}
+	mutex_unlock(&kvm->lock);
+	if (copy_to_user(argp, &cmd, sizeof(cmd)))
+		r = -EFAULT;
+	return r;
+}
+
+static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
+{
+	struct kvm_tdx_info *tdx = &vcpu->kvm->arch.tdx_info;
+	struct page *tdvpr;
+	u64 err;
+
+	if (cmd->flags)
+		return -EINVAL;
+	if (tdx->state != TD_STATE_INITIALIZED || vcpu->arch.tdvpr)
+		return -EINVAL;
+	tdvpr = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!tdvpr)
+		return -ENOMEM;
+	err = tdh_vp_create(page_pa(tdx->tdr), page_pa(tdvpr));
+	if (err) {
+		__free_page(tdvpr);
+		return tdx_seamcall_err(cmd, err);
+	}
+	/* The TD owns the page now, initialised or not: teardown reclaims it. */
+	vcpu->arch.tdvpr = tdvpr;
+	/* The initial RCX the guest's vCPU starts with. */
+	return tdx_seamcall_err(cmd, tdh_vp_init(page_pa(tdvpr), cmd->data));
+}
+
+static bool tdx_gpa_is_private(struct kvm *kvm, u64 gpa)
+{
+	return gpa < BIT_ULL(kvm->arch.tdx_info.gpaw - 1);
+}
+
+static int tdx_check_mem_region(struct kvm *kvm, const struct kvm_tdx_init_mem_region *p)
+{
+	u64 end;
+
+	if (!PAGE_ALIGNED(p->source_addr) || !PAGE_ALIGNED(p->gpa) || !p->nr_pages)
+		return -EINVAL;
+	if (p->nr_pages > (U64_MAX >> PAGE_SHIFT) ||
+	    check_add_overflow(p->gpa, p->nr_pages << PAGE_SHIFT, &end) ||
+	    check_add_overflow(p->source_addr, p->nr_pages << PAGE_SHIFT, &end))
+		return -EINVAL;
+	if (!tdx_gpa_is_private(kvm, p->gpa) ||
+	    !tdx_gpa_is_private(kvm, p->gpa + (p->nr_pages << PAGE_SHIFT) - 1))
+		return -EINVAL;
+	return 0;
+}
+
+/* One page of INIT_MEM_REGION: PAGE.ADD from a bounce copy of the source, then EXTENDs. */
+static int tdx_add_page(struct kvm *kvm, struct kvm_tdx_cmd *cmd, u64 gpa,
+			void __user *src, struct page *bounce)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	struct kvm_memory_slot *slot;
+	enum tdx_pamt_type type;
+	unsigned long pfn;
+	unsigned int i;
+	u64 owner, err;
+	bool fresh;
+	int r;
+
+	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
+	if (!slot || !(slot->flags & KVM_MEM_GUEST_MEMFD) || !kvm_mem_is_private(kvm, gfn))
+		return -EINVAL;
+	if (copy_from_user(page_address(bounce), src, PAGE_SIZE))
+		return -EFAULT;
+	/* A new page is not zeroed: PAGE.ADD writes all of it. */
+	r = kvm_gmem_get_pfn_uninit(kvm, slot, gfn, &pfn, &fresh);
+	if (r)
+		return r;
+	/* Added already (as upstream's populate: EEXIST), or some other TD's. */
+	if (tdx_pamt_read((u64)pfn << PAGE_SHIFT, &type, &owner) || type != PT_NDA)
+		return -EEXIST;
+	err = tdh_mem_page_add(page_pa(tdx->tdr), gpa, (u64)pfn << PAGE_SHIFT,
+			       page_pa(bounce));
+	if (err) {
+		/* A page this step allocated must not keep what it was before. */
+		if (fresh)
+			clear_page(page_address(pfn_to_page(pfn)));
+		return tdx_seamcall_err(cmd, err);
+	}
+	if (xa_is_err(xa_store(&tdx->private, pfn, xa_mk_value(gfn), GFP_KERNEL)))
+		pr_warn("TDX: pfn %#lx untracked: it stays with the TD until teardown\n", pfn);
+	for (i = 0; (cmd->flags & KVM_TDX_MEASURE_MEMORY_REGION) && i < PAGE_SIZE;
+	     i += MR_EXTEND_CHUNK) {
+		err = tdh_mr_extend(page_pa(tdx->tdr), gpa + i);
+		if (err)
+			return tdx_seamcall_err(cmd, err);
+	}
+	return 0;
+}
+
+static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_tdx_init_mem_region p;
+	void __user *argp = u64_to_user_ptr(cmd->data);
+	struct page *bounce;
+	int r;
+
+	if (cmd->flags & ~KVM_TDX_MEASURE_MEMORY_REGION)
+		return -EINVAL;
+	if (kvm->arch.tdx_info.state != TD_STATE_INITIALIZED || !vcpu->arch.tdvpr)
+		return -EINVAL;
+	if (copy_from_user(&p, argp, sizeof(p)))
+		return -EFAULT;
+	r = tdx_check_mem_region(kvm, &p);
+	if (r)
+		return r;
+	bounce = alloc_page(GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	mutex_lock(&kvm->slots_lock);
+	while (p.nr_pages) {
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		r = tdx_add_page(kvm, cmd, p.gpa, u64_to_user_ptr(p.source_addr), bounce);
+		if (r)
+			break;
+		p.source_addr += PAGE_SIZE;
+		p.gpa += PAGE_SIZE;
+		p.nr_pages--;
+		cond_resched();
+	}
+	mutex_unlock(&kvm->slots_lock);
+	__free_page(bounce);
+
+	/* As upstream: the progress goes back whatever happened. */
+	if (copy_to_user(argp, &p, sizeof(p)))
+		r = -EFAULT;
+	return r;
+}
+
+int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_tdx_cmd cmd;
+	int r;
+
+	if (kvm->arch.vm_type != KVM_X86_TDX_VM)
+		return -ENOTTY;
+	r = tdx_get_cmd(argp, &cmd);
+	if (r)
+		return r;
+	mutex_lock(&kvm->lock);
+	switch (cmd.id) {
+	case KVM_TDX_INIT_VCPU:
+		r = tdx_init_vcpu(vcpu, &cmd);
+		break;
+	case KVM_TDX_INIT_MEM_REGION:
+		r = tdx_init_mem_region(vcpu, &cmd);
+		break;
+	case KVM_TDX_GET_CPUID:
+		r = -EOPNOTSUPP;
+		break;
+	default:
+		r = -EINVAL;
+		break;
+	}
+	mutex_unlock(&kvm->lock);
+	if (copy_to_user(argp, &cmd, sizeof(cmd)))
+		r = -EFAULT;
+	return r;
+}
+
+int tdx_get_mrtd(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	struct kvm_coco_tdx_mrtd m;
+	unsigned int i;
+	int r = -EINVAL;
+
+	if (copy_from_user(&m, argp, sizeof(m)))
+		return -EFAULT;
+	if (m.flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(m.reserved); i++)
+		if (m.reserved[i])
+			return -EINVAL;
+	mutex_lock(&kvm->lock);
+	if (kvm->arch.vm_type == KVM_X86_TDX_VM && tdx->state == TD_STATE_RUNNABLE &&
+	    !tdx_td_mrtd(page_pa(tdx->tdr), m.mrtd))
+		r = 0;
+	mutex_unlock(&kvm->lock);
+	if (!r && copy_to_user(argp, &m, sizeof(m)))
+		r = -EFAULT;
+	return r;
+}
+
+void tdx_vm_init(struct kvm *kvm)
+{
+	xa_init(&kvm->arch.tdx_info.private);
+}
+
+/*
+ * A guest_memfd page is being freed.  A page the TD holds leaves it by BLOCK, TRACK and
+ * REMOVE while the TD has its key, by RECLAIM after.  Returns non-zero if the page must be
+ * leaked instead of freed.
+ */
+int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	u64 gpa, tdr;
+	void *entry;
+
+	if (kvm->arch.vm_type != KVM_X86_TDX_VM)
+		return 0;
+	entry = xa_erase(&tdx->private, pfn);
+	if (!entry)
+		return 0;
+	tdr = page_pa(tdx->tdr);
+	gpa = xa_to_value(entry) << PAGE_SHIFT;
+	if (tdx->key_freed ? tdh_phymem_page_reclaim((u64)pfn << PAGE_SHIFT) :
+	    tdh_mem_range_block(tdr, gpa) || tdh_mem_track(tdr) ||
+	    tdh_mem_page_remove(tdr, gpa)) {
+		pr_warn("TDX: leaking pfn %#lx: the module did not give it back\n", pfn);
+		tdx->nr_leaked++;
+		return -EIO;
+	}
+	return 0;
+}
+
+void tdx_vcpu_free(struct kvm_vcpu *vcpu)
+{
+	if (!vcpu->arch.tdvpr)
+		return;
+	/* A TDVPR page comes back only once the TD has no key. */
+	tdx_free_key(vcpu->kvm);
+	tdx_reclaim_page(vcpu->kvm, vcpu->arch.tdvpr);
+	vcpu->arch.tdvpr = NULL;
+}
+
+/* Every page the TD still holds back to the host, the TDR last; then the key is free. */
+void tdx_td_free(struct kvm *kvm)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	unsigned long pfn;
+	unsigned int i;
+	void *entry;
+
+	if (!tdx->tdr)
+		return;
+	tdx_free_key(kvm);
+	/* Pages whose guest_memfd outlived tracking: reclaim, and leave them to their file. */
+	xa_for_each(&tdx->private, pfn, entry)
+		if (tdh_phymem_page_reclaim((u64)pfn << PAGE_SHIFT))
+			tdx->nr_leaked++;
+	xa_destroy(&tdx->private);
+	for (i = 0; i < KVM_TDX_TDCS_PAGES; i++) {
+		if (tdx->tdcs[i])
+			tdx_reclaim_page(kvm, tdx->tdcs[i]);
+		tdx->tdcs[i] = NULL;
+	}
+	tdx_reclaim_page(kvm, tdx->tdr);
+	tdx->tdr = NULL;
+	if (tdx->nr_leaked)
+		pr_warn("TD with HKID %u leaked %lu pages\n", tdx->hkid, tdx->nr_leaked);
+	tdx->state = TD_STATE_UNINITIALIZED;
+	tdx->key_freed = false;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __KVM_VMX_TDX_H
+#define __KVM_VMX_TDX_H
+
+#include <linux/kvm_host.h>
+
+/* tdx.c: KVM_MEMORY_ENCRYPT_OP on TDX VMs and vCPUs, and the TD's lifecycle */
+int tdx_vm_ioctl(struct kvm *kvm, void __user *argp);
+int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp);
+int tdx_get_mrtd(struct kvm *kvm, void __user *argp);
+void tdx_vm_init(struct kvm *kvm);
+void tdx_td_free(struct kvm *kvm);
+void tdx_vcpu_free(struct kvm_vcpu *vcpu);
+int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
+
+#endif

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TDX build through KVM_MEMORY_ENCRYPT_OP: the whole flow (its MRTD equals the one
+ * kvm_coco_tdx_measure predicts), bad input on every field of INIT_VM, INIT_VCPU,
+ * INIT_MEM_REGION and FINALIZE_VM, wrong order and repeats, an unreadable source in the
+ * middle of a region (exact progress; the rest added after gives the undisturbed MRTD), a
+ * page taken back from a live TD, and teardown that returns every page.
+ */
+#include <sys/mman.h>
+
+#include <linux/kvm_coco.h>
+
+#include "kvm_util.h"
+#include "host_user.h"
+
+#define MEM		(4ul << 20)
+#define PAGE		PAGE_SIZE
+#define MEASURE		KVM_TDX_MEASURE_MEMORY_REGION
+#define SHARED_BIT	(1ull << 47)		/* GPAW 48 */
+
+static uint8_t src[4 * PAGE] __attribute__((aligned(4096)));
+
+struct td {
+	int vm, gmem, vcpu;
+};
+
+/* The module's PAMT invariants: every page owned once, every owner alive. */
+static void check_pamt(void)
+{
+	char why[256];
+
+	INSPECT(TEST_ASSERT(!host_tdx_pamt_check(why, sizeof(why)), "PAMT: %s", why));
+}
+
+static int tdx_cmd(int fd, uint32_t id, uint32_t flags, uint64_t data, uint64_t *hw_error)
+{
+	struct kvm_tdx_cmd cmd = { .id = id, .flags = flags, .data = data };
+	int r = kvm_coco_ioctl(fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
+
+	if (hw_error)
+		*hw_error = cmd.hw_error;
+	return r;
+}
+
+/* INIT_VM with @nent CPUID entries (the first says MAXPHYADDR 46). */
+static int tdx_init_vm(int vm, struct kvm_tdx_init_vm *over, uint32_t nent)
+{
+	static struct {
+		struct kvm_tdx_init_vm p;
+		struct kvm_cpuid_entry2 e[4];
+	} a;
+
+	memset(&a, 0, sizeof(a));
+	a.p.xfam = 0x3;
+	if (over)
+		a.p = *over;
+	a.p.cpuid.nent = nent;
+	a.e[0] = (struct kvm_cpuid_entry2){ .function = 0x80000008, .eax = 46 };
+	return tdx_cmd(vm, KVM_TDX_INIT_VM, 0, (uintptr_t)&a, NULL);
+}
+
+static void td_create(struct td *t)
+{
+	t->vm = vm_create(KVM_X86_TDX_VM);
+	t->gmem = vm_create_guest_memfd(t->vm, MEM, 0);
+	vm_set_user_memory_region2(t->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, NULL, t->gmem, 0);
+	vm_mem_set_private(t->vm, 0, MEM);
+	TEST_ASSERT_EQ(tdx_init_vm(t->vm, NULL, 1), 0);
+	t->vcpu = vm_create_vcpu(t->vm, 0);
+	TEST_ASSERT_EQ(tdx_cmd(t->vcpu, KVM_TDX_INIT_VCPU, 0, 0x1234, NULL), 0);
+}
+
+static void td_destroy(struct td *t)
+{
+	kvm_close(t->vcpu);
+	kvm_close(t->vm);
+	kvm_close(t->gmem);
+	check_pamt();
+}
+
+static int add_region(struct td *t, uint64_t gpa, const void *from, uint64_t n, uint32_t flags,
+		      struct kvm_tdx_init_mem_region *out)
+{
+	struct kvm_tdx_init_mem_region r = { .source_addr = (uintptr_t)from, .gpa = gpa,
+					     .nr_pages = n };
+	int ret = tdx_cmd(t->vcpu, KVM_TDX_INIT_MEM_REGION, flags, (uintptr_t)&r, NULL);
+
+	if (out)
+		*out = r;
+	check_pamt();
+	return ret;
+}
+
+static void get_mrtd(int vm, uint8_t out[48])
+{
+	struct kvm_coco_tdx_mrtd m = {};
+
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vm, KVM_COCO_TDX_GET_MRTD, &m), 0);
+	memcpy(out, m.mrtd, 48);
+}
+
+/* Two measured pages of src at 0x100000, one unmeasured at 0x200000, as measure computes. */
+static void predict(uint8_t out[48])
+{
+	struct kvm_coco_tdx_measure *m = kvm_coco_tdx_measure_new();
+
+	TEST_ASSERT(m, "measure");
+	TEST_ASSERT(!kvm_coco_tdx_measure_page(m, 0x100000, src, 1), "page 0");
+	TEST_ASSERT(!kvm_coco_tdx_measure_page(m, 0x101000, src + PAGE, 1), "page 1");
+	TEST_ASSERT(!kvm_coco_tdx_measure_page(m, 0x200000, src + 2 * PAGE, 0), "page 2");
+	TEST_ASSERT(!kvm_coco_tdx_measure_digest(m, out), "digest");
+	kvm_coco_tdx_measure_free(m);
+}
+
+static void fill_src(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 13 + i / PAGE);
+}
+
+static void test_build_flow(void)
+{
+	struct kvm_tdx_init_mem_region r;
+	uint8_t mrtd[48], want[48];
+	struct td t;
+
+	fill_src();
+	td_create(&t);
+	TEST_ASSERT_EQ(add_region(&t, 0x100000, src, 2, MEASURE, &r), 0);
+	/* The progress: everything done. */
+	TEST_ASSERT_EQ(r.nr_pages, 0);
+	TEST_ASSERT_EQ(r.gpa, 0x102000);
+	TEST_ASSERT_EQ(r.source_addr, (uintptr_t)src + 2 * PAGE);
+	TEST_ASSERT_EQ(add_region(&t, 0x200000, src + 2 * PAGE, 1, 0, NULL), 0);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(t.vm, KVM_COCO_TDX_GET_MRTD,
+					 &(struct kvm_coco_tdx_mrtd){}), EINVAL);
+	TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	get_mrtd(t.vm, mrtd);
+	predict(want);
+	TEST_ASSERT(!memcmp(mrtd, want, 48), "MRTD differs from kvm_coco_tdx_measure's");
+	td_destroy(&t);
+}
+
+static void test_init_vm_bad_input(void)
+{
+	struct kvm_tdx_init_vm p = { .xfam = 0x3 };
+	struct kvm_tdx_cmd cmd = { .id = KVM_TDX_INIT_VM, .hw_error = 1 };
+	int vm = vm_create(KVM_X86_TDX_VM), vcpu;
+
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_MEMORY_ENCRYPT_OP, &cmd), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_VM, 1, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_VM, 0, 0, NULL), EFAULT);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CMD_NR_MAX, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, 0, NULL), EOPNOTSUPP);
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, NULL, 257), E2BIG);
+	p.reserved[11] = 1;
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 1), EINVAL);
+	p.reserved[11] = 0;
+	p.attributes = 1ull << 1;
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 1), EINVAL);
+	p.attributes = 0;
+	p.xfam = 0x1;				/* without SSE */
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 1), EINVAL);
+	p.xfam = 0x3 | (1ull << 8);
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 1), EINVAL);
+	/* Not before INIT_VM: vCPU commands, FINALIZE. */
+	vcpu = vm_create_vcpu(vm, 0);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), EINVAL);
+	/* And INIT_VM comes before any vCPU. */
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, NULL, 1), EINVAL);
+	kvm_close(vcpu);
+	kvm_close(vm);
+
+	vm = vm_create(KVM_X86_TDX_VM);
+	TEST_ASSERT_EQ(tdx_init_vm(vm, NULL, 0), 0);
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, NULL, 1), EINVAL);	/* twice */
+	kvm_close(vm);
+
+	/* Another VM type: the vCPU has no such ioctl. */
+	vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	vcpu = vm_create_vcpu(vm, 0);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), ENOTTY);
+	kvm_close(vcpu);
+	kvm_close(vm);
+}
+
+static void test_mem_region_bad_input(void)
+{
+	struct kvm_tdx_init_mem_region r;
+	uint8_t *end = test_alloc_mem(2 * PAGE);
+	struct td t;
+
+	fill_src();
+	td_create(&t);
+	TEST_ASSERT_ERRNO(tdx_cmd(t.vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);  /* twice */
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src, 1, 2, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src + 8, 1, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100800, src, 1, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src, 1ull << 52, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, -0x1000ull, src, 2, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, SHARED_BIT, src, 1, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, SHARED_BIT - PAGE, src, 2, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(add_region(&t, MEM, src, 1, 0, NULL), EINVAL);	/* no slot */
+	TEST_ASSERT_ERRNO(tdx_cmd(t.vcpu, KVM_TDX_INIT_MEM_REGION, 0, 0, NULL), EFAULT);
+	vm_mem_set_shared(t.vm, 0x300000, PAGE);
+	TEST_ASSERT_ERRNO(add_region(&t, 0x300000, src, 1, 0, NULL), EINVAL);	/* shared */
+
+	/* An unreadable second source page: the first is added and reported done. */
+	memcpy(end, src, PAGE);
+	TEST_ASSERT(!mprotect(end + PAGE, PAGE, PROT_NONE), "mprotect");
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, end, 2, MEASURE, &r), EFAULT);
+	TEST_ASSERT_EQ(r.nr_pages, 1);
+	TEST_ASSERT_EQ(r.gpa, 0x101000);
+	TEST_ASSERT_EQ(r.source_addr, (uintptr_t)end + PAGE);
+	/* The same page twice. */
+	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src, 1, 0, NULL), EEXIST);
+	/* Continue where KVM said: the MRTD of an undisturbed build. */
+	TEST_ASSERT_EQ(add_region(&t, 0x101000, src + PAGE, 1, MEASURE, NULL), 0);
+	TEST_ASSERT_EQ(add_region(&t, 0x200000, src + 2 * PAGE, 1, 0, NULL), 0);
+
+	TEST_ASSERT_ERRNO(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 1, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 1, NULL), EINVAL);
+	TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	{
+		uint8_t mrtd[48], want[48];
+
+		get_mrtd(t.vm, mrtd);
+		predict(want);
+		TEST_ASSERT(!memcmp(mrtd, want, 48), "a continued build's MRTD differs");
+	}
+	/* After FINALIZE: no more pages, no second FINALIZE. */
+	TEST_ASSERT_ERRNO(add_region(&t, 0x300000, src, 1, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(t.vm, KVM_COCO_TDX_GET_MRTD,
+					 &(struct kvm_coco_tdx_mrtd){ .flags = 1 }), EINVAL);
+	td_destroy(&t);
+}
+
+static void test_teardown_returns_everything(void)
+{
+	struct host_counters before, after;
+	struct td t;
+
+	fill_src();
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	td_create(&t);
+	TEST_ASSERT_EQ(add_region(&t, 0x100000, src, 4, MEASURE, NULL), 0);
+	/* Punching a page of a live TD takes it back: BLOCK, TRACK, REMOVE. */
+	gmem_fallocate(t.gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0x101000, PAGE);
+	TEST_ASSERT_EQ(add_region(&t, 0x101000, src, 1, 0, NULL), 0);	/* a new page */
+	TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	/* The VM first, then the guest_memfd that holds it: all comes back either way. */
+	kvm_close(t.vcpu);
+	kvm_close(t.vm);
+	kvm_close(t.gmem);
+	check_pamt();
+	host_get_counters(&after);
+	INSPECT(TEST_ASSERT_EQ(after.pages, before.pages));
+	INSPECT(TEST_ASSERT_EQ(after.allocs, before.allocs));
+	INSPECT(TEST_ASSERT_EQ(after.files, before.files));
+	INSPECT(TEST_ASSERT_EQ(after.warnings, 0));
+}
+
+static void test_hkids_run_out_and_come_back(void)
+{
+	static int vms[33];
+	unsigned int i;
+
+	/* 32 HKIDs (32..63): the 33rd TD cannot get a key until one is freed. */
+	for (i = 0; i < 32; i++) {
+		vms[i] = vm_create(KVM_X86_TDX_VM);
+		TEST_ASSERT_EQ(tdx_init_vm(vms[i], NULL, 0), 0);
+	}
+	vms[32] = vm_create(KVM_X86_TDX_VM);
+	TEST_ASSERT_ERRNO(tdx_init_vm(vms[32], NULL, 0), EBUSY);
+	kvm_close(vms[0]);
+	TEST_ASSERT_EQ(tdx_init_vm(vms[32], NULL, 0), 0);
+	for (i = 1; i < 33; i++)
+		kvm_close(vms[i]);
+}
+
+int main(void)
+{
+	static const struct ksft_test tests[] = {
+		KSFT_TEST(test_build_flow),
+		KSFT_TEST(test_init_vm_bad_input),
+		KSFT_TEST(test_mem_region_bad_input),
+		KSFT_TEST(test_teardown_returns_everything),
+		KSFT_TEST(test_hkids_run_out_and_come_back),
+	};
+
+	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
