@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm-coco launch: the launch `kvm-coco measure` predicts, performed through the KVM ioctl
- * ABI alone, as a VMM would: an SNP VM with one guest_memfd slot covering --mem, all of it
- * private, KVM_SEV_INIT2, LAUNCH_START, a LAUNCH_UPDATE per step (called again while the
- * kernel reports progress), LAUNCH_FINISH (which measures each vCPU's VMSA, built from its
- * reset state), then the digest.  --trace prints the VM's RMP transitions in ftrace's text
- * format; --json prints a machine-readable summary.
+ * ABI alone, as a VMM would, in a VM with one guest_memfd slot covering --mem, all of it
+ * private.  SNP: KVM_SEV_INIT2, LAUNCH_START, a LAUNCH_UPDATE per step (called again while
+ * the kernel reports progress), LAUNCH_FINISH (which measures each vCPU's VMSA, built from
+ * its reset state), then the digest.  TDX: KVM_TDX_INIT_VM, INIT_VCPU for each vCPU,
+ * INIT_MEM_REGION per step (measured unless :unmeasured), FINALIZE_VM, then the MRTD.
+ * --trace prints an SNP VM's RMP transitions in ftrace's text format; --json prints a
+ * machine-readable summary.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,6 +65,35 @@ static void launch_vm_close(struct launch_vm *v)
 		kvm_coco_close(v->sys);
 }
 
+static int tdx_cmd(int fd, unsigned int id, unsigned int flags, void *data,
+		   unsigned long long *hw_error)
+{
+	struct kvm_tdx_cmd cmd = { .id = id, .flags = flags, .data = (unsigned long)data };
+	int r = kvm_coco_ioctl(fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
+
+	*hw_error = cmd.hw_error;
+	return r;
+}
+
+/* SNP: INIT2.  TDX: INIT_VM (x87 and SSE, no CPUID entries: GPAW 48), before any vCPU. */
+static int launch_vm_init(struct launch_vm *v, const struct launch_args *a)
+{
+	struct kvm_tdx_init_vm init_vm = { .xfam = 0x3 };
+	struct kvm_sev_init init = {};
+	unsigned long long hw_error;
+	unsigned int error;
+
+	if (!a->tdx) {
+		if (snp_cmd(v, KVM_SEV_INIT2, &init, &error))
+			return cli_error("KVM_SEV_INIT2: %s", strerror(errno));
+		return 0;
+	}
+	if (tdx_cmd(v->vm, KVM_TDX_INIT_VM, 0, &init_vm, &hw_error))
+		return cli_error("KVM_TDX_INIT_VM: %s (TDX module %#llx)", strerror(errno),
+				 hw_error);
+	return 0;
+}
+
 static int launch_vm_create(struct launch_vm *v, const struct launch_args *a)
 {
 	struct kvm_create_guest_memfd g = { .size = a->mem };
@@ -70,14 +101,14 @@ static int launch_vm_create(struct launch_vm *v, const struct launch_args *a)
 						  .memory_size = a->mem };
 	struct kvm_memory_attributes attr = { .size = a->mem,
 					      .attributes = KVM_MEMORY_ATTRIBUTE_PRIVATE };
-	struct kvm_sev_init init = {};
-	unsigned int error;
+	unsigned long long hw_error;
 
 	v->sys = kvm_coco_open();
-	v->sev = kvm_coco_open_sev();
-	if (v->sys < 0 || v->sev < 0)
+	if (!a->tdx)
+		v->sev = kvm_coco_open_sev();
+	if (v->sys < 0 || (!a->tdx && v->sev < 0))
 		return cli_error("cannot open kvm-coco: %s", strerror(errno));
-	v->vm = kvm_coco_ioctl(v->sys, KVM_CREATE_VM, KVM_X86_SNP_VM);
+	v->vm = kvm_coco_ioctl(v->sys, KVM_CREATE_VM, a->tdx ? KVM_X86_TDX_VM : KVM_X86_SNP_VM);
 	if (v->vm < 0)
 		return cli_error("KVM_CREATE_VM: %s", strerror(errno));
 	v->gmem = kvm_coco_ioctl(v->vm, KVM_CREATE_GUEST_MEMFD, &g);
@@ -88,12 +119,15 @@ static int launch_vm_create(struct launch_vm *v, const struct launch_args *a)
 		return cli_error("KVM_SET_USER_MEMORY_REGION2: %s", strerror(errno));
 	if (kvm_coco_ioctl(v->vm, KVM_SET_MEMORY_ATTRIBUTES, &attr))
 		return cli_error("KVM_SET_MEMORY_ATTRIBUTES: %s", strerror(errno));
-	if (snp_cmd(v, KVM_SEV_INIT2, &init, &error))
-		return cli_error("KVM_SEV_INIT2: %s", strerror(errno));
+	if (launch_vm_init(v, a))
+		return 1;
 	for (; v->nr_vcpus < a->vcpus; v->nr_vcpus++) {
 		v->vcpus[v->nr_vcpus] = kvm_coco_ioctl(v->vm, KVM_CREATE_VCPU, v->nr_vcpus);
 		if (v->vcpus[v->nr_vcpus] < 0)
 			return cli_error("KVM_CREATE_VCPU: %s", strerror(errno));
+		if (a->tdx && tdx_cmd(v->vcpus[v->nr_vcpus], KVM_TDX_INIT_VCPU, 0, NULL, &hw_error))
+			return cli_error("KVM_TDX_INIT_VCPU: %s (TDX module %#llx)",
+					 strerror(errno), hw_error);
 	}
 	return 0;
 }
@@ -193,6 +227,55 @@ static int launch_snp(struct launch_vm *v, const struct launch_args *a,
 	return 0;
 }
 
+/* One --load of a TD: INIT_MEM_REGION in chunks (for the bar), measured unless :unmeasured. */
+static int launch_tdx_step(struct launch_vm *v, const struct launch_step *s, struct progress *p)
+{
+	unsigned int flags = s->type == LAUNCH_PAGE_NORMAL ? KVM_TDX_MEASURE_MEMORY_REGION : 0;
+	struct kvm_tdx_init_mem_region r = { .source_addr = (unsigned long)s->data,
+					     .gpa = s->gpa };
+	unsigned long long left = s->len >> 12, chunk, hw_error;
+
+	while (left) {
+		chunk = left < CHUNK_PAGES ? left : CHUNK_PAGES;
+		r.nr_pages = chunk;
+		/* On success the kernel has advanced source_addr and gpa past the chunk. */
+		if (tdx_cmd(v->vcpus[0], KVM_TDX_INIT_MEM_REGION, flags, &r, &hw_error))
+			return cli_error("KVM_TDX_INIT_MEM_REGION at gpa %#llx: %s "
+					 "(TDX module %#llx)", (unsigned long long)r.gpa,
+					 strerror(errno), hw_error);
+		left -= chunk;
+		progress_update(p, chunk);
+	}
+	return 0;
+}
+
+static int launch_tdx(struct launch_vm *v, const struct launch_args *a,
+		      struct launch_result *res)
+{
+	struct kvm_coco_tdx_mrtd m = {};
+	struct progress p = { .start = now() };
+	unsigned long long hw_error;
+	unsigned int i;
+
+	/* INIT_MEM_REGION is a vCPU command: the first vCPU (--vcpus is at least 1) adds. */
+	for (i = 0; i < a->nr_steps; i++)
+		p.total += a->steps[i].len >> 12;
+	for (i = 0; i < a->nr_steps; i++)
+		if (launch_tdx_step(v, &a->steps[i], &p))
+			return 1;
+	if (p.shown)
+		fputc('\n', stderr);
+	if (tdx_cmd(v->vm, KVM_TDX_FINALIZE_VM, 0, NULL, &hw_error))
+		return cli_error("KVM_TDX_FINALIZE_VM: %s (TDX module %#llx)", strerror(errno),
+				 hw_error);
+	if (kvm_coco_ioctl(v->vm, KVM_COCO_TDX_GET_MRTD, &m))
+		return cli_error("KVM_COCO_TDX_GET_MRTD: %s", strerror(errno));
+	memcpy(res->digest, m.mrtd, sizeof(res->digest));
+	res->pages = p.total;
+	res->seconds = now() - p.start;
+	return 0;
+}
+
 /* Read the VM's whole trace ring into @res (caller frees res->trace). */
 static int launch_read_trace(struct launch_vm *v, struct launch_result *res)
 {
@@ -227,17 +310,14 @@ int launch_run(const struct launch_args *a, struct launch_result *res)
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (a->tdx)
-		return cli_error("launch: TDX launches through KVM are not implemented yet; "
-				 "'measure --type tdx' predicts an MRTD");
 	if (a->vmsa_given) {
 		return cli_error("launch: --vmsa is for 'measure'; a launch builds each VMSA from "
 				 "its vCPU's state");
 	}
 	r = launch_vm_create(&v, a);
 	if (!r)
-		r = launch_snp(&v, a, res);
-	if (!r)
+		r = a->tdx ? launch_tdx(&v, a, res) : launch_snp(&v, a, res);
+	if (!r && !a->tdx)
 		r = launch_read_trace(&v, res);
 	launch_vm_close(&v);
 	return r;

@@ -69,6 +69,13 @@ static void print_json(const struct launch_args *a, const struct launch_result *
 	unsigned long long per_op[8] = {};
 	unsigned int i;
 
+	if (a->tdx) {
+		printf("{\"type\": \"tdx\", \"mrtd\": \"");
+		print_hex(stdout, res->digest, sizeof(res->digest));
+		printf("\", \"vcpus\": %u, \"pages\": %llu, \"seconds\": %.6f}\n", a->vcpus,
+		       res->pages, res->seconds);
+		return;
+	}
 	for (i = 0; i < res->nr_trace; i++)
 		per_op[res->trace[i].op & 7]++;
 	printf("{\"type\": \"snp\", \"launch_digest\": \"");
@@ -120,12 +127,17 @@ int cmd_launch(int argc, char **argv)
 	free(rest);
 	if (r)
 		return 1;
+	if (trace && a.tdx) {
+		launch_args_free(&a);
+		return cli_error("launch: --trace is an SNP VM's RMP transitions; a TD has none");
+	}
 	r = launch_run(&a, &res);
 	if (!r) {
 		if (json) {
 			print_json(&a, &res, trace);
 		} else {
-			printf("launch digest: ");
+			/* The line `kvm-coco measure` prints for the same description. */
+			printf("%s: ", a.tdx ? "MRTD" : "launch digest");
 			print_hex(stdout, res.digest, sizeof(res.digest));
 			printf("\n");
 			if (trace)

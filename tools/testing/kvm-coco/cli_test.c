@@ -198,6 +198,26 @@ static void test_measure_tdx_reproduces_vectors(void)
 	vector_free(f);
 }
 
+/* A TD built through the KVM ioctls has the MRTD measure predicts: the mixed vector. */
+static void test_launch_tdx_agrees_with_measure(void)
+{
+	static struct vector_file *f;
+	char line[200];
+
+	f = vector_load("tdx-mrtd.txt");
+	write_file("ramp8k", -1, 8192);
+	write_file("5a", 0x5a, 4096);
+	write_file("ab", 0xab, 4096);
+	TEST_ASSERT(!cli("launch --type tdx --mem 16M --vcpus 2 --load 0x100000:ramp8k "
+			 "--load 0x200000:5a:unmeasured --load 0x800000:ab"), "%s", err);
+	snprintf(line, sizeof(line), "MRTD: %s\n", f->cases[3].digest);
+	TEST_ASSERT(!strcmp(out, line), "launch: MRTD %s, want %s", out, line);
+	TEST_ASSERT(!cli("launch --json --type tdx --mem 16M --load 0x100000:ramp8k"), "%s", err);
+	TEST_ASSERT(strstr(out, "\"type\": \"tdx\"") && strstr(out, "\"pages\": 2"),
+		    "--json: %s", out);
+	vector_free(f);
+}
+
 static void test_bad_arguments(void)
 {
 	static const char *const bad[] = {
@@ -227,7 +247,8 @@ static void test_bad_arguments(void)
 		"measure --type tdx --mem 1M --load 0:nonexistent:unmeasured",
 		"measure --type tdx --type snp --mem 1M",
 		"measure --load 0:ab --type tdx --mem 1M",
-		"launch --type tdx --mem 1M --load 0:ab",
+		"launch --trace --type tdx --mem 1M --load 0:ab",
+		"launch --type tdx --mem 1M --load 0x200000:ab",
 		"launch",
 		"launch --type snp --mem 1M --vmsa ab",
 		"launch --json --type snp",
@@ -274,6 +295,7 @@ int main(void)
 		KSFT_TEST(test_short_files_are_zero_padded),
 		KSFT_TEST(test_builtin_vmsa),
 		KSFT_TEST(test_measure_tdx_reproduces_vectors),
+		KSFT_TEST(test_launch_tdx_agrees_with_measure),
 		KSFT_TEST(test_launch_agrees_with_measure),
 		KSFT_TEST(test_launch_trace),
 		KSFT_TEST(test_bad_arguments),
