@@ -279,6 +279,17 @@ static void test_help_and_caps(void)
 	TEST_ASSERT(cli("caps extra") != 0, "caps accepted an argument");
 }
 
+/* make run: both launches done through KVM agree with what measure predicts. */
+static void test_demo(void)
+{
+	char *second;
+
+	TEST_ASSERT(!cli("demo"), "demo failed: %s", err);
+	second = strstr(out, "predicted by measure: yes, identical");
+	TEST_ASSERT(second && strstr(second + 1, "predicted by measure: yes, identical") &&
+		    strstr(out, "launch digest: ") && strstr(out, "MRTD: "), "demo: %s", out);
+}
+
 static void remove_dir(void)
 {
 	char cmd[600];
@@ -300,6 +311,7 @@ int main(void)
 		KSFT_TEST(test_launch_trace),
 		KSFT_TEST(test_bad_arguments),
 		KSFT_TEST(test_help_and_caps),
+		KSFT_TEST(test_demo),
 	};
 
 	TEST_ASSERT(mkdtemp(dir), "mkdtemp");
