@@ -3,9 +3,10 @@
 # kernel -- the one the module is built against -- under QEMU with TCG (software emulation:
 # this machine's /dev/kvm is never touched) from an initramfs holding busybox, the module and
 # the selftests, statically linked over the system-call front door
-# (tools/testing/kvm-coco/module/front_door_dev.c).  Inside, init.sh loads the module, runs
-# every selftest, unloads it and reports what the kernel log complained about.  Fails unless
-# every selftest passes, the module loads and unloads, and the log is clean.
+# (tools/testing/kvm-coco/module/front_door_dev.c).  Inside, init.sh loads the module, enables
+# its kvm_snp_rmp trace event in tracefs, runs every selftest, unloads it and reports what the
+# trace caught and what the kernel log complained about.  Fails unless every selftest passes,
+# the module loads and unloads, the trace saw RMP transitions, and the log is clean.
 #   usage: scripts/module-test.sh KO TEST...
 set -uo pipefail
 ko=$1
@@ -53,6 +54,8 @@ timeout "${MODULE_CHECK_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max,la
 # The selftests' own TAP output, then the verdict.
 sed -n '/^=== run /,/^=== done/p' "$log" | grep -v '^=== dmesg '
 fail=0
+grep -q '^=== trace [1-9][0-9]* kvm_snp_rmp events' "$log" ||
+	{ echo "module-check: tracefs saw no kvm_snp_rmp event"; fail=1; }
 grep -q '^=== insmod ok' "$log" || { echo "module-check: insmod failed"; fail=1; }
 grep -q '^=== rmmod ok' "$log" || { echo "module-check: rmmod failed or never ran"; fail=1; }
 for t in "$@"; do

@@ -1,19 +1,26 @@
 #!/bin/sh
 # PID 1 of the kernel-module run (scripts/module-test.sh), inside a 6.12 kernel under
-# QEMU/TCG: load kvm_coco.ko, run every selftest against /dev/kvm-coco, unload the module,
-# and report the kernel log's complaints.  Every line for the host starts with "=== ".
+# QEMU/TCG: load kvm_coco.ko, trace its kvm_snp_rmp event through tracefs, run every
+# selftest against /dev/kvm-coco, unload the module, and report what the trace caught and the
+# kernel log's complaints.  Every line for the host starts with "=== ".
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+mount -t tracefs nodev /sys/kernel/tracing
+T=/sys/kernel/tracing
 echo "=== kernel $(cat /proc/sys/kernel/osrelease)"
 if insmod /lib/modules/kvm_coco.ko; then
 	echo "=== insmod ok"
+	echo 1 > $T/events/kvm_coco/kvm_snp_rmp/enable
 	for t in /tests/*; do
 		echo "=== run $(basename "$t")"
 		"$t"
 		echo "=== exit $(basename "$t") $?"
 	done
+	echo 0 > $T/events/kvm_coco/kvm_snp_rmp/enable
+	echo "=== trace $(grep -c 'kvm_snp_rmp:' $T/trace) kvm_snp_rmp events"
+	grep -m 2 'kvm_snp_rmp:' $T/trace | sed 's/^/=== trace: /'
 	if rmmod kvm_coco; then
 		echo "=== rmmod ok"
 	else
