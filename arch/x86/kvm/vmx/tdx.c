@@ -67,11 +67,16 @@ static u64 page_pa(struct page *page)
 	return (u64)page_to_pfn(page) << PAGE_SHIFT;
 }
 
-/* A SEAMCALL's failure: its status for the VMM in hw_error, EIO for the ioctl. */
+/*
+ * A SEAMCALL's failure: its status for the VMM in hw_error; EBUSY when the module was busy
+ * (worth retrying, as upstream answers), EIO otherwise.
+ */
 static int tdx_seamcall_err(struct kvm_tdx_cmd *cmd, u64 status)
 {
 	cmd->hw_error = status;
-	return status ? -EIO : 0;
+	if (!status)
+		return 0;
+	return (status & TDX_SEAMCALL_STATUS_MASK) == TDX_OPERAND_BUSY ? -EBUSY : -EIO;
 }
 
 /* Take a page back from the module, or leak it (its state is the module's, not ours). */
@@ -344,16 +349,20 @@ static int tdx_add_page(struct kvm *kvm, struct kvm_tdx_cmd *cmd, u64 gpa,
 	/* Added already (as upstream's populate: EEXIST), or some other TD's. */
 	if (tdx_pamt_read((u64)pfn << PAGE_SHIFT, &type, &owner) || type != PT_NDA)
 		return -EEXIST;
+	/*
+	 * Track the page before the module takes it: freeing it later must find it here, or
+	 * guest_memfd would hand the allocator a page the TD still holds.
+	 */
+	r = xa_err(xa_store(&tdx->private, pfn, xa_mk_value(gfn), GFP_KERNEL));
+	if (r)
+		goto err_clear;
 	err = tdh_mem_page_add(page_pa(tdx->tdr), gpa, (u64)pfn << PAGE_SHIFT,
 			       page_pa(bounce));
 	if (err) {
-		/* A page this step allocated must not keep what it was before. */
-		if (fresh)
-			clear_page(page_address(pfn_to_page(pfn)));
-		return tdx_seamcall_err(cmd, err);
+		xa_erase(&tdx->private, pfn);
+		r = tdx_seamcall_err(cmd, err);
+		goto err_clear;
 	}
-	if (xa_is_err(xa_store(&tdx->private, pfn, xa_mk_value(gfn), GFP_KERNEL)))
-		pr_warn("TDX: pfn %#lx untracked: it stays with the TD until teardown\n", pfn);
 	for (i = 0; (cmd->flags & KVM_TDX_MEASURE_MEMORY_REGION) && i < PAGE_SIZE;
 	     i += MR_EXTEND_CHUNK) {
 		err = tdh_mr_extend(page_pa(tdx->tdr), gpa + i);
@@ -361,6 +370,12 @@ static int tdx_add_page(struct kvm *kvm, struct kvm_tdx_cmd *cmd, u64 gpa,
 			return tdx_seamcall_err(cmd, err);
 	}
 	return 0;
+
+err_clear:
+	/* A page this step allocated must not keep what it was before. */
+	if (fresh)
+		clear_page(page_address(pfn_to_page(pfn)));
+	return r;
 }
 
 static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)

@@ -90,6 +90,11 @@ int host_tdx_pamt_check(char *why, unsigned int len)
 	return -1;
 }
 
+void host_fail_alloc_after(long n)
+{
+	no_inspection(__func__);
+}
+
 unsigned long host_snp_leaked_pages(void)
 {
 	no_inspection(__func__);

@@ -266,6 +266,49 @@ static void test_teardown_returns_everything(void)
 	INSPECT(TEST_ASSERT_EQ(after.warnings, 0));
 }
 
+/*
+ * Memory running out at each allocation of INIT_MEM_REGION in turn: the call fails cleanly
+ * (ENOMEM, or EBUSY when the module could not get memory; progress exact), the PAMT stays
+ * consistent, a retry finishes the region with the undisturbed MRTD, and teardown returns
+ * every page.
+ */
+static void test_out_of_memory_loses_nothing(void)
+{
+	struct host_counters before, after;
+	struct kvm_tdx_init_mem_region r;
+	uint8_t mrtd[48], want[48];
+	unsigned int n;
+	struct td t;
+	int ret;
+
+	TEST_SKIP_UNLESS(host_is_library(), "allocation failures are injected in the library host");
+	fill_src();
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	for (n = 1; n < 12; n++) {
+		td_create(&t);
+		host_fail_alloc_after(n);
+		ret = add_region(&t, 0x100000, src, 2, MEASURE, &r);
+		host_fail_alloc_after(0);
+		/* Our allocations: ENOMEM; the module's own: OPERAND_BUSY, EBUSY. */
+		TEST_ASSERT(!ret || errno == ENOMEM || errno == EBUSY, "allocation %u: %s", n,
+			    strerror(errno));
+		if (r.nr_pages)
+			TEST_ASSERT_EQ(add_region(&t, r.gpa, (void *)(uintptr_t)r.source_addr,
+						  r.nr_pages, MEASURE, NULL), 0);
+		TEST_ASSERT_EQ(add_region(&t, 0x200000, src + 2 * PAGE, 1, 0, NULL), 0);
+		TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+		get_mrtd(t.vm, mrtd);
+		predict(want);
+		TEST_ASSERT(!memcmp(mrtd, want, 48), "allocation %u: the MRTD differs", n);
+		td_destroy(&t);
+	}
+	host_get_counters(&after);
+	TEST_ASSERT_EQ(after.pages, before.pages);
+	TEST_ASSERT_EQ(after.allocs, before.allocs);
+	TEST_ASSERT_EQ(after.warnings, 0);
+}
+
 static void test_hkids_run_out_and_come_back(void)
 {
 	static int vms[33];
@@ -291,6 +334,7 @@ int main(void)
 		KSFT_TEST(test_init_vm_bad_input),
 		KSFT_TEST(test_mem_region_bad_input),
 		KSFT_TEST(test_teardown_returns_everything),
+		KSFT_TEST(test_out_of_memory_loses_nothing),
 		KSFT_TEST(test_hkids_run_out_and_come_back),
 	};
 
