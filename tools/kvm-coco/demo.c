@@ -75,6 +75,19 @@ static int demo_setup(int vm, void *shared)
 }
 
 /* Part 2: an SNP guest launched through the ioctls, its digest checked against a prediction. */
+/* The digest KVM reported, and whether `measure`'s prediction is the same. */
+static void demo_report(const char *label, const unsigned char got[48],
+			const unsigned char want[48])
+{
+	unsigned int i;
+
+	printf("%s: ", label);
+	for (i = 0; i < 48; i++)
+		printf("%02x", got[i]);
+	printf("\npredicted by measure: %s\n", memcmp(want, got, 48) ? "NO (mismatch)" :
+							       "yes, identical");
+}
+
 static int demo_snp(void)
 {
 	static unsigned char image[16 * 4096] __attribute__((aligned(4096)));
@@ -113,11 +126,7 @@ static int demo_snp(void)
 	kvm_coco_snp_measure_digest(m, want);
 	kvm_coco_snp_measure_free(m);
 
-	printf("launch digest: ");
-	for (i = 0; i < 48; i++)
-		printf("%02x", res.digest[i]);
-	printf("\npredicted by measure: %s\n", memcmp(want, res.digest, 48) ? "NO (mismatch)" :
-							       "yes, identical");
+	demo_report("launch digest", res.digest, want);
 	for (i = 0; i < res.nr_trace; i++)
 		per_op[res.trace[i].op & 7]++;
 	printf("RMP trace: %u transitions:", res.nr_trace);
@@ -166,11 +175,7 @@ static int demo_tdx(void)
 	kvm_coco_tdx_measure_free(m);
 	if (i)
 		return cli_error("cannot compute the MRTD");
-	printf("MRTD: ");
-	for (i = 0; i < 48; i++)
-		printf("%02x", res.digest[i]);
-	printf("\npredicted by measure: %s\n", memcmp(want, res.digest, 48) ? "NO (mismatch)" :
-							       "yes, identical");
+	demo_report("MRTD", res.digest, want);
 	return memcmp(want, res.digest, 48) ? 1 : 0;
 }
 

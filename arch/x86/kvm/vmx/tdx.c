@@ -249,35 +249,6 @@ static int tdx_get_cmd(void __user *argp, struct kvm_tdx_cmd *cmd)
 	return cmd->hw_error ? -EINVAL : 0;
 }
 
-int tdx_vm_ioctl(struct kvm *kvm, void __user *argp)
-{
-	struct kvm_tdx_cmd cmd;
-	int r;
-
-	r = tdx_get_cmd(argp, &cmd);
-	if (r)
-		return r;
-	mutex_lock(&kvm->lock);
-	switch (cmd.id) {
-	case KVM_TDX_INIT_VM:
-		r = tdx_init_vm(kvm, &cmd);
-		break;
-	case KVM_TDX_FINALIZE_VM:
-		r = tdx_finalize_vm(kvm, &cmd);
-		break;
-	case KVM_TDX_CAPABILITIES:
-		r = -EOPNOTSUPP;
-		break;
-	default:
-		r = -EINVAL;
-		break;
-	}
-	mutex_unlock(&kvm->lock);
-	if (copy_to_user(argp, &cmd, sizeof(cmd)))
-		r = -EFAULT;
-	return r;
-}
-
 static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 {
 	struct kvm_tdx_info *tdx = &vcpu->kvm->arch.tdx_info;
@@ -422,36 +393,53 @@ static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 	return r;
 }
 
-int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp)
+/* VM commands on the VM descriptor, vCPU commands on a vCPU's: the other way is EINVAL. */
+static int tdx_cmd_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 {
-	struct kvm *kvm = vcpu->kvm;
+	switch (cmd->id) {
+	case KVM_TDX_INIT_VM:
+		return vcpu ? -EINVAL : tdx_init_vm(kvm, cmd);
+	case KVM_TDX_FINALIZE_VM:
+		return vcpu ? -EINVAL : tdx_finalize_vm(kvm, cmd);
+	case KVM_TDX_CAPABILITIES:
+		return vcpu ? -EINVAL : -EOPNOTSUPP;
+	case KVM_TDX_INIT_VCPU:
+		return vcpu ? tdx_init_vcpu(vcpu, cmd) : -EINVAL;
+	case KVM_TDX_INIT_MEM_REGION:
+		return vcpu ? tdx_init_mem_region(vcpu, cmd) : -EINVAL;
+	case KVM_TDX_GET_CPUID:
+		return vcpu ? -EOPNOTSUPP : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int tdx_ioctl(struct kvm *kvm, struct kvm_vcpu *vcpu, void __user *argp)
+{
 	struct kvm_tdx_cmd cmd;
 	int r;
 
-	if (kvm->arch.vm_type != KVM_X86_TDX_VM)
-		return -ENOTTY;
 	r = tdx_get_cmd(argp, &cmd);
 	if (r)
 		return r;
 	mutex_lock(&kvm->lock);
-	switch (cmd.id) {
-	case KVM_TDX_INIT_VCPU:
-		r = tdx_init_vcpu(vcpu, &cmd);
-		break;
-	case KVM_TDX_INIT_MEM_REGION:
-		r = tdx_init_mem_region(vcpu, &cmd);
-		break;
-	case KVM_TDX_GET_CPUID:
-		r = -EOPNOTSUPP;
-		break;
-	default:
-		r = -EINVAL;
-		break;
-	}
+	r = tdx_cmd_dispatch(kvm, vcpu, &cmd);
 	mutex_unlock(&kvm->lock);
 	if (copy_to_user(argp, &cmd, sizeof(cmd)))
 		r = -EFAULT;
 	return r;
+}
+
+int tdx_vm_ioctl(struct kvm *kvm, void __user *argp)
+{
+	return tdx_ioctl(kvm, NULL, argp);
+}
+
+int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	if (vcpu->kvm->arch.vm_type != KVM_X86_TDX_VM)
+		return -ENOTTY;
+	return tdx_ioctl(vcpu->kvm, vcpu, argp);
 }
 
 int tdx_get_mrtd(struct kvm *kvm, void __user *argp)

@@ -167,6 +167,12 @@ static void test_init_vm_bad_input(void)
 	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 1), EINVAL);
 	/* Not before INIT_VM: vCPU commands, FINALIZE. */
 	vcpu = vm_create_vcpu(vm, 0);
+	/* Each command on its own kind of descriptor only. */
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_INIT_VM, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_FINALIZE_VM, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_MEM_REGION, 0, 0, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, 0, NULL), EOPNOTSUPP);
 	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), EINVAL);
 	/* And INIT_VM comes before any vCPU. */
