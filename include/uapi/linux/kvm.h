@@ -202,6 +202,19 @@ struct kvm_tdx_cmd {
 	__u64 hw_error;		/* in: 0; out: the SEAMCALL status behind an EIO */
 };
 
+struct kvm_tdx_capabilities {
+	__u64 supported_attrs;
+	__u64 supported_xfam;
+	/* TDG.VP.VMCALLs handled in the kernel, and those forwarded to userspace */
+	__u64 kernel_tdvmcallinfo_1_r11;
+	__u64 user_tdvmcallinfo_1_r11;
+	__u64 kernel_tdvmcallinfo_1_r12;
+	__u64 user_tdvmcallinfo_1_r12;
+	__u64 reserved[250];
+	/* in: room for nent entries; out: the CPUID bits userspace may configure */
+	struct kvm_cpuid2 cpuid;
+};
+
 struct kvm_tdx_init_vm {
 	__u64 attributes;
 	__u64 xfam;

@@ -13,7 +13,8 @@
  *
  * Where this differs from upstream (6.16): INIT_MEM_REGION copies each source page into a
  * bounce page the module adds from (user memory has no physical address the model can
- * read); CAPABILITIES and GET_CPUID are not modelled (EOPNOTSUPP).
+ * read); the module model virtualises no CPUID leaf, so CAPABILITIES reports no configurable
+ * CPUID bits and GET_CPUID is not modelled (EOPNOTSUPP).
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -226,6 +227,34 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	return r;
 }
 
+/* What INIT_VM accepts.  In: cpuid.nent, the room for entries; out: the entries (none). */
+static int tdx_get_capabilities(struct kvm_tdx_cmd *cmd)
+{
+	void __user *argp = u64_to_user_ptr(cmd->data);
+	struct kvm_tdx_capabilities *caps;
+	int r = 0;
+
+	if (cmd->flags)
+		return -EINVAL;
+	caps = kzalloc(sizeof(*caps), GFP_KERNEL);
+	if (!caps)
+		return -ENOMEM;
+	if (copy_from_user(&caps->cpuid, argp + offsetof(struct kvm_tdx_capabilities, cpuid),
+			   sizeof(caps->cpuid))) {
+		r = -EFAULT;
+		goto out;
+	}
+	caps->supported_attrs = TDX_ATTR_SUPPORTED;
+	caps->supported_xfam = TDX_XFAM_SUPPORTED;
+	caps->cpuid.nent = 0;
+	caps->cpuid.padding = 0;
+	if (copy_to_user(argp, caps, sizeof(*caps)))
+		r = -EFAULT;
+out:
+	kfree(caps);
+	return r;
+}
+
 static int tdx_finalize_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
@@ -402,7 +431,7 @@ static int tdx_cmd_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu, struct kvm_t
 	case KVM_TDX_FINALIZE_VM:
 		return vcpu ? -EINVAL : tdx_finalize_vm(kvm, cmd);
 	case KVM_TDX_CAPABILITIES:
-		return vcpu ? -EINVAL : -EOPNOTSUPP;
+		return vcpu ? -EINVAL : tdx_get_capabilities(cmd);
 	case KVM_TDX_INIT_VCPU:
 		return vcpu ? tdx_init_vcpu(vcpu, cmd) : -EINVAL;
 	case KVM_TDX_INIT_MEM_REGION:

@@ -143,6 +143,31 @@ static void test_build_flow(void)
 	td_destroy(&t);
 }
 
+/* CAPABILITIES: what INIT_VM then accepts, and refuses one bit beyond. */
+static void test_capabilities(void)
+{
+	struct kvm_tdx_capabilities caps;
+	struct kvm_tdx_init_vm p = {};
+	int vm = vm_create(KVM_X86_TDX_VM);
+	unsigned int i;
+
+	memset(&caps, 0xff, sizeof(caps));
+	caps.cpuid.nent = 0;
+	TEST_ASSERT_EQ(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, (uintptr_t)&caps, NULL), 0);
+	TEST_ASSERT_EQ(caps.supported_xfam & 0x3, 0x3);
+	TEST_ASSERT_EQ(caps.cpuid.nent, 0);		/* the model virtualises no CPUID leaf */
+	for (i = 0; i < 250; i++)
+		TEST_ASSERT_EQ(caps.reserved[i], 0);
+	/* Every supported bit at once is accepted... */
+	p.attributes = caps.supported_attrs;
+	p.xfam = caps.supported_xfam;
+	p.attributes |= 1ull << 63;		/* ...and a bit outside is not */
+	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 0), EINVAL);
+	p.attributes = caps.supported_attrs;
+	TEST_ASSERT_EQ(tdx_init_vm(vm, &p, 0), 0);
+	kvm_close(vm);
+}
+
 static void test_init_vm_bad_input(void)
 {
 	struct kvm_tdx_init_vm p = { .xfam = 0x3 };
@@ -153,7 +178,8 @@ static void test_init_vm_bad_input(void)
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_VM, 1, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_VM, 0, 0, NULL), EFAULT);
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CMD_NR_MAX, 0, 0, NULL), EINVAL);
-	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, 0, NULL), EOPNOTSUPP);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, 0, NULL), EFAULT);
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 1, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_init_vm(vm, NULL, 257), E2BIG);
 	p.reserved[11] = 1;
 	TEST_ASSERT_ERRNO(tdx_init_vm(vm, &p, 1), EINVAL);
@@ -337,6 +363,7 @@ int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_build_flow),
+		KSFT_TEST(test_capabilities),
 		KSFT_TEST(test_init_vm_bad_input),
 		KSFT_TEST(test_mem_region_bad_input),
 		KSFT_TEST(test_teardown_returns_everything),
