@@ -1,6 +1,6 @@
 # kvm-coco: `make` builds the library, the CLI and pkg-config file; `make check` runs every test
-# twice (plain, then with ASan + UBSan); `make bench` prints the benchmark figures; `make run`
-# runs the demo.  See README.md.
+# twice (plain, then with ASan + UBSan), then the selftests against kvm_coco.ko in a kernel;
+# `make bench` prints the benchmark figures; `make run` runs the demo.  See README.md.
 
 CC	?= gcc
 BUILD	?= build

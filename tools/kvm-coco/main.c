@@ -12,9 +12,10 @@
 
 static const struct cli_command commands[] = {
 	{ "caps", "print the supported VM types and capabilities", cmd_caps },
-	{ "demo", "create an SW_PROTECTED VM, convert ranges, print the attribute map", cmd_demo },
-	{ "measure", "predict a launch digest (see below)", cmd_measure },
-	{ "launch", "launch an SNP guest through the KVM ioctls and print its digest",
+	{ "demo", "convert ranges of an SW_PROTECTED VM, launch an SNP guest, build a TD",
+	  cmd_demo },
+	{ "measure", "predict a launch digest or MRTD (see below)", cmd_measure },
+	{ "launch", "launch an SNP guest or build a TD through the KVM ioctls (see below)",
 	  cmd_launch },
 };
 
@@ -31,10 +32,11 @@ static const char measure_help[] =
 	"      unless ':unmeasured', its sixteen 256-byte TDH.MR.EXTENDs.\n"
 	"\n  kvm-coco launch [--trace] [--json] <the description measure takes>\n"
 	"      performs that launch through the KVM ioctls, as a VMM would, and prints the\n"
-	"      same 'launch digest:' line.  Each VMSA is built from its vCPU's reset state\n"
-	"      (no --vmsa).  --trace: the VM's RMP transitions in ftrace's text format.\n"
-	"      --json: a summary as JSON (with --trace: the transitions too).  A launch\n"
-	"      that takes over a second shows a progress bar on stderr.\n";
+	"      same line: 'launch digest:' (SNP) or 'MRTD:' (TDX).  Each SNP VMSA is built\n"
+	"      from its vCPU's reset state (no --vmsa).  --trace: an SNP VM's RMP transitions\n"
+	"      in ftrace's text format.  --json: a summary as JSON (with --trace: the\n"
+	"      transitions too).  A launch that takes over a second shows a progress bar on\n"
+	"      stderr.\n";
 
 static void usage(FILE *out)
 {
