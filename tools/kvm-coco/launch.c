@@ -133,19 +133,29 @@ static int launch_vm_create(struct launch_vm *v, const struct launch_args *a)
 }
 
 struct progress {
-	double start, last;
+	double start, last, after;
 	unsigned long long done, total;
 	bool shown;
 };
 
-/* A bar on stderr, once the launch has taken more than a second. */
+/* The bar appears once a launch has taken a second, or $KVM_COCO_PROGRESS_AFTER seconds. */
+static void progress_start(struct progress *p)
+{
+	const char *e = getenv("KVM_COCO_PROGRESS_AFTER");
+
+	memset(p, 0, sizeof(*p));
+	p->start = now();
+	p->after = e ? atof(e) : 1.0;
+}
+
+/* A bar on stderr, redrawn at most ten times a second and once at the end. */
 static void progress_update(struct progress *p, unsigned long long pages)
 {
 	double t = now();
 	unsigned int i, width = 40, filled;
 
 	p->done += pages;
-	if (t - p->start < 1.0 || (t - p->last < 0.1 && p->done < p->total) || !p->total)
+	if (t - p->start < p->after || (t - p->last < 0.1 && p->done < p->total) || !p->total)
 		return;
 	p->last = t;
 	p->shown = true;
@@ -205,9 +215,10 @@ static int launch_snp(struct launch_vm *v, const struct launch_args *a,
 	struct kvm_sev_snp_launch_start start = { .policy = SNP_POLICY };
 	struct kvm_sev_snp_launch_finish finish = {};
 	struct kvm_coco_snp_launch_digest d = {};
-	struct progress p = { .start = now() };
+	struct progress p;
 	unsigned int i, error;
 
+	progress_start(&p);
 	for (i = 0; i < a->nr_steps; i++)
 		p.total += a->steps[i].len >> 12;
 	if (snp_cmd(v, KVM_SEV_SNP_LAUNCH_START, &start, &error))
@@ -253,10 +264,11 @@ static int launch_tdx(struct launch_vm *v, const struct launch_args *a,
 		      struct launch_result *res)
 {
 	struct kvm_coco_tdx_mrtd m = {};
-	struct progress p = { .start = now() };
 	unsigned long long hw_error;
+	struct progress p;
 	unsigned int i;
 
+	progress_start(&p);
 	/* INIT_MEM_REGION is a vCPU command: the first vCPU (--vcpus is at least 1) adds. */
 	for (i = 0; i < a->nr_steps; i++)
 		p.total += a->steps[i].len >> 12;

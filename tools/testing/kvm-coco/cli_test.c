@@ -274,6 +274,36 @@ static void test_help_and_caps(void)
 	TEST_ASSERT(cli("caps extra") != 0, "caps accepted an argument");
 }
 
+/*
+ * The progress bar: on stderr only, ending at 100% and a newline, for SNP and TDX launches
+ * that take longer than KVM_COCO_PROGRESS_AFTER seconds (1 by default: none for a short one).
+ */
+static void test_progress_bar(void)
+{
+	static const char *const launches[] = {
+		"launch --type snp --mem 16M --zero 0:8M",
+		"launch --type tdx --mem 16M --load 0:ab8m",
+	};
+	static const char tail[] = "] 100% 2048/2048 pages\n";
+	size_t n;
+	unsigned int i;
+
+	write_file("ab8m", 0xab, 8 << 20);
+	for (i = 0; i < 2; i++) {
+		TEST_ASSERT(!setenv("KVM_COCO_PROGRESS_AFTER", "0", 1), "setenv");
+		TEST_ASSERT(!cli(launches[i]), "%s", err);
+		n = strlen(err);
+		TEST_ASSERT(!strncmp(err, "\rlaunch [", 9) && n > sizeof(tail) &&
+			    !strcmp(err + n - (sizeof(tail) - 1), tail),
+			    "%s: bar '%s'", launches[i], err);
+		TEST_ASSERT(!strncmp(out, i ? "MRTD: " : "launch digest: ", i ? 6 : 15) &&
+			    !strchr(out, '\r'), "%s: stdout '%s'", launches[i], out);
+		TEST_ASSERT(!unsetenv("KVM_COCO_PROGRESS_AFTER"), "unsetenv");
+		TEST_ASSERT(!cli(launches[i]), "%s", err);
+		TEST_ASSERT(!err[0], "%s: a short launch drew a bar: '%s'", launches[i], err);
+	}
+}
+
 /* make run: both launches done through KVM agree with what measure predicts. */
 static void test_demo(void)
 {
@@ -305,6 +335,7 @@ int main(void)
 		KSFT_TEST(test_launch_trace),
 		KSFT_TEST(test_bad_arguments),
 		KSFT_TEST(test_help_and_caps),
+		KSFT_TEST(test_progress_bar),
 		KSFT_TEST(test_demo),
 	};
 
