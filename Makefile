@@ -104,8 +104,17 @@ $(BUILD)/module-tests/%: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_d
 		grep -v -e "statically linked applications requires" -e "in function" || true
 	@test -x $@
 
-module-check: module $(MODULE_TESTS)
-	$(Q)scripts/module-test.sh build/module/kvm_coco.ko $(MODULE_TESTS)
+# The CLI the same way: its demo (make run) then runs against the module too.
+$(BUILD)/module-cli/kvm-coco: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_dev.o \
+			      $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS)) $(BUILD)/libkvm-coco.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -static -Wl,--allow-multiple-definition -o $@ $^ $(LIBS) 2>&1 | \
+		grep -v -e "statically linked applications requires" -e "in function" || true
+	@test -x $@
+
+module-check: module $(MODULE_TESTS) $(BUILD)/module-cli/kvm-coco
+	$(Q)scripts/module-test.sh build/module/kvm_coco.ko $(BUILD)/module-cli/kvm-coco \
+		$(MODULE_TESTS)
 
 bench: all $(BUILD)/unit/bench
 	$(Q)$(BUILD)/unit/bench

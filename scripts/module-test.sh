@@ -7,10 +7,12 @@
 # its kvm_snp_rmp trace event in tracefs, runs every selftest, unloads it and reports what the
 # trace caught and what the kernel log complained about.  Fails unless every selftest passes,
 # the module loads and unloads, the trace saw RMP transitions, and the log is clean.
-#   usage: scripts/module-test.sh KO TEST...
+# The CLI's demo (make run) runs there too and must agree with measure on both launches.
+#   usage: scripts/module-test.sh KO CLI TEST...
 set -uo pipefail
 ko=$1
-shift
+cli=$2
+shift 2
 
 die() { echo "module-check: $*" >&2; exit 1; }
 
@@ -33,12 +35,13 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ir=$work/initramfs
-mkdir -p "$ir"/{bin,dev,proc,sys,lib/modules,tests}
+mkdir -p "$ir"/{bin,dev,proc,sys,tmp,lib/modules,tests}
 cp /bin/busybox "$ir/bin/busybox"
 for a in sh mount insmod rmmod dmesg grep sed cat basename echo sleep; do
 	ln -s busybox "$ir/bin/$a"
 done
 strip --strip-debug -o "$ir/lib/modules/kvm_coco.ko" "$ko"
+strip -o "$ir/bin/kvm-coco" "$cli"
 for t in "$@"; do
 	strip -o "$ir/tests/$(basename "$t")" "$t"
 done
@@ -67,6 +70,8 @@ if grep -q '^=== dmesg ' "$log"; then
 	grep '^=== dmesg ' "$log"
 	fail=1
 fi
+grep -q '^=== exit demo 0$' "$log" && grep -q '^=== demo agrees 2$' "$log" ||
+	{ echo "module-check: the demo failed or disagreed with measure"; fail=1; }
 grep -q '^=== done' "$log" || { echo "module-check: the guest never finished"; tail -30 "$log"; fail=1; }
 [ $fail -eq 0 ] && echo "# module-check: $# selftests passed against kvm_coco.ko in Linux $ver"
 exit $fail

@@ -18,6 +18,12 @@ if insmod /lib/modules/kvm_coco.ko; then
 		"$t"
 		echo "=== exit $(basename "$t") $?"
 	done
+	# make run's demo: an SNP launch and a TD build, each checked against measure.
+	echo "=== run demo"
+	kvm-coco demo >/tmp/demo.txt 2>&1
+	echo "=== exit demo $?"
+	cat /tmp/demo.txt
+	echo "=== demo agrees $(grep -c 'predicted by measure: yes, identical' /tmp/demo.txt)"
 	echo 0 > $T/events/kvm_coco/kvm_snp_rmp/enable
 	echo "=== trace $(grep -c 'kvm_snp_rmp:' $T/trace) kvm_snp_rmp events"
 	grep -m 2 'kvm_snp_rmp:' $T/trace | sed 's/^/=== trace: /'
