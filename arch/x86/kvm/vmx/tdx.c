@@ -80,13 +80,18 @@ static int tdx_seamcall_err(struct kvm_tdx_cmd *cmd, u64 status)
 	return (status & TDX_SEAMCALL_STATUS_MASK) == TDX_OPERAND_BUSY ? -EBUSY : -EIO;
 }
 
-/* Take a page back from the module, or leak it (its state is the module's, not ours). */
+/* A page the module would not give back stays out of every allocator, counted. */
+static void tdx_leak(struct kvm *kvm, unsigned long pfn)
+{
+	pr_warn("TDX: leaking pfn %#lx: the module did not give it back\n", pfn);
+	kvm->arch.tdx_info.nr_leaked++;
+}
+
+/* Take a page back from the module and free it, or leak it. */
 static void tdx_reclaim_page(struct kvm *kvm, struct page *page)
 {
 	if (tdh_phymem_page_reclaim(page_pa(page))) {
-		pr_warn("TDX: leaking pfn %#lx: the module did not give it back\n",
-			page_to_pfn(page));
-		kvm->arch.tdx_info.nr_leaked++;
+		tdx_leak(kvm, page_to_pfn(page));
 		return;
 	}
 	__free_page(page);
@@ -521,8 +526,7 @@ int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 	if (tdx->key_freed ? tdh_phymem_page_reclaim((u64)pfn << PAGE_SHIFT) :
 	    tdh_mem_range_block(tdr, gpa) || tdh_mem_track(tdr) ||
 	    tdh_mem_page_remove(tdr, gpa)) {
-		pr_warn("TDX: leaking pfn %#lx: the module did not give it back\n", pfn);
-		tdx->nr_leaked++;
+		tdx_leak(kvm, pfn);
 		return -EIO;
 	}
 	return 0;
@@ -552,7 +556,7 @@ void tdx_td_free(struct kvm *kvm)
 	/* Pages whose guest_memfd outlived tracking: reclaim, and leave them to their file. */
 	xa_for_each(&tdx->private, pfn, entry)
 		if (tdh_phymem_page_reclaim((u64)pfn << PAGE_SHIFT))
-			tdx->nr_leaked++;
+			tdx_leak(kvm, pfn);
 	xa_destroy(&tdx->private);
 	for (i = 0; i < KVM_TDX_TDCS_PAGES; i++) {
 		if (tdx->tdcs[i])
