@@ -41,8 +41,6 @@ struct kvm_tdx_info {
 	bool key_freed;			/* TDH.MNG.KEY.FREEID done: pages can be reclaimed */
 	u16 hkid;
 	unsigned int gpaw;		/* 48 or 52: the shared bit is gpaw - 1 */
-	u64 attributes, xfam;
-	u64 mrconfigid[6], mrowner[6], mrownerconfig[6];
 	struct page *tdr;
 	struct page *tdcs[KVM_TDX_TDCS_PAGES];
 	struct xarray private;		/* pfn -> gfn (a value entry): pages the TD holds */

@@ -220,11 +220,6 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	}
 	tdx->gpaw = tdx_gpaw(entries, p.cpuid.nent);
 	kfree(entries);
-	tdx->attributes = p.attributes;
-	tdx->xfam = p.xfam;
-	memcpy(tdx->mrconfigid, p.mrconfigid, sizeof(p.mrconfigid));
-	memcpy(tdx->mrowner, p.mrowner, sizeof(p.mrowner));
-	memcpy(tdx->mrownerconfig, p.mrownerconfig, sizeof(p.mrownerconfig));
 
 	r = tdx_td_create(kvm, cmd);
 	if (!r)
@@ -507,8 +502,8 @@ void tdx_vm_init(struct kvm *kvm)
 
 /*
  * A guest_memfd page is being freed.  A page the TD holds leaves it by BLOCK, TRACK and
- * REMOVE while the TD has its key, by RECLAIM after.  Returns non-zero if the page must be
- * leaked instead of freed.
+ * REMOVE: the TD still has its key, since the guest_memfd holds the VM until its last page
+ * is gone.  Returns non-zero if the page must be leaked instead of freed.
  */
 int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
@@ -523,8 +518,7 @@ int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 		return 0;
 	tdr = page_pa(tdx->tdr);
 	gpa = xa_to_value(entry) << PAGE_SHIFT;
-	if (tdx->key_freed ? tdh_phymem_page_reclaim((u64)pfn << PAGE_SHIFT) :
-	    tdh_mem_range_block(tdr, gpa) || tdh_mem_track(tdr) ||
+	if (tdh_mem_range_block(tdr, gpa) || tdh_mem_track(tdr) ||
 	    tdh_mem_page_remove(tdr, gpa)) {
 		tdx_leak(kvm, pfn);
 		return -EIO;
@@ -546,18 +540,13 @@ void tdx_vcpu_free(struct kvm_vcpu *vcpu)
 void tdx_td_free(struct kvm *kvm)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
-	unsigned long pfn;
 	unsigned int i;
-	void *entry;
 
 	if (!tdx->tdr)
 		return;
 	tdx_free_key(kvm);
-	/* Pages whose guest_memfd outlived tracking: reclaim, and leave them to their file. */
-	xa_for_each(&tdx->private, pfn, entry)
-		if (tdh_phymem_page_reclaim((u64)pfn << PAGE_SHIFT))
-			tdx_leak(kvm, pfn);
-	xa_destroy(&tdx->private);
+	/* Private pages left with their guest_memfd, which held the VM until then. */
+	WARN_ON(!xa_empty(&tdx->private));
 	for (i = 0; i < KVM_TDX_TDCS_PAGES; i++) {
 		if (tdx->tdcs[i])
 			tdx_reclaim_page(kvm, tdx->tdcs[i]);
