@@ -205,14 +205,7 @@ static void test_concurrent_ioctls(void)
 
 static void test_nothing_leaks(void)
 {
-	struct host_counters now;
-
-	host_get_counters(&now);
-	INSPECT(TEST_ASSERT_EQ(now.files, base.files));
-	INSPECT(TEST_ASSERT_EQ(now.allocs, base.allocs));
-	INSPECT(TEST_ASSERT_EQ(now.pages, base.pages));
-	INSPECT(TEST_ASSERT_EQ(now.vmallocs, base.vmallocs));
-	INSPECT(TEST_ASSERT_EQ(now.warnings, 0));
+	assert_nothing_leaked(&base);
 }
 
 int main(void)

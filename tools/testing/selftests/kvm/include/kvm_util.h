@@ -52,6 +52,10 @@ static inline void vm_mem_set_shared(int vm, uint64_t gpa, uint64_t size)
 
 void kvm_close(int fd);
 
+/* Every live object (file, allocation, page, vmalloc) back to @base, and no WARN fired. */
+struct host_counters;
+void assert_nothing_leaked(const struct host_counters *base);
+
 /* Anonymous memory for a memslot's userspace side. */
 void *test_alloc_mem(size_t size);
 /* @n readable bytes followed by an unmapped page: a struct that runs off the end faults. */

@@ -2,6 +2,7 @@
 #include <sys/mman.h>
 
 #include "kvm_util.h"
+#include "host_user.h"
 
 int kvm_open(void)
 {
@@ -167,4 +168,16 @@ void *test_mem_at_end(size_t n)
 
 	TEST_ASSERT(!munmap(p + PAGE_SIZE, PAGE_SIZE), "munmap: %s", strerror(errno));
 	return p + PAGE_SIZE - n;
+}
+
+void assert_nothing_leaked(const struct host_counters *base)
+{
+	struct host_counters now;
+
+	host_get_counters(&now);
+	INSPECT(TEST_ASSERT_EQ(now.files, base->files));
+	INSPECT(TEST_ASSERT_EQ(now.allocs, base->allocs));
+	INSPECT(TEST_ASSERT_EQ(now.pages, base->pages));
+	INSPECT(TEST_ASSERT_EQ(now.vmallocs, base->vmallocs));
+	INSPECT(TEST_ASSERT_EQ(now.warnings, 0));
 }
