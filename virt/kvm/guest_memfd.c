@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/kvm_host.h>
 
 struct kvm_gmem {
@@ -142,14 +143,10 @@ int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
 {
 	struct kvm_gmem *gmem;
 	struct file *file;
-	unsigned int i;
 	int fd, r;
 
-	if (args->flags)
+	if (args->flags || memchr_inv(args->reserved, 0, sizeof(args->reserved)))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
-		if (args->reserved[i])
-			return -EINVAL;
 	if ((s64)args->size <= 0 || !PAGE_ALIGNED(args->size))
 		return -EINVAL;
 

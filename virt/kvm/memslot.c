@@ -9,6 +9,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/kvm_host.h>
 
@@ -99,14 +100,7 @@ static int check_memory_region_flags(struct kvm *kvm,
 
 static bool memory_region_pads_zero(const struct kvm_userspace_memory_region2 *mem)
 {
-	unsigned int i;
-
-	if (mem->pad1)
-		return false;
-	for (i = 0; i < ARRAY_SIZE(mem->pad2); i++)
-		if (mem->pad2[i])
-			return false;
-	return true;
+	return !mem->pad1 && !memchr_inv(mem->pad2, 0, sizeof(mem->pad2));
 }
 
 static int check_memory_region(struct kvm *kvm, const struct kvm_userspace_memory_region2 *mem)

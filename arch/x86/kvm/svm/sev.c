@@ -69,16 +69,6 @@ static void sev_asid_free(unsigned int asid)
 	mutex_unlock(&sev_asid_lock);
 }
 
-static bool all_zero(const void *p, size_t n)
-{
-	const u8 *b = p;
-
-	while (n--)
-		if (*b++)
-			return false;
-	return true;
-}
-
 /*
  * A firmware command on behalf of a VM goes through the PSP descriptor the VMM handed to
  * LAUNCH_START, as upstream's sev_issue_cmd(): a closed or foreign descriptor is -EBADF.
@@ -130,7 +120,7 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	es = type != KVM_X86_SEV_VM;
 	snp = type == KVM_X86_SNP_VM;
 
-	if (data.flags || data.pad1 || !all_zero(data.pad2, sizeof(data.pad2)))
+	if (data.flags || data.pad1 || memchr_inv(data.pad2, 0, sizeof(data.pad2)))
 		return -EINVAL;
 	if (data.vmsa_features & ~(es ? SVM_SEV_FEAT_DEBUG_SWAP : 0))
 		return -EINVAL;
@@ -200,8 +190,8 @@ static void snp_context_destroy(struct kvm *kvm)
 
 static int snp_check_launch_start(const struct kvm_sev_snp_launch_start *p)
 {
-	if (p->flags || !all_zero(p->pad0, sizeof(p->pad0)) ||
-	    !all_zero(p->pad1, sizeof(p->pad1)))
+	if (p->flags || memchr_inv(p->pad0, 0, sizeof(p->pad0)) ||
+	    memchr_inv(p->pad1, 0, sizeof(p->pad1)))
 		return -EINVAL;
 	if (p->policy & ~KVM_SNP_POLICY_VALID)
 		return -EINVAL;
@@ -278,7 +268,7 @@ static int snp_check_launch_update(const struct kvm_sev_snp_launch_update *p)
 {
 	u64 end;
 
-	if (p->flags || p->pad0 || p->pad1 || !all_zero(p->pad2, sizeof(p->pad2)))
+	if (p->flags || p->pad0 || p->pad1 || memchr_inv(p->pad2, 0, sizeof(p->pad2)))
 		return -EINVAL;
 	if (!snp_update_type_valid(p->type))
 		return -EINVAL;
@@ -466,8 +456,8 @@ static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
 
 static int snp_check_launch_finish(const struct kvm_sev_snp_launch_finish *p)
 {
-	if (p->flags || !all_zero(p->pad0, sizeof(p->pad0)) ||
-	    !all_zero(p->pad1, sizeof(p->pad1)))
+	if (p->flags || memchr_inv(p->pad0, 0, sizeof(p->pad0)) ||
+	    memchr_inv(p->pad1, 0, sizeof(p->pad1)))
 		return -EINVAL;
 	if (p->id_block_en > 1 || p->auth_key_en > 1 || p->vcek_disabled > 1)
 		return -EINVAL;
@@ -591,7 +581,7 @@ int sev_snp_get_launch_digest(struct kvm *kvm, void __user *argp)
 
 	if (copy_from_user(&d, argp, sizeof(d)))
 		return -EFAULT;
-	if (d.flags || !all_zero(d.reserved, sizeof(d.reserved)))
+	if (d.flags || memchr_inv(d.reserved, 0, sizeof(d.reserved)))
 		return -EINVAL;
 	mutex_lock(&kvm->lock);
 	if (sev_snp_guest(kvm) && sev->snp_finished &&

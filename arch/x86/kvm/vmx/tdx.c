@@ -122,12 +122,7 @@ static unsigned int tdx_gpaw(const struct kvm_cpuid_entry2 *e, u32 nent)
 
 static int tdx_check_init_vm(const struct kvm_tdx_init_vm *p)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
-		if (p->reserved[i])
-			return -EINVAL;
-	if (p->cpuid.padding)
+	if (memchr_inv(p->reserved, 0, sizeof(p->reserved)) || p->cpuid.padding)
 		return -EINVAL;
 	if (p->cpuid.nent > KVM_MAX_CPUID_ENTRIES)
 		return -E2BIG;
@@ -475,16 +470,12 @@ int tdx_get_mrtd(struct kvm *kvm, void __user *argp)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
 	struct kvm_coco_tdx_mrtd m;
-	unsigned int i;
 	int r = -EINVAL;
 
 	if (copy_from_user(&m, argp, sizeof(m)))
 		return -EFAULT;
-	if (m.flags)
+	if (m.flags || memchr_inv(m.reserved, 0, sizeof(m.reserved)))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(m.reserved); i++)
-		if (m.reserved[i])
-			return -EINVAL;
 	mutex_lock(&kvm->lock);
 	if (kvm->arch.vm_type == KVM_X86_TDX_VM && tdx->state == TD_STATE_RUNNABLE &&
 	    !tdx_td_mrtd(page_pa(tdx->tdr), m.mrtd))

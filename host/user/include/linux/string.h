@@ -10,4 +10,15 @@
 #define memmove(d, s, n)	__builtin_memmove(d, s, n)
 #define strlen(s)		__builtin_strlen(s)
 
+/* The first byte of @p[0..n) that is not @c, or NULL (the kernel's lib/string.c). */
+static inline void *memchr_inv(const void *p, int c, size_t n)
+{
+	const u8 *b = p;
+
+	for (; n; n--, b++)
+		if (*b != (u8)c)
+			return (void *)b;
+	return NULL;
+}
+
 #endif
