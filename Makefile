@@ -18,6 +18,7 @@ endif
 # Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
 CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iarch/x86/include -Iinclude/uapi
 CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c arch/x86/kvm/vmx/*.c \
+		 arch/x86/kvm/mmu/*.c arch/x86/kvm/exec/*.c \
 		 arch/x86/virt/svm/*.c arch/x86/virt/vmx/tdx/*.c drivers/crypto/ccp/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))

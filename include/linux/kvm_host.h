@@ -121,6 +121,8 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
+int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
+long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg);
 
 static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
 {

@@ -15,6 +15,7 @@
 #include <asm/sev.h>
 #include <asm/tdx.h>
 
+#include "exec/model.h"
 #include "svm/sev.h"
 #include "vmx/tdx.h"
 
@@ -84,6 +85,14 @@ int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
 		return tdx_gmem_invalidate(kvm, pfn);
 	return sev_gmem_invalidate(kvm, pfn);
+}
+
+/* A private fault's page goes to the guest through its vendor. */
+int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
+{
+	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
+		return tdx_gmem_prepare(kvm, gfn, pfn);
+	return sev_gmem_prepare(kvm, gfn, pfn);
 }
 
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
@@ -198,6 +207,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return kvm_vcpu_ioctl_regs(vcpu, ioctl, (void __user *)arg);
 	case KVM_MEMORY_ENCRYPT_OP:
 		return tdx_vcpu_ioctl(vcpu, (void __user *)arg);
+	case KVM_RUN:
+		return kvm_arch_vcpu_run(vcpu, arg);
+	case KVM_COCO_VCPU_INJECT_NPF:
+		return kvm_model_inject_npf(vcpu, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

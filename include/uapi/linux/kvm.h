@@ -283,7 +283,13 @@ struct kvm_create_guest_memfd {
 /* Exit reasons (struct kvm_run::exit_reason). */
 #define KVM_EXIT_UNKNOWN	0
 #define KVM_EXIT_HYPERCALL	3
+#define KVM_EXIT_HLT		5
+#define KVM_EXIT_INTR		10
+#define KVM_EXIT_INTERNAL_ERROR	17
 #define KVM_EXIT_MEMORY_FAULT	39
+
+/* For KVM_EXIT_INTERNAL_ERROR: emulation failed. */
+#define KVM_INTERNAL_ERROR_EMULATION	1
 
 #define KVM_MEMORY_EXIT_FLAG_PRIVATE	(1ULL << 3)
 
@@ -315,6 +321,12 @@ struct kvm_run {
 				__u64 flags;
 			};
 		} hypercall;
+		/* KVM_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[16];
+		} internal;
 		/* KVM_EXIT_MEMORY_FAULT */
 		struct {
 			__u64 flags;

@@ -78,4 +78,27 @@ struct kvm_coco_trace {
 
 #define KVM_COCO_GET_TRACE	_IOWR(KVMIO, 0xf2, struct kvm_coco_trace)
 
+/*
+ * The model vCPU engine: no guest code runs, so a test (or a VMM exercising its fault
+ * handling) hands the vCPU the nested page fault its guest would cause.  The next KVM_RUN
+ * delivers it to the vendor's exit handler exactly as a hardware exit: AMD's NPF with the
+ * EXITINFO1 error code, Intel's EPT violation with the GPA's shared bit.  An event the VMM
+ * must resolve first (KVM_EXIT_MEMORY_FAULT) stays pending, so the next KVM_RUN faults again,
+ * as a guest re-executing the access would.  With no event pending the guest halts:
+ * KVM_RUN returns with KVM_EXIT_HLT.
+ *
+ * In: gpa (the faulting guest-physical address, below 2^52), error_code (hardware bits only:
+ * the x86 #PF bits and AMD's NPF bits 31-36; KVM's synthetic bits 48 and 49 are EINVAL),
+ * flags and reserved zero.  EBUSY while an earlier event is still pending.
+ */
+struct kvm_coco_npf {
+	__u64 gpa;
+	__u64 error_code;
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+#define KVM_COCO_VCPU_INJECT_NPF	_IOW(KVMIO, 0xf4, struct kvm_coco_npf)
+
 #endif

@@ -5,11 +5,28 @@
 /* x86 parts of the VM and vCPU objects. */
 
 #include <linux/types.h>
+#include <linux/kernel.h>
 #include <linux/kvm.h>
 #include <linux/xarray.h>
 
 struct page;
 struct sev_trace_ring;
+
+/*
+ * Page-fault error code: the hardware #PF bits, then KVM's synthetic bits above the 32 the
+ * hardware defines (AMD's NPF bits 31-36 are in asm/sev.h).  PFERR_PRIVATE_ACCESS is set by
+ * vendor code, never by hardware: it says the access was to the guest's private memory.
+ */
+#define PFERR_PRESENT_MASK		BIT_ULL(0)
+#define PFERR_WRITE_MASK		BIT_ULL(1)
+#define PFERR_USER_MASK			BIT_ULL(2)
+#define PFERR_RSVD_MASK			BIT_ULL(3)
+#define PFERR_FETCH_MASK		BIT_ULL(4)
+#define PFERR_PK_MASK			BIT_ULL(5)
+#define PFERR_SGX_MASK			BIT_ULL(15)
+#define PFERR_IMPLICIT_ACCESS		BIT_ULL(48)
+#define PFERR_PRIVATE_ACCESS		BIT_ULL(49)
+#define PFERR_SYNTHETIC_MASK		(PFERR_IMPLICIT_ACCESS | PFERR_PRIVATE_ACCESS)
 
 /* SEV, SEV-ES and SNP state of a VM (upstream struct kvm_sev_info); under kvm->lock. */
 struct kvm_sev_info {
@@ -64,6 +81,12 @@ struct kvm_vcpu_arch {
 	bool guest_state_protected;	/* the VMSA is the guest's: KVM can no longer see it */
 	struct page *vmsa;		/* SEV-ES/SNP: the VMSA page */
 	struct page *tdvpr;		/* TDX: the TD vCPU root page (KVM_TDX_INIT_VCPU) */
+	/* The model engine's pending nested page fault (KVM_COCO_VCPU_INJECT_NPF). */
+	struct {
+		bool pending;
+		u64 gpa;
+		u64 error_code;
+	} npf;
 };
 
 #endif

@@ -639,6 +639,20 @@ void sev_vm_destroy(struct kvm *kvm)
  * A guest_memfd page is being freed (punched, or its file released): an SNP page goes back
  * to shared first.  Returns non-zero if the page must be leaked instead of freed.
  */
+/*
+ * A private fault on a page the guest does not have yet: assign it to the guest, mutable,
+ * not validated (the guest PVALIDATEs it).  A page already assigned came from the launch or
+ * an earlier fault on the same gfn: guest_memfd gives each gfn its own page.
+ */
+int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+
+	if (!sev_snp_guest(kvm) || snp_page_assigned(pfn))
+		return 0;
+	return rmp_make_private(kvm, pfn, (u64)gfn << PAGE_SHIFT, sev->asid, false);
+}
+
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
 	if (!sev_snp_guest(kvm) || !snp_page_assigned(pfn))

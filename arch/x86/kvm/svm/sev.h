@@ -11,6 +11,7 @@ int sev_vcpu_create(struct kvm_vcpu *vcpu);
 void sev_free_vcpu(struct kvm_vcpu *vcpu);
 void sev_vm_destroy(struct kvm *kvm);
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
+int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 
 /* sev_trace.c: RMP transitions to the trace event and the VM's ring */
 void sev_trace_rmp(struct kvm *kvm, unsigned int op, unsigned long pfn, u64 old_rmp,

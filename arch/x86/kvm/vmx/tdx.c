@@ -28,6 +28,7 @@
 #include <linux/kvm_host.h>
 #include <asm/tdx.h>
 
+#include "../mmu.h"
 #include "tdx.h"
 
 /* TD attributes KVM accepts: DEBUG, SEPT_VE_DISABLE. */
@@ -300,6 +301,49 @@ static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 static bool tdx_gpa_is_private(struct kvm *kvm, u64 gpa)
 {
 	return gpa < BIT_ULL(kvm->arch.tdx_info.gpaw - 1);
+}
+
+/* Only a TD that is built and a vCPU the module knows can enter the guest. */
+int tdx_vcpu_pre_run(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->kvm->arch.tdx_info.state != TD_STATE_RUNNABLE || !vcpu->arch.tdvpr)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * An EPT violation: the GPA's shared bit says which alias the guest used.  The fault path
+ * sees the gfn without it, and PFERR_PRIVATE_ACCESS when it was clear.
+ */
+int tdx_handle_ept_violation(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
+{
+	u64 shared = BIT_ULL(vcpu->kvm->arch.tdx_info.gpaw - 1);
+
+	if (gpa & shared)
+		return kvm_mmu_page_fault(vcpu, gpa & ~shared, error_code);
+	return kvm_mmu_page_fault(vcpu, gpa, error_code | PFERR_PRIVATE_ACCESS);
+}
+
+/*
+ * A private fault after the build: the module maps the gfn's page, zeroed and pending until
+ * the guest accepts it (TDH.MEM.PAGE.AUG).  Tracked first, as tdx_add_page() does.
+ */
+int tdx_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
+{
+	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	u64 err;
+	int r;
+
+	if (xa_load(&tdx->private, pfn))
+		return 0;
+	r = xa_err(xa_store(&tdx->private, pfn, xa_mk_value(gfn), GFP_KERNEL));
+	if (r)
+		return r;
+	err = tdh_mem_page_aug(page_pa(tdx->tdr), (u64)gfn << PAGE_SHIFT, (u64)pfn << PAGE_SHIFT);
+	if (!err)
+		return 0;
+	xa_erase(&tdx->private, pfn);
+	return (err & TDX_SEAMCALL_STATUS_MASK) == TDX_OPERAND_BUSY ? -EBUSY : -EIO;
 }
 
 static int tdx_check_mem_region(struct kvm *kvm, const struct kvm_tdx_init_mem_region *p)

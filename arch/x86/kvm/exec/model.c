@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The model vCPU engine: KVM_RUN without guest code.  The hardware events a guest would
+ * cause are handed in by userspace (KVM_COCO_VCPU_INJECT_NPF) and delivered to the vendor's
+ * exit handler as the hardware would deliver them.  An event the VMM must resolve stays
+ * pending, so the guest "re-executes" the access on the next KVM_RUN; with nothing pending
+ * the guest halts.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/kvm_host.h>
+#include <linux/kvm_coco.h>
+#include <asm/sev.h>
+
+#include "../svm/svm.h"
+#include "model.h"
+#include "../vmx/tdx.h"
+
+/* What the hardware can put in an error code: the #PF bits, and on AMD the NPF bits. */
+#define NPF_HW_PF_BITS	(PFERR_PRESENT_MASK | PFERR_WRITE_MASK | PFERR_USER_MASK | \
+			 PFERR_RSVD_MASK | PFERR_FETCH_MASK | PFERR_PK_MASK | PFERR_SGX_MASK)
+#define NPF_HW_AMD_BITS	(PFERR_GUEST_RMP_MASK | PFERR_GUEST_FINAL_MASK | \
+			 PFERR_GUEST_PAGE_MASK | PFERR_GUEST_ENC_MASK | \
+			 PFERR_GUEST_SIZEM_MASK | PFERR_GUEST_VMPL_MASK)
+#define NPF_GPA_LIMIT	BIT_ULL(52)
+
+static bool vcpu_is_tdx(struct kvm_vcpu *vcpu)
+{
+	return vcpu->kvm->arch.vm_type == KVM_X86_TDX_VM;
+}
+
+static int model_check_npf(struct kvm_vcpu *vcpu, const struct kvm_coco_npf *npf)
+{
+	u64 hw = NPF_HW_PF_BITS | (vcpu_is_tdx(vcpu) ? 0 : NPF_HW_AMD_BITS);
+
+	if (npf->flags || npf->pad || memchr_inv(npf->reserved, 0, sizeof(npf->reserved)))
+		return -EINVAL;
+	/* Synthetic bits (PFERR_PRIVATE_ACCESS among them) are KVM's to set, never hardware's. */
+	if (npf->error_code & ~hw)
+		return -EINVAL;
+	if (npf->gpa >= NPF_GPA_LIMIT)
+		return -EINVAL;
+	return 0;
+}
+
+long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_coco_npf npf;
+	int r;
+
+	if (copy_from_user(&npf, argp, sizeof(npf)))
+		return -EFAULT;
+	r = model_check_npf(vcpu, &npf);
+	if (r)
+		return r;
+	if (vcpu->arch.npf.pending)
+		return -EBUSY;
+	vcpu->arch.npf.gpa = npf.gpa;
+	vcpu->arch.npf.error_code = npf.error_code;
+	vcpu->arch.npf.pending = true;
+	return 0;
+}
+
+/* The vendor's NPF / EPT-violation exit: 1 resolved, 0 exit to userspace, -errno. */
+static int model_deliver_npf(struct kvm_vcpu *vcpu)
+{
+	u64 gpa = vcpu->arch.npf.gpa, error_code = vcpu->arch.npf.error_code;
+
+	if (vcpu_is_tdx(vcpu))
+		return tdx_handle_ept_violation(vcpu, gpa, error_code);
+	return svm_npf_interception(vcpu, gpa, error_code);
+}
+
+long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	if (arg)
+		return -EINVAL;
+	r = vcpu_is_tdx(vcpu) ? tdx_vcpu_pre_run(vcpu) : svm_vcpu_pre_run(vcpu);
+	if (r)
+		return r;
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	if (vcpu->arch.npf.pending) {
+		r = model_deliver_npf(vcpu);
+		if (r <= 0)
+			return r;		/* still pending: the guest faults again */
+		vcpu->arch.npf.pending = false;
+	}
+	run->exit_reason = KVM_EXIT_HLT;
+	return 0;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The MMU fault path: where every vendor's nested-page-fault exit ends up.  Whether an access
+ * was private is decided before it gets here, by vendor code, and arrives as the synthetic
+ * PFERR_PRIVATE_ACCESS bit: SNP from the hardware's ENC bit, TDX from the GPA's shared bit,
+ * software-protected VMs (below) from the memory attributes.  This file only compares that
+ * with the gfn's attribute.  A mismatch is the VMM's business, never KVM's: it exits with
+ * KVM_EXIT_MEMORY_FAULT and the VMM converts (KVM_SET_MEMORY_ATTRIBUTES) or refuses.
+ *
+ * The model engine has no page tables to fill, so a resolved fault installs nothing; what it
+ * does to the platform is real: a private fault takes the gfn's guest_memfd page and hands it
+ * to the guest through the vendor (RMPUPDATE for SNP, TDH.MEM.PAGE.AUG for TDX).
+ *
+ * Return values follow KVM's exit handlers: 1 resume the guest, 0 exit to userspace with
+ * kvm_run filled in, -errno fail KVM_RUN (-EFAULT with KVM_EXIT_MEMORY_FAULT filled in).
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/uaccess.h>
+#include <linux/kvm_host.h>
+
+#include "../mmu.h"
+
+struct kvm_page_fault {
+	gpa_t addr;
+	u64 error_code;
+	gfn_t gfn;
+	bool write;
+	bool exec;
+	bool is_private;
+	struct kvm_memory_slot *slot;
+	unsigned long pfn;
+};
+
+/* Upstream's exit: the page, its size, and whether the access was private. */
+static int kvm_mmu_memory_fault_exit(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_MEMORY_FAULT;
+	run->memory_fault.gpa = (u64)fault->gfn << PAGE_SHIFT;
+	run->memory_fault.size = PAGE_SIZE;
+	run->memory_fault.flags = fault->is_private ? KVM_MEMORY_EXIT_FLAG_PRIVATE : 0;
+	return -EFAULT;
+}
+
+/* An access no memory backs (MMIO) needs the instruction emulated; the model has none. */
+static int kvm_mmu_emulation_exit(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->internal.ndata = 2;
+	run->internal.data[0] = fault->addr;
+	run->internal.data[1] = fault->error_code;
+	return 0;
+}
+
+/* Private: the gfn's guest_memfd page, given to the guest by the vendor. */
+static int kvm_mmu_faultin_private(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	struct kvm *kvm = vcpu->kvm;
+	int r;
+
+	if (!fault->slot || !(fault->slot->flags & KVM_MEM_GUEST_MEMFD))
+		return kvm_mmu_memory_fault_exit(vcpu, fault);
+	r = kvm_gmem_get_pfn(kvm, fault->slot, fault->gfn, &fault->pfn);
+	if (r) {
+		/* As upstream: the VMM learns which page, and KVM_RUN fails with the cause. */
+		kvm_mmu_memory_fault_exit(vcpu, fault);
+		return r;
+	}
+	r = kvm_arch_gmem_prepare(kvm, fault->gfn, fault->pfn);
+	return r ? r : 1;
+}
+
+/* Shared: the memslot's userspace mapping, if it has one where the guest looked. */
+static int kvm_mmu_faultin_shared(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	struct kvm_memory_slot *slot = fault->slot;
+	unsigned long hva;
+
+	if (!slot || (fault->write && (slot->flags & KVM_MEM_READONLY)))
+		return kvm_mmu_emulation_exit(vcpu, fault);
+	hva = slot->userspace_addr + ((fault->gfn - slot->base_gfn) << PAGE_SHIFT);
+	if (!access_ok((void __user *)hva, PAGE_SIZE))
+		return kvm_mmu_memory_fault_exit(vcpu, fault);
+	return 1;
+}
+
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_page_fault fault = {
+		.addr = gpa,
+		.error_code = error_code,
+		.gfn = gpa_to_gfn(gpa),
+		.write = error_code & PFERR_WRITE_MASK,
+		.exec = error_code & PFERR_FETCH_MASK,
+	};
+	int r;
+
+	if (WARN_ON_ONCE(error_code & PFERR_IMPLICIT_ACCESS))
+		return -EINVAL;
+	mutex_lock(&kvm->slots_lock);
+	/*
+	 * Software-protected VMs have no hardware to say: the attribute decides, as upstream.
+	 * Reserved-bit (MMIO) faults are shared-only.
+	 */
+	if (kvm->arch.vm_type == KVM_X86_SW_PROTECTED_VM && !(error_code & PFERR_RSVD_MASK) &&
+	    kvm_mem_is_private(kvm, fault.gfn))
+		fault.error_code |= PFERR_PRIVATE_ACCESS;
+	fault.is_private = fault.error_code & PFERR_PRIVATE_ACCESS;
+	fault.slot = kvm_gfn_to_memslot(kvm, 0, fault.gfn);
+	if (fault.is_private != kvm_mem_is_private(kvm, fault.gfn))
+		r = kvm_mmu_memory_fault_exit(vcpu, &fault);
+	else if (fault.is_private)
+		r = kvm_mmu_faultin_private(vcpu, &fault);
+	else
+		r = kvm_mmu_faultin_shared(vcpu, &fault);
+	mutex_unlock(&kvm->slots_lock);
+	return r;
+}

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The private/shared fault path through KVM_RUN and the model engine: a nested page fault
+ * whose private-ness (SNP's ENC bit, TDX's shared bit, a software-protected VM's attribute)
+ * disagrees with the gfn's attribute exits with KVM_EXIT_MEMORY_FAULT and stays pending; the
+ * VMM converts with KVM_SET_MEMORY_ATTRIBUTES and the retried fault is resolved, handing the
+ * guest its guest_memfd page (RMP-assigned for SNP).  SEV's ENC bit never means private.
+ * Bad input to KVM_RUN and to the injection ioctl, and vCPUs that may not run yet.
+ */
+#include <sys/mman.h>
+
+#include <linux/kvm_coco.h>
+
+#include "kvm_util.h"
+#include "sev.h"
+#include "host_user.h"
+
+#define MEM		(64 * PAGE_SIZE)
+#define GFN		0x10ull
+#define GPA		(GFN * PAGE_SIZE)
+#define PF_WRITE	(1ull << 1)
+#define NPF_ENC		(1ull << 34)		/* AMD PFERR_GUEST_ENC */
+#define PRIVATE		KVM_MEMORY_EXIT_FLAG_PRIVATE
+
+struct vcpu {
+	int fd;
+	struct kvm_run *run;
+};
+
+static void vcpu_open(struct vcpu *c, int fd)
+{
+	c->fd = fd;
+	c->run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	TEST_ASSERT(c->run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
+}
+
+static void vcpu_close(struct vcpu *c)
+{
+	munmap(c->run, PAGE_SIZE);
+	kvm_close(c->fd);
+}
+
+static int __inject(struct vcpu *c, uint64_t gpa, uint64_t error_code)
+{
+	struct kvm_coco_npf npf = { .gpa = gpa, .error_code = error_code };
+
+	return kvm_coco_ioctl(c->fd, KVM_COCO_VCPU_INJECT_NPF, &npf);
+}
+
+static void inject(struct vcpu *c, uint64_t gpa, uint64_t error_code)
+{
+	TEST_ASSERT(!__inject(c, gpa, error_code), "inject NPF: %s", strerror(errno));
+}
+
+/* KVM_RUN must come back with the guest halted: every pending fault was resolved. */
+static void run_to_halt(struct vcpu *c)
+{
+	TEST_ASSERT(!kvm_coco_ioctl(c->fd, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(c->run->exit_reason, KVM_EXIT_HLT);
+}
+
+/* KVM_RUN must fail with EFAULT and KVM_EXIT_MEMORY_FAULT for @gpa's page. */
+static void run_to_memory_fault(struct vcpu *c, uint64_t gpa, uint64_t flags)
+{
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_RUN, 0) == -1 && errno == EFAULT,
+		    "KVM_RUN should fail with EFAULT: errno %d", errno);
+	TEST_ASSERT_EQ(c->run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	TEST_ASSERT_EQ(c->run->memory_fault.gpa, gpa & ~(PAGE_SIZE - 1));
+	TEST_ASSERT_EQ(c->run->memory_fault.size, PAGE_SIZE);
+	TEST_ASSERT_EQ(c->run->memory_fault.flags, flags);
+}
+
+/* A software-protected VM: one slot, guest_memfd behind it and anonymous memory in front. */
+static int sw_vm_create(int *gmem, void **shared)
+{
+	int vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+
+	*gmem = vm_create_guest_memfd(vm, MEM, 0);
+	*shared = test_alloc_mem(MEM);
+	vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, *shared, *gmem, 0);
+	return vm;
+}
+
+/*
+ * Software-protected: the attribute decides, so an ordinary access never mismatches.  A
+ * private access takes the gfn's guest_memfd page (zeroed); a shared one takes none.
+ */
+static void test_sw_protected_follows_attributes(void)
+{
+	struct host_counters before;
+	struct vcpu c;
+	void *shared;
+	int vm, gmem;
+
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	vm = sw_vm_create(&gmem, &shared);
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	run_to_halt(&c);
+
+	inject(&c, GPA + 0x123, PF_WRITE);
+	run_to_halt(&c);
+	INSPECT(TEST_ASSERT(host_gmem_page_is_zero(vm, GFN) < 0, "a shared fault took a page"));
+
+	vm_mem_set_private(vm, GPA, PAGE_SIZE);
+	inject(&c, GPA, PF_WRITE);
+	run_to_halt(&c);
+	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(vm, GFN), 1));
+
+	/* Outside every memslot: MMIO, which the model cannot emulate; it stays pending. */
+	inject(&c, 2 * MEM, 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	TEST_ASSERT_EQ(c.run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION);
+	TEST_ASSERT_EQ(c.run->internal.data[0], 2 * MEM);
+	TEST_ASSERT(__inject(&c, GPA, 0) == -1 && errno == EBUSY, "a second event: %d", errno);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+
+	vcpu_close(&c);
+	kvm_close(gmem);
+	kvm_close(vm);
+	munmap(shared, MEM);
+	assert_nothing_leaked(&before);
+}
+
+/* A private gfn in a slot with no guest_memfd: nothing can back it; the VMM is told. */
+static void test_private_without_guest_memfd(void)
+{
+	void *shared = test_alloc_mem(MEM);
+	int vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	struct vcpu c;
+
+	vm_set_user_memory_region2(vm, 0, 0, 0, MEM, shared, 0, 0);
+	vm_mem_set_private(vm, GPA, PAGE_SIZE);
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	inject(&c, GPA + 8, 0);
+	run_to_memory_fault(&c, GPA, PRIVATE);
+	vm_mem_set_shared(vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+	vcpu_close(&c);
+	kvm_close(vm);
+	munmap(shared, MEM);
+}
+
+static void snp_running_vm(struct snp_vm *v, struct vcpu *c)
+{
+	snp_vm_create(v, MEM, 1);
+	snp_launch_start(v);
+	snp_launch_update(v, 0, NULL, PAGE_SIZE, KVM_SEV_SNP_PAGE_TYPE_ZERO);
+	vcpu_open(c, v->vcpus[0]);
+	/* Protected state runs only once it is the guest's. */
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_RUN, 0) == -1 && errno == EINVAL,
+		    "KVM_RUN before LAUNCH_FINISH: errno %d", errno);
+	snp_launch_finish(v);
+}
+
+/* GFN's page is the guest's: mutable, at its gpa, with the VM's ASID, not yet validated. */
+static void check_faulted_in(int vm)
+{
+	uint64_t rmp = gfn_rmp(vm, GFN);
+
+	TEST_ASSERT(rmp & RMP_ASSIGNED, "the faulted page is not the guest's");
+	TEST_ASSERT_EQ(rmp & ((1ull << 51) - (1ull << 12)), GPA);
+	TEST_ASSERT(!(rmp & ((1ull << 2) | RMP_VALIDATED)), "rmp %#llx", (unsigned long long)rmp);
+	TEST_ASSERT(rmp >> 51, "no ASID in rmp %#llx", (unsigned long long)rmp);
+}
+
+/*
+ * SNP: the ENC bit against the attribute, both ways; the pending fault repeats until the VMM
+ * converts; the resolved private fault assigns the page to the guest; a launched page is not
+ * touched again.
+ */
+static void test_snp_conversion_on_fault(void)
+{
+	uint64_t launched = 0;
+	struct snp_vm v;
+	struct vcpu c;
+
+	snp_running_vm(&v, &c);
+	vm_mem_set_shared(v.vm, GPA, PAGE_SIZE);
+	inject(&c, GPA + 0x40, NPF_ENC | PF_WRITE);
+	run_to_memory_fault(&c, GPA, PRIVATE);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, GFN), 0));
+	run_to_memory_fault(&c, GPA, PRIVATE);
+
+	vm_mem_set_private(v.vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+	check_rmp();
+	INSPECT(check_faulted_in(v.vm));
+
+	/* Without ENC the same private page is a shared access: the VMM decides. */
+	inject(&c, GPA, 0);
+	run_to_memory_fault(&c, GPA, 0);
+	vm_mem_set_shared(v.vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+	check_rmp();
+
+	INSPECT(launched = gfn_rmp(v.vm, 0));
+	inject(&c, 0, NPF_ENC);
+	run_to_halt(&c);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, 0), launched));
+	check_rmp();
+	munmap(c.run, PAGE_SIZE);		/* the vCPU itself is the snp_vm's */
+	snp_vm_destroy(&v);
+	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
+}
+
+/* SEV has encrypted memory but no private memory: ENC is an ordinary access. */
+static void test_sev_enc_is_not_private(void)
+{
+	struct kvm_sev_init init = {};
+	void *shared = test_alloc_mem(MEM);
+	int sev = kvm_coco_open_sev();
+	int vm = vm_create(KVM_X86_SEV_VM);
+	struct vcpu c;
+
+	/* Without KVM_SEV_INIT2 (which must come before any vCPU) nothing runs. */
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 0) == -1 && errno == EINVAL,
+		    "KVM_RUN before KVM_SEV_INIT2: errno %d", errno);
+	vcpu_close(&c);
+	kvm_close(vm);
+
+	vm = vm_create(KVM_X86_SEV_VM);
+	vm_set_user_memory_region2(vm, 0, 0, 0, MEM, shared, 0, 0);
+	TEST_ASSERT(!__snp_cmd(vm, sev, KVM_SEV_INIT2, &init, NULL), "KVM_SEV_INIT2: %s",
+		    strerror(errno));
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	inject(&c, GPA, NPF_ENC | PF_WRITE);
+	run_to_halt(&c);
+	vcpu_close(&c);
+	kvm_close(vm);
+	kvm_close(sev);
+	munmap(shared, MEM);
+}
+
+static void test_bad_input(void)
+{
+	struct kvm_coco_npf npf = {};
+	void *shared;
+	int vm, gmem;
+	struct vcpu c;
+
+	vm = sw_vm_create(&gmem, &shared);
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 1) == -1 && errno == EINVAL,
+		    "KVM_RUN with an argument: errno %d", errno);
+	c.run->immediate_exit = 1;
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 0) == -1 && errno == EINTR,
+		    "immediate_exit: errno %d", errno);
+	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTR);
+	c.run->immediate_exit = 0;
+
+	/* Bits only KVM may set, and bits no hardware has. */
+	TEST_ASSERT(__inject(&c, GPA, 1ull << 49) == -1 && errno == EINVAL, "PRIVATE_ACCESS");
+	TEST_ASSERT(__inject(&c, GPA, 1ull << 48) == -1 && errno == EINVAL, "IMPLICIT_ACCESS");
+	TEST_ASSERT(__inject(&c, GPA, 1ull << 40) == -1 && errno == EINVAL, "bit 40");
+	TEST_ASSERT(__inject(&c, 1ull << 52, 0) == -1 && errno == EINVAL, "gpa beyond 52 bits");
+	npf.gpa = GPA;
+	npf.flags = 1;
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
+		    "flags");
+	npf.flags = 0;
+	npf.pad = 1;
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
+		    "pad");
+	npf.pad = 0;
+	npf.reserved[1] = 1;
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
+		    "reserved");
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, test_mem_at_end(8)) == -1 &&
+		    errno == EFAULT, "a struct running off the end: errno %d", errno);
+	/* Nothing above left an event behind. */
+	run_to_halt(&c);
+	/* A VM descriptor is not a vCPU. */
+	TEST_ASSERT(kvm_coco_ioctl(vm, KVM_RUN, 0) == -1 && errno == ENOTTY, "KVM_RUN on a VM");
+	vcpu_close(&c);
+	kvm_close(gmem);
+	kvm_close(vm);
+	munmap(shared, MEM);
+}
+
+int main(void)
+{
+	static const struct ksft_test tests[] = {
+		KSFT_TEST(test_sw_protected_follows_attributes),
+		KSFT_TEST(test_private_without_guest_memfd),
+		KSFT_TEST(test_snp_conversion_on_fault),
+		KSFT_TEST(test_sev_enc_is_not_private),
+		KSFT_TEST(test_bad_input),
+	};
+
+	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
