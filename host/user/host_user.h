@@ -41,5 +41,6 @@ int host_tdx_pamt_check(char *why, unsigned int len);
 int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo);
 unsigned long host_snp_leaked_pages(void);
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn);
+int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn);
 
 #endif

@@ -74,6 +74,20 @@ int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *r
 	return r;
 }
 
+/* 1 if the TDX module holds the page behind @gfn as a private page of the VM's TD, else 0. */
+int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn)
+{
+	struct kvm *kvm = host_file_private(vm_fd);
+	enum tdx_pamt_type type;
+	unsigned long pfn;
+	u64 owner;
+
+	if (!kvm || !kvm->arch.tdx_info.tdr || host_gfn_to_pfn(vm_fd, gfn, &pfn) ||
+	    tdx_pamt_read((u64)pfn << PAGE_SHIFT, &type, &owner))
+		return 0;
+	return type == PT_REG && owner == (u64)page_to_pfn(kvm->arch.tdx_info.tdr) << PAGE_SHIFT;
+}
+
 /* 1 if the guest_memfd page behind @gfn is all zeros, 0 if not, -errno if there is none. */
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn)
 {

@@ -4,7 +4,8 @@
  * whose private-ness (SNP's ENC bit, TDX's shared bit, a software-protected VM's attribute)
  * disagrees with the gfn's attribute exits with KVM_EXIT_MEMORY_FAULT and stays pending; the
  * VMM converts with KVM_SET_MEMORY_ATTRIBUTES and the retried fault is resolved, handing the
- * guest its guest_memfd page (RMP-assigned for SNP).  SEV's ENC bit never means private.
+ * guest its guest_memfd page (RMP-assigned for SNP, PAGE.AUG for TDX).  SEV's ENC bit never
+ * means private.
  * Bad input to KVM_RUN and to the injection ioctl, and vCPUs that may not run yet.
  */
 #include <sys/mman.h>
@@ -13,6 +14,7 @@
 
 #include "kvm_util.h"
 #include "sev.h"
+#include "tdx.h"
 #include "host_user.h"
 
 #define MEM		(64 * PAGE_SIZE)
@@ -235,6 +237,45 @@ static void test_sev_enc_is_not_private(void)
 	munmap(shared, MEM);
 }
 
+/*
+ * TDX: the GPA's shared bit says which alias the guest used.  Nothing runs before
+ * FINALIZE_VM; then a shared-alias access to a private gfn exits with the bit stripped, and a
+ * private fault on a page the build did not add is mapped by TDH.MEM.PAGE.AUG (zeroed, the
+ * TD's in the PAMT).  AMD's NPF bits do not exist here.
+ */
+static void test_tdx_shared_bit(void)
+{
+	struct host_counters before;
+	struct vcpu c;
+	struct td t;
+
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	td_create(MEM, &t);
+	vcpu_open(&c, t.vcpu);
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 0) == -1 && errno == EINVAL,
+		    "KVM_RUN before FINALIZE_VM: errno %d", errno);
+	TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	TEST_ASSERT(__inject(&c, GPA, NPF_ENC) == -1 && errno == EINVAL, "ENC on TDX");
+
+	inject(&c, SHARED_BIT | GPA | 0x10, PF_WRITE);
+	run_to_memory_fault(&c, GPA, 0);
+	vm_mem_set_shared(t.vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+	inject(&c, GPA, 0);
+	run_to_memory_fault(&c, GPA, PRIVATE);
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 0));
+	vm_mem_set_private(t.vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+	check_pamt();
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 1));
+	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(t.vm, GFN), 1));
+
+	munmap(c.run, PAGE_SIZE);		/* the vCPU itself is the td's */
+	td_destroy(&t);
+	assert_nothing_leaked(&before);
+}
+
 static void test_bad_input(void)
 {
 	struct kvm_coco_npf npf = {};
@@ -288,6 +329,7 @@ int main(void)
 		KSFT_TEST(test_private_without_guest_memfd),
 		KSFT_TEST(test_snp_conversion_on_fault),
 		KSFT_TEST(test_sev_enc_is_not_private),
+		KSFT_TEST(test_tdx_shared_bit),
 		KSFT_TEST(test_bad_input),
 	};
 

@@ -11,72 +11,14 @@
 #include <linux/kvm_coco.h>
 
 #include "kvm_util.h"
+#include "tdx.h"
 #include "host_user.h"
 
 #define MEM		(4ul << 20)
 #define PAGE		PAGE_SIZE
 #define MEASURE		KVM_TDX_MEASURE_MEMORY_REGION
-#define SHARED_BIT	(1ull << 47)		/* GPAW 48 */
 
 static uint8_t src[4 * PAGE] __attribute__((aligned(4096)));
-
-struct td {
-	int vm, gmem, vcpu;
-};
-
-/* The module's PAMT invariants: every page owned once, every owner alive. */
-static void check_pamt(void)
-{
-	char why[256];
-
-	INSPECT(TEST_ASSERT(!host_tdx_pamt_check(why, sizeof(why)), "PAMT: %s", why));
-}
-
-static int tdx_cmd(int fd, uint32_t id, uint32_t flags, uint64_t data, uint64_t *hw_error)
-{
-	struct kvm_tdx_cmd cmd = { .id = id, .flags = flags, .data = data };
-	int r = kvm_coco_ioctl(fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
-
-	if (hw_error)
-		*hw_error = cmd.hw_error;
-	return r;
-}
-
-/* INIT_VM with @nent CPUID entries (the first says MAXPHYADDR 46). */
-static int tdx_init_vm(int vm, struct kvm_tdx_init_vm *over, uint32_t nent)
-{
-	static struct {
-		struct kvm_tdx_init_vm p;
-		struct kvm_cpuid_entry2 e[4];
-	} a;
-
-	memset(&a, 0, sizeof(a));
-	a.p.xfam = 0x3;
-	if (over)
-		a.p = *over;
-	a.p.cpuid.nent = nent;
-	a.e[0] = (struct kvm_cpuid_entry2){ .function = 0x80000008, .eax = 46 };
-	return tdx_cmd(vm, KVM_TDX_INIT_VM, 0, (uintptr_t)&a, NULL);
-}
-
-static void td_create(struct td *t)
-{
-	t->vm = vm_create(KVM_X86_TDX_VM);
-	t->gmem = vm_create_guest_memfd(t->vm, MEM, 0);
-	vm_set_user_memory_region2(t->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, NULL, t->gmem, 0);
-	vm_mem_set_private(t->vm, 0, MEM);
-	TEST_ASSERT_EQ(tdx_init_vm(t->vm, NULL, 1), 0);
-	t->vcpu = vm_create_vcpu(t->vm, 0);
-	TEST_ASSERT_EQ(tdx_cmd(t->vcpu, KVM_TDX_INIT_VCPU, 0, 0x1234, NULL), 0);
-}
-
-static void td_destroy(struct td *t)
-{
-	kvm_close(t->vcpu);
-	kvm_close(t->vm);
-	kvm_close(t->gmem);
-	check_pamt();
-}
 
 static int add_region(struct td *t, uint64_t gpa, const void *from, uint64_t n, uint32_t flags,
 		      struct kvm_tdx_init_mem_region *out)
@@ -127,7 +69,7 @@ static void test_build_flow(void)
 	struct td t;
 
 	fill_src();
-	td_create(&t);
+	td_create(MEM, &t);
 	TEST_ASSERT_EQ(add_region(&t, 0x100000, src, 2, MEASURE, &r), 0);
 	/* The progress: everything done. */
 	TEST_ASSERT_EQ(r.nr_pages, 0);
@@ -226,7 +168,7 @@ static void test_mem_region_bad_input(void)
 	struct td t;
 
 	fill_src();
-	td_create(&t);
+	td_create(MEM, &t);
 	TEST_ASSERT_ERRNO(tdx_cmd(t.vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);  /* twice */
 	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src, 1, 2, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(add_region(&t, 0x100000, src + 8, 1, 0, NULL), EINVAL);
@@ -280,7 +222,7 @@ static void test_teardown_returns_everything(void)
 	fill_src();
 	kvm_close(kvm_open());
 	host_get_counters(&before);
-	td_create(&t);
+	td_create(MEM, &t);
 	TEST_ASSERT_EQ(add_region(&t, 0x100000, src, 4, MEASURE, NULL), 0);
 	/* Punching a page of a live TD takes it back: BLOCK, TRACK, REMOVE. */
 	gmem_fallocate(t.gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0x101000, PAGE);
@@ -314,7 +256,7 @@ static void test_out_of_memory_loses_nothing(void)
 	kvm_close(kvm_open());
 	host_get_counters(&before);
 	for (n = 1; n < 12; n++) {
-		td_create(&t);
+		td_create(MEM, &t);
 		host_fail_alloc_after(n);
 		ret = add_region(&t, 0x100000, src, 2, MEASURE, &r);
 		host_fail_alloc_after(0);
