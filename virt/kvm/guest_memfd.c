@@ -243,11 +243,12 @@ void kvm_gmem_unbind(struct kvm_memory_slot *slot)
 /*
  * The pfn backing @gfn of a guest_memfd slot, allocating the page on first use.  With
  * @uninit a new page is not zeroed and *@fresh says so: the caller is about to write all of
- * it (a launch that copies or zeroes it) and must clear it itself if it cannot.  -EFAULT if
- * the slot's file is gone.
+ * it (a launch that copies or zeroes it) and must clear it itself if it cannot.  With
+ * @prepare the vendor hands the page to the guest before the lock drops, so a punch cannot
+ * free it in between.  -EFAULT if the slot's file is gone.
  */
 static int __kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
-			      unsigned long *pfn, bool uninit, bool *fresh)
+			      unsigned long *pfn, bool uninit, bool prepare, bool *fresh)
 {
 	struct kvm_gmem *gmem;
 	struct page *page;
@@ -271,24 +272,28 @@ static int __kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn
 			__free_page(page);
 		*fresh = !r;
 	}
-	mutex_unlock(&gmem->lock);
-	if (!r)
+	if (!r) {
 		*pfn = page_to_pfn(page);
+		if (prepare)
+			r = kvm_arch_gmem_prepare(kvm, gfn, *pfn);
+	}
+	mutex_unlock(&gmem->lock);
 	return r;
 }
 
+/* For a guest fault: the page, zeroed when new, already the guest's (as upstream). */
 int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		     unsigned long *pfn)
 {
 	bool fresh;
 
-	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, false, &fresh);
+	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, false, true, &fresh);
 }
 
 int kvm_gmem_get_pfn_uninit(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 			    unsigned long *pfn, bool *fresh)
 {
-	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, true, fresh);
+	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, true, false, fresh);
 }
 
 /* The pfn backing @gfn if the page exists, without allocating it (-ENOENT otherwise). */

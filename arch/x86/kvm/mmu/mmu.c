@@ -62,19 +62,18 @@ static int kvm_mmu_emulation_exit(struct kvm_vcpu *vcpu, struct kvm_page_fault *
 /* Private: the gfn's guest_memfd page, given to the guest by the vendor. */
 static int kvm_mmu_faultin_private(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
-	struct kvm *kvm = vcpu->kvm;
 	int r;
 
 	if (!fault->slot || !(fault->slot->flags & KVM_MEM_GUEST_MEMFD))
 		return kvm_mmu_memory_fault_exit(vcpu, fault);
-	r = kvm_gmem_get_pfn(kvm, fault->slot, fault->gfn, &fault->pfn);
+	/* The page comes back already the guest's (RMPUPDATE, PAGE.AUG): see kvm_gmem_get_pfn. */
+	r = kvm_gmem_get_pfn(vcpu->kvm, fault->slot, fault->gfn, &fault->pfn);
 	if (r) {
 		/* As upstream: the VMM learns which page, and KVM_RUN fails with the cause. */
 		kvm_mmu_memory_fault_exit(vcpu, fault);
 		return r;
 	}
-	r = kvm_arch_gmem_prepare(kvm, fault->gfn, fault->pfn);
-	return r ? r : 1;
+	return 1;
 }
 
 /* Shared: the memslot's userspace mapping, if it has one where the guest looked. */
