@@ -146,8 +146,10 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd
 void kvm_gmem_unbind(struct kvm_memory_slot *slot);
 int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		     unsigned long *pfn);
-int kvm_gmem_get_pfn_uninit(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
-			    unsigned long *pfn, bool *fresh);
+typedef int (*kvm_gmem_populate_cb)(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fresh,
+				    void *opaque);
+int kvm_gmem_populate(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		      kvm_gmem_populate_cb fill, void *opaque);
 int kvm_gmem_peek_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		      unsigned long *pfn);
 

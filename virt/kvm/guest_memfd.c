@@ -241,17 +241,16 @@ void kvm_gmem_unbind(struct kvm_memory_slot *slot)
 }
 
 /*
- * The pfn backing @gfn of a guest_memfd slot, allocating the page on first use.  With
- * @uninit a new page is not zeroed and *@fresh says so: the caller is about to write all of
- * it (a launch that copies or zeroes it) and must clear it itself if it cannot.  With
- * @prepare the vendor hands the page to the guest before the lock drops, so a punch cannot
- * free it in between.  -EFAULT if the slot's file is gone.
+ * The page backing @gfn of a guest_memfd slot, allocated on first use (zeroed unless
+ * @uninit), given to @use while the guest_memfd is locked: a punch cannot free the page
+ * between being found and being handed to the guest.  -EFAULT if the slot's file is gone.
  */
-static int __kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
-			      unsigned long *pfn, bool uninit, bool prepare, bool *fresh)
+static int kvm_gmem_use_page(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+			     bool uninit, kvm_gmem_populate_cb use, void *opaque)
 {
 	struct kvm_gmem *gmem;
 	struct page *page;
+	bool fresh = false;
 	pgoff_t index;
 	int r = 0;
 
@@ -262,7 +261,6 @@ static int __kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn
 	index = slot->gmem.pgoff + (gfn - slot->base_gfn);
 
 	mutex_lock(&gmem->lock);
-	*fresh = false;
 	page = xa_load(&gmem->pages, index);
 	if (!page) {
 		page = alloc_page(GFP_KERNEL_ACCOUNT | (uninit ? 0 : __GFP_ZERO));
@@ -270,30 +268,37 @@ static int __kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn
 			   -ENOMEM;
 		if (r && page)
 			__free_page(page);
-		*fresh = !r;
+		fresh = !r;
 	}
-	if (!r) {
-		*pfn = page_to_pfn(page);
-		if (prepare)
-			r = kvm_arch_gmem_prepare(kvm, gfn, *pfn);
-	}
+	if (!r)
+		r = use(kvm, gfn, page_to_pfn(page), fresh, opaque);
 	mutex_unlock(&gmem->lock);
 	return r;
+}
+
+static int kvm_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fresh,
+			    void *pfnp)
+{
+	*(unsigned long *)pfnp = pfn;
+	return kvm_arch_gmem_prepare(kvm, gfn, pfn);
 }
 
 /* For a guest fault: the page, zeroed when new, already the guest's (as upstream). */
 int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 		     unsigned long *pfn)
 {
-	bool fresh;
-
-	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, false, true, &fresh);
+	return kvm_gmem_use_page(kvm, slot, gfn, false, kvm_gmem_prepare, pfn);
 }
 
-int kvm_gmem_get_pfn_uninit(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
-			    unsigned long *pfn, bool *fresh)
+/*
+ * For a launch (SNP LAUNCH_UPDATE, TDX INIT_MEM_REGION), one page at a time, as upstream's
+ * kvm_gmem_populate(): @fill gets the page under the guest_memfd lock.  A new page is not
+ * zeroed (@fresh says so): @fill writes all of it, or clears it if it cannot.
+ */
+int kvm_gmem_populate(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		      kvm_gmem_populate_cb fill, void *opaque)
 {
-	return __kvm_gmem_get_pfn(kvm, slot, gfn, pfn, true, false, fresh);
+	return kvm_gmem_use_page(kvm, slot, gfn, true, fill, opaque);
 }
 
 /* The pfn backing @gfn if the page exists, without allocating it (-ENOENT otherwise). */

@@ -254,6 +254,7 @@ err_context:
 struct snp_update {
 	struct kvm_sev_snp_launch_update params;
 	struct kvm_memory_slot *slot;
+	void __user *src;		/* this page's source; NULL for ZERO pages */
 	int fw_error;
 };
 
@@ -291,26 +292,22 @@ static void snp_return_cpuid(unsigned long pfn, void __user *src)
 }
 
 /*
- * One 4 KiB page: check, copy the source, make it private and immutable, let the firmware
- * measure it.  On failure undo exactly what this step changed: a page made private goes back
- * to shared through the firmware (or is leaked), nothing else is touched.
+ * One 4 KiB page, under the guest_memfd lock (kvm_gmem_populate): copy the source, make it
+ * private and immutable, let the firmware measure it.  A new page is not zeroed twice: the
+ * source or the firmware's ZERO fills all of it.  On failure undo exactly what this step
+ * changed: a page made private goes back to shared through the firmware (or is leaked),
+ * nothing else is touched.
  */
-static int snp_launch_update_page(struct kvm *kvm, struct snp_update *u, gfn_t gfn,
-				  void __user *src)
+static int snp_launch_update_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fresh,
+				  void *opaque)
 {
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	struct sev_data_snp_launch_update fw = {};
-	unsigned long pfn;
-	bool fresh;
+	struct snp_update *u = opaque;
+	void __user *src = u->src;
 	u64 old;
 	int r;
 
-	if (!kvm_mem_is_private(kvm, gfn))
-		return -EINVAL;
-	/* A new page is not zeroed twice: the source or the firmware's ZERO fills all of it. */
-	r = kvm_gmem_get_pfn_uninit(kvm, u->slot, gfn, &pfn, &fresh);
-	if (r)
-		return r;
 	/* Launched already (or otherwise assigned): never reassign, never overwrite. */
 	if (snp_page_assigned(pfn))
 		return -EEXIST;
@@ -353,6 +350,7 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	struct snp_update u = {};
 	unsigned long i = 0, npages;
 	struct file *psp;
+	gfn_t gfn;
 	u8 __user *src;
 	int r;
 
@@ -382,8 +380,10 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 			r = -EINTR;
 			break;
 		}
-		r = snp_launch_update_page(kvm, &u, u.params.gfn_start + i,
-					   src ? src + i * PAGE_SIZE : NULL);
+		gfn = u.params.gfn_start + i;
+		u.src = src ? src + i * PAGE_SIZE : NULL;
+		r = kvm_mem_is_private(kvm, gfn) ?
+		    kvm_gmem_populate(kvm, u.slot, gfn, snp_launch_update_page, &u) : -EINVAL;
 		if (r)
 			break;
 		cond_resched();

@@ -362,29 +362,26 @@ static int tdx_check_mem_region(struct kvm *kvm, const struct kvm_tdx_init_mem_r
 	return 0;
 }
 
-/* One page of INIT_MEM_REGION: PAGE.ADD from a bounce copy of the source, then EXTENDs. */
-static int tdx_add_page(struct kvm *kvm, struct kvm_tdx_cmd *cmd, u64 gpa,
-			void __user *src, struct page *bounce)
+struct tdx_add {
+	struct kvm_tdx_cmd *cmd;
+	struct page *bounce;		/* this page's source, copied in */
+};
+
+/*
+ * PAGE.ADD of the bounce page into @gfn's page, then EXTENDs, under the guest_memfd lock
+ * (kvm_gmem_populate).  A new page is not zeroed: PAGE.ADD writes all of it.
+ */
+static int tdx_add_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fresh,
+			void *opaque)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
-	gfn_t gfn = gpa >> PAGE_SHIFT;
-	struct kvm_memory_slot *slot;
+	struct tdx_add *a = opaque;
+	u64 gpa = (u64)gfn << PAGE_SHIFT;
 	enum tdx_pamt_type type;
-	unsigned long pfn;
 	unsigned int i;
 	u64 owner, err;
-	bool fresh;
 	int r;
 
-	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
-	if (!slot || !(slot->flags & KVM_MEM_GUEST_MEMFD) || !kvm_mem_is_private(kvm, gfn))
-		return -EINVAL;
-	if (copy_from_user(page_address(bounce), src, PAGE_SIZE))
-		return -EFAULT;
-	/* A new page is not zeroed: PAGE.ADD writes all of it. */
-	r = kvm_gmem_get_pfn_uninit(kvm, slot, gfn, &pfn, &fresh);
-	if (r)
-		return r;
 	/* Added already (as upstream's populate: EEXIST), or some other TD's. */
 	if (tdx_pamt_read((u64)pfn << PAGE_SHIFT, &type, &owner) || type != PT_NDA)
 		return -EEXIST;
@@ -396,17 +393,17 @@ static int tdx_add_page(struct kvm *kvm, struct kvm_tdx_cmd *cmd, u64 gpa,
 	if (r)
 		goto err_clear;
 	err = tdh_mem_page_add(page_pa(tdx->tdr), gpa, (u64)pfn << PAGE_SHIFT,
-			       page_pa(bounce));
+			       page_pa(a->bounce));
 	if (err) {
 		xa_erase(&tdx->private, pfn);
-		r = tdx_seamcall_err(cmd, err);
+		r = tdx_seamcall_err(a->cmd, err);
 		goto err_clear;
 	}
-	for (i = 0; (cmd->flags & KVM_TDX_MEASURE_MEMORY_REGION) && i < PAGE_SIZE;
+	for (i = 0; (a->cmd->flags & KVM_TDX_MEASURE_MEMORY_REGION) && i < PAGE_SIZE;
 	     i += MR_EXTEND_CHUNK) {
 		err = tdh_mr_extend(page_pa(tdx->tdr), gpa + i);
 		if (err)
-			return tdx_seamcall_err(cmd, err);
+			return tdx_seamcall_err(a->cmd, err);
 	}
 	return 0;
 
@@ -415,6 +412,22 @@ err_clear:
 	if (fresh)
 		clear_page(page_address(pfn_to_page(pfn)));
 	return r;
+}
+
+/* One page of INIT_MEM_REGION: the source into the bounce page, then into the TD. */
+static int tdx_add_region_page(struct kvm *kvm, struct kvm_tdx_cmd *cmd, u64 gpa,
+			       void __user *src, struct page *bounce)
+{
+	struct tdx_add a = { .cmd = cmd, .bounce = bounce };
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	struct kvm_memory_slot *slot;
+
+	slot = kvm_gfn_to_memslot(kvm, 0, gfn);
+	if (!slot || !(slot->flags & KVM_MEM_GUEST_MEMFD) || !kvm_mem_is_private(kvm, gfn))
+		return -EINVAL;
+	if (copy_from_user(page_address(bounce), src, PAGE_SIZE))
+		return -EFAULT;
+	return kvm_gmem_populate(kvm, slot, gfn, tdx_add_page, &a);
 }
 
 static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
@@ -444,7 +457,7 @@ static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 			r = -EINTR;
 			break;
 		}
-		r = tdx_add_page(kvm, cmd, p.gpa, u64_to_user_ptr(p.source_addr), bounce);
+		r = tdx_add_region_page(kvm, cmd, p.gpa, u64_to_user_ptr(p.source_addr), bounce);
 		if (r)
 			break;
 		p.source_addr += PAGE_SIZE;

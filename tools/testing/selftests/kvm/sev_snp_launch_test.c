@@ -7,6 +7,8 @@
  * from vCPU state, teardown that returns every page.  The RMP invariants are checked after
  * every operation.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "sev.h"
@@ -20,6 +22,7 @@
 #define SECRETS		KVM_SEV_SNP_PAGE_TYPE_SECRETS
 #define CPUID		KVM_SEV_SNP_PAGE_TYPE_CPUID
 #define VMSA_GPA	0xFFFFFFFFF000ull
+#define RACE_PAGES	512
 
 static uint8_t src[8 * PAGE] __attribute__((aligned(4096)));
 
@@ -485,6 +488,56 @@ static void test_teardown_returns_everything(void)
 	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
 }
 
+struct puncher {
+	int gmem;
+	volatile bool stop;
+	volatile unsigned long punches;
+};
+
+static void *punch_loop(void *arg)
+{
+	struct puncher *p = arg;
+
+	while (!p->stop)
+		if (!__gmem_fallocate(p->gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+				      RACE_PAGES * PAGE))
+			p->punches++;
+	return NULL;
+}
+
+/*
+ * Punching the range a LAUNCH_UPDATE is filling, from another thread: each page is either
+ * launched and then handed back by the punch, or launched after it into a new page, never
+ * launched into a page the punch already freed (which would leave a freed page assigned to
+ * the guest: the RMP check after teardown finds such an entry with no owner).
+ */
+static void test_punch_races_launch(void)
+{
+	struct kvm_sev_snp_launch_update u;
+	struct puncher p;
+	struct snp_vm v;
+	pthread_t t;
+	int round;
+
+	for (round = 0; round < 8; round++) {
+		snp_vm_create(&v, MEM, 1);
+		snp_launch_start(&v);
+		p = (struct puncher){ .gmem = v.gmem };
+		TEST_ASSERT(!pthread_create(&t, NULL, punch_loop, &p), "thread");
+		while (!p.punches)		/* punching already when the launch starts */
+			sched_yield();
+		u = (struct kvm_sev_snp_launch_update){ .len = RACE_PAGES * PAGE, .type = ZERO };
+		while (u.len && !__snp_launch_update(&v, &u, NULL))
+			;
+		p.stop = true;
+		pthread_join(t, NULL);
+		check_rmp();
+		snp_vm_destroy(&v);
+		check_rmp();
+	}
+	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
+}
+
 static void test_asids_run_out_and_come_back(void)
 {
 	static int vms[100];
@@ -581,6 +634,7 @@ int main(void)
 		KSFT_TEST(test_launch_finish_bad_input),
 		KSFT_TEST(test_teardown_returns_everything),
 		KSFT_TEST(test_asids_run_out_and_come_back),
+		KSFT_TEST(test_punch_races_launch),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
