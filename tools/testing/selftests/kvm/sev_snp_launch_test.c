@@ -7,8 +7,6 @@
  * from vCPU state, teardown that returns every page.  The RMP invariants are checked after
  * every operation.
  */
-#include <pthread.h>
-#include <sched.h>
 #include <sys/mman.h>
 
 #include "sev.h"
@@ -488,23 +486,6 @@ static void test_teardown_returns_everything(void)
 	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
 }
 
-struct puncher {
-	int gmem;
-	volatile bool stop;
-	volatile unsigned long punches;
-};
-
-static void *punch_loop(void *arg)
-{
-	struct puncher *p = arg;
-
-	while (!p->stop)
-		if (!__gmem_fallocate(p->gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-				      RACE_PAGES * PAGE))
-			p->punches++;
-	return NULL;
-}
-
 /*
  * Punching the range a LAUNCH_UPDATE is filling, from another thread: each page is either
  * launched and then handed back by the punch, or launched after it into a new page, never
@@ -514,23 +495,20 @@ static void *punch_loop(void *arg)
 static void test_punch_races_launch(void)
 {
 	struct kvm_sev_snp_launch_update u;
-	struct puncher p;
+	struct gmem_puncher p;
 	struct snp_vm v;
-	pthread_t t;
 	int round;
 
 	for (round = 0; round < 8; round++) {
 		snp_vm_create(&v, MEM, 1);
 		snp_launch_start(&v);
-		p = (struct puncher){ .gmem = v.gmem };
-		TEST_ASSERT(!pthread_create(&t, NULL, punch_loop, &p), "thread");
-		while (!p.punches)		/* punching already when the launch starts */
-			sched_yield();
+		gmem_puncher_start(&p, v.gmem, RACE_PAGES * PAGE);
 		u = (struct kvm_sev_snp_launch_update){ .len = RACE_PAGES * PAGE, .type = ZERO };
 		while (u.len && !__snp_launch_update(&v, &u, NULL))
 			;
-		p.stop = true;
-		pthread_join(t, NULL);
+		TEST_ASSERT(!u.len, "LAUNCH_UPDATE stopped with %llu bytes left: %s",
+			    (unsigned long long)u.len, strerror(errno));
+		gmem_puncher_stop(&p);
 		check_rmp();
 		snp_vm_destroy(&v);
 		check_rmp();

@@ -17,6 +17,7 @@
 #define MEM		(4ul << 20)
 #define PAGE		PAGE_SIZE
 #define MEASURE		KVM_TDX_MEASURE_MEMORY_REGION
+#define RACE_PAGES	256
 
 static uint8_t src[4 * PAGE] __attribute__((aligned(4096)));
 
@@ -276,6 +277,42 @@ static void test_out_of_memory_loses_nothing(void)
 	assert_nothing_leaked(&before);
 }
 
+/*
+ * Punching the range INIT_MEM_REGION is adding, from another thread: a page the punch freed
+ * is never added to the TD afterwards (the TD would hold a page the host allocator hands out
+ * again, here to the next gfn, which then fails with EEXIST).  Every add completes and every
+ * page goes back at teardown.
+ */
+static void test_punch_races_add(void)
+{
+	struct kvm_tdx_init_mem_region r;
+	struct host_counters before;
+	struct gmem_puncher p;
+	void *from = test_alloc_mem(RACE_PAGES * PAGE);
+	struct td t;
+	int round;
+
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	for (round = 0; round < 8; round++) {
+		td_create(MEM, &t);
+		gmem_puncher_start(&p, t.gmem, RACE_PAGES * PAGE);
+		r = (struct kvm_tdx_init_mem_region){ .source_addr = (uintptr_t)from,
+						      .nr_pages = RACE_PAGES };
+		while (r.nr_pages && !tdx_cmd(t.vcpu, KVM_TDX_INIT_MEM_REGION, 0, (uintptr_t)&r,
+					      NULL))
+			;
+		/* A page freed under the add would come back as another gfn's: EEXIST. */
+		TEST_ASSERT(!r.nr_pages, "INIT_MEM_REGION stopped with %llu pages left: %s",
+			    (unsigned long long)r.nr_pages, strerror(errno));
+		gmem_puncher_stop(&p);
+		check_pamt();
+		td_destroy(&t);
+	}
+	munmap(from, RACE_PAGES * PAGE);
+	assert_nothing_leaked(&before);
+}
+
 static void test_hkids_run_out_and_come_back(void)
 {
 	static int vms[33];
@@ -304,6 +341,7 @@ int main(void)
 		KSFT_TEST(test_teardown_returns_everything),
 		KSFT_TEST(test_out_of_memory_loses_nothing),
 		KSFT_TEST(test_hkids_run_out_and_come_back),
+		KSFT_TEST(test_punch_races_add),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));

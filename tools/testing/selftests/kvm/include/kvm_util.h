@@ -7,6 +7,7 @@
 #ifndef SELFTEST_KVM_UTIL_H
 #define SELFTEST_KVM_UTIL_H
 
+#include <pthread.h>
 #include <linux/falloc.h>
 #include <kvm-coco.h>
 
@@ -55,6 +56,19 @@ void kvm_close(int fd);
 /* Every live object (file, allocation, page, vmalloc) back to @base, and no WARN fired. */
 struct host_counters;
 void assert_nothing_leaked(const struct host_counters *base);
+
+/* A thread punching [0, @len) of a guest_memfd over and over, to race a launch with. */
+struct gmem_puncher {
+	pthread_t thread;
+	int gmem;
+	uint64_t len;
+	volatile bool stop;
+	volatile unsigned long punches;
+};
+
+/* Returns once the thread has punched once: it is running when the caller goes on. */
+void gmem_puncher_start(struct gmem_puncher *p, int gmem, uint64_t len);
+void gmem_puncher_stop(struct gmem_puncher *p);
 
 /* Anonymous memory for a memslot's userspace side. */
 void *test_alloc_mem(size_t size);

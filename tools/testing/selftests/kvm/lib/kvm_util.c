@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "kvm_util.h"
@@ -152,6 +153,34 @@ void vm_set_memory_attributes(int vm, uint64_t gpa, uint64_t size, uint64_t attr
 void kvm_close(int fd)
 {
 	TEST_ASSERT(!kvm_coco_close(fd), "kvm_coco_close(%d): %s", fd, strerror(errno));
+}
+
+static void *gmem_punch_loop(void *arg)
+{
+	struct gmem_puncher *p = arg;
+
+	while (!p->stop)
+		if (!__gmem_fallocate(p->gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+				      p->len))
+			p->punches++;
+	return NULL;
+}
+
+void gmem_puncher_start(struct gmem_puncher *p, int gmem, uint64_t len)
+{
+	p->gmem = gmem;
+	p->len = len;
+	p->stop = false;
+	p->punches = 0;
+	TEST_ASSERT(!pthread_create(&p->thread, NULL, gmem_punch_loop, p), "puncher thread");
+	while (!p->punches)
+		sched_yield();
+}
+
+void gmem_puncher_stop(struct gmem_puncher *p)
+{
+	p->stop = true;
+	pthread_join(p->thread, NULL);
 }
 
 void *test_alloc_mem(size_t size)
