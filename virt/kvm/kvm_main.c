@@ -14,6 +14,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/kvm_host.h>
+#include <linux/kvm_para.h>
 
 static const struct file_operations kvm_vm_fops;
 static const struct file_operations kvm_vcpu_fops;
@@ -104,6 +105,8 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 		return !kvm || kvm_arch_has_private_mem(kvm);
 	case KVM_CAP_VM_TYPES:
 		return KVM_SUPPORTED_VM_TYPES;
+	case KVM_CAP_EXIT_HYPERCALL:
+		return BIT(KVM_HC_MAP_GPA_RANGE);
 	default:
 		return 0;
 	}

@@ -16,6 +16,7 @@
 #include <asm/tdx.h>
 
 #include "exec/model.h"
+#include "x86.h"
 #include "svm/sev.h"
 #include "vmx/tdx.h"
 
@@ -95,11 +96,34 @@ int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 	return sev_gmem_prepare(kvm, gfn, pfn);
 }
 
+/* KVM_ENABLE_CAP on a VM: flags, unused arguments and pad must be zero (ours: strict). */
+static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags || memchr_inv(&cap.args[1], 0, sizeof(cap.args) - sizeof(cap.args[0])) ||
+	    memchr_inv(cap.pad, 0, sizeof(cap.pad)))
+		return -EINVAL;
+	switch (cap.cap) {
+	case KVM_CAP_EXIT_HYPERCALL:
+		if (cap.args[0] & ~KVM_EXIT_HYPERCALL_VALID_MASK)
+			return -EINVAL;
+		WRITE_ONCE(kvm->arch.hypercall_exit_enabled, cap.args[0]);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
 
 	switch (ioctl) {
+	case KVM_ENABLE_CAP:
+		return kvm_vm_ioctl_enable_cap(kvm, (void __user *)arg);
 	case KVM_MEMORY_ENCRYPT_OP:
 		if (kvm->arch.vm_type == KVM_X86_TDX_VM)
 			return tdx_vm_ioctl(kvm, (void __user *)arg);
@@ -211,6 +235,12 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return kvm_arch_vcpu_run(vcpu, arg);
 	case KVM_COCO_VCPU_INJECT_NPF:
 		return kvm_model_inject_npf(vcpu, (void __user *)arg);
+	case KVM_COCO_VCPU_INJECT_VMMCALL:
+		return kvm_model_inject_vmmcall(vcpu, arg);
+	case KVM_COCO_VCPU_INJECT_VMGEXIT_MSR:
+		return kvm_model_inject_vmgexit_msr(vcpu, (void __user *)arg);
+	case KVM_COCO_VCPU_GET_GHCB_MSR:
+		return kvm_model_get_ghcb_msr(vcpu, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -44,6 +44,7 @@
 
 /* VM ioctls. */
 #define KVM_CREATE_VCPU			_IO(KVMIO, 0x41)
+#define KVM_ENABLE_CAP			_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
 #define KVM_SET_USER_MEMORY_REGION	_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
 #define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
 #define KVM_SET_MEMORY_ATTRIBUTES	_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)
@@ -60,6 +61,14 @@
 #define KVM_MEMORY_ENCRYPT_OP	_IOWR(KVMIO, 0xba, unsigned long)
 
 /* x86 register state (arch/x86/include/uapi/asm/kvm.h) */
+/* for KVM_ENABLE_CAP */
+struct kvm_enable_cap {
+	__u32 cap;
+	__u32 flags;
+	__u64 args[4];
+	__u8 pad[64];
+};
+
 struct kvm_regs {
 	__u64 rax, rbx, rcx, rdx;
 	__u64 rsi, rdi, rsp, rbp;
@@ -287,6 +296,9 @@ struct kvm_create_guest_memfd {
 #define KVM_EXIT_INTR		10
 #define KVM_EXIT_INTERNAL_ERROR	17
 #define KVM_EXIT_MEMORY_FAULT	39
+
+/* kvm_run.hypercall.flags */
+#define KVM_EXIT_HYPERCALL_LONG_MODE	(1ULL << 0)
 
 /* For KVM_EXIT_INTERNAL_ERROR: emulation failed. */
 #define KVM_INTERNAL_ERROR_EMULATION	1

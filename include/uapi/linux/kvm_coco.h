@@ -101,4 +101,22 @@ struct kvm_coco_npf {
 
 #define KVM_COCO_VCPU_INJECT_NPF	_IOW(KVMIO, 0xf4, struct kvm_coco_npf)
 
+/*
+ * The guest executes VMMCALL with its hypercall in its registers (KVM_SET_REGS; RAX the
+ * number): no argument.  Only where KVM can see the registers (not SEV-ES, SNP, TDX: EINVAL).
+ * KVM_RUN then handles it as upstream: KVM_HC_MAP_GPA_RANGE exits with KVM_EXIT_HYPERCALL if
+ * the VMM enabled KVM_CAP_EXIT_HYPERCALL, and the next KVM_RUN writes run->hypercall.ret to
+ * RAX and steps over the instruction; anything else answers -KVM_ENOSYS in RAX.
+ */
+#define KVM_COCO_VCPU_INJECT_VMMCALL	_IO(KVMIO, 0xf5)
+
+/*
+ * An SNP guest writes the GHCB MSR (@value, the GHCB MSR protocol) and executes VMGEXIT.
+ * Modelled: the page-state-change request (0x014), which exits as KVM_HC_MAP_GPA_RANGE of
+ * one 4 KiB page; other requests are EINVAL.  KVM_COCO_VCPU_GET_GHCB_MSR reads the MSR back,
+ * with KVM's response after the next KVM_RUN.
+ */
+#define KVM_COCO_VCPU_INJECT_VMGEXIT_MSR	_IOW(KVMIO, 0xf6, __u64)
+#define KVM_COCO_VCPU_GET_GHCB_MSR		_IOR(KVMIO, 0xf7, __u64)
+
 #endif

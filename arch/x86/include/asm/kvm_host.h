@@ -64,8 +64,11 @@ struct kvm_tdx_info {
 	unsigned long nr_leaked;	/* pages the module would not give back */
 };
 
+struct kvm_vcpu;
+
 struct kvm_arch {
 	unsigned long vm_type;
+	u64 hypercall_exit_enabled;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that exit */
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
 	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
 	struct kvm_sev_info sev_info;
@@ -81,12 +84,20 @@ struct kvm_vcpu_arch {
 	bool guest_state_protected;	/* the VMSA is the guest's: KVM can no longer see it */
 	struct page *vmsa;		/* SEV-ES/SNP: the VMSA page */
 	struct page *tdvpr;		/* TDX: the TD vCPU root page (KVM_TDX_INIT_VCPU) */
-	/* The model engine's pending nested page fault (KVM_COCO_VCPU_INJECT_NPF). */
+	/* The model engine's pending guest event (KVM_COCO_VCPU_INJECT_*). */
 	struct {
-		bool pending;
+		enum kvm_model_event {
+			KVM_MODEL_NONE,
+			KVM_MODEL_NPF,
+			KVM_MODEL_VMMCALL,
+			KVM_MODEL_VMGEXIT_MSR,
+		} pending;
 		u64 gpa;
 		u64 error_code;
-	} npf;
+	} event;
+	u64 ghcb_msr;			/* SEV-ES/SNP: the GHCB MSR (the MSR protocol) */
+	/* An exit to userspace that the next KVM_RUN finishes (upstream's name). */
+	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 };
 
 #endif

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The model vCPU engine: KVM_RUN without guest code.  The hardware events a guest would
- * cause are handed in by userspace (KVM_COCO_VCPU_INJECT_NPF) and delivered to the vendor's
- * exit handler as the hardware would deliver them.  An event the VMM must resolve stays
- * pending, so the guest "re-executes" the access on the next KVM_RUN; with nothing pending
- * the guest halts.
+ * cause are handed in by userspace (KVM_COCO_VCPU_INJECT_*: a nested page fault, VMMCALL,
+ * VMGEXIT) and delivered to the vendor's exit handler as the hardware would deliver them.
+ * A fault the VMM must resolve stays pending, so the guest "re-executes" the access on the
+ * next KVM_RUN; with nothing pending the guest halts.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -14,6 +14,7 @@
 #include <linux/kvm_coco.h>
 #include <asm/sev.h>
 
+#include "../x86.h"
 #include "../svm/svm.h"
 #include "model.h"
 #include "../vmx/tdx.h"
@@ -45,6 +46,15 @@ static int model_check_npf(struct kvm_vcpu *vcpu, const struct kvm_coco_npf *npf
 	return 0;
 }
 
+/* One event at a time: the guest is stopped at the instruction that caused it. */
+static int model_queue(struct kvm_vcpu *vcpu, enum kvm_model_event e)
+{
+	if (vcpu->arch.event.pending)
+		return -EBUSY;
+	vcpu->arch.event.pending = e;
+	return 0;
+}
+
 long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_coco_npf npf;
@@ -55,27 +65,80 @@ long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
 	r = model_check_npf(vcpu, &npf);
 	if (r)
 		return r;
-	if (vcpu->arch.npf.pending)
-		return -EBUSY;
-	vcpu->arch.npf.gpa = npf.gpa;
-	vcpu->arch.npf.error_code = npf.error_code;
-	vcpu->arch.npf.pending = true;
+	r = model_queue(vcpu, KVM_MODEL_NPF);
+	if (r)
+		return r;
+	vcpu->arch.event.gpa = npf.gpa;
+	vcpu->arch.event.error_code = npf.error_code;
 	return 0;
+}
+
+/* VMMCALL reads the guest's registers: only where KVM can see them. */
+long kvm_model_inject_vmmcall(struct kvm_vcpu *vcpu, unsigned long arg)
+{
+	if (arg || vcpu->kvm->arch.has_protected_state)
+		return -EINVAL;
+	return model_queue(vcpu, KVM_MODEL_VMMCALL);
+}
+
+long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	u64 msr;
+	int r;
+
+	if (copy_from_user(&msr, argp, sizeof(msr)))
+		return -EFAULT;
+	if (!sev_ghcb_msr_request_valid(vcpu, msr))
+		return -EINVAL;
+	r = model_queue(vcpu, KVM_MODEL_VMGEXIT_MSR);
+	if (!r)
+		vcpu->arch.ghcb_msr = msr;
+	return r;
+}
+
+long kvm_model_get_ghcb_msr(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	if (!vcpu->kvm->arch.sev_info.es_active)
+		return -EINVAL;
+	return copy_to_user(argp, &vcpu->arch.ghcb_msr, sizeof(u64)) ? -EFAULT : 0;
 }
 
 /* The vendor's NPF / EPT-violation exit: 1 resolved, 0 exit to userspace, -errno. */
 static int model_deliver_npf(struct kvm_vcpu *vcpu)
 {
-	u64 gpa = vcpu->arch.npf.gpa, error_code = vcpu->arch.npf.error_code;
+	u64 gpa = vcpu->arch.event.gpa, error_code = vcpu->arch.event.error_code;
 
 	if (vcpu_is_tdx(vcpu))
 		return tdx_handle_ept_violation(vcpu, gpa, error_code);
 	return svm_npf_interception(vcpu, gpa, error_code);
 }
 
+/*
+ * A fault is not consumed until it is resolved: the guest re-executes the access.  A
+ * VMMCALL or VMGEXIT is consumed when delivered: its exit, if any, is finished by
+ * complete_userspace_io on the next KVM_RUN.
+ */
+static int model_deliver(struct kvm_vcpu *vcpu)
+{
+	enum kvm_model_event e = vcpu->arch.event.pending;
+	int r;
+
+	if (e == KVM_MODEL_NPF) {
+		r = model_deliver_npf(vcpu);
+		if (r > 0)
+			vcpu->arch.event.pending = KVM_MODEL_NONE;
+		return r;
+	}
+	vcpu->arch.event.pending = KVM_MODEL_NONE;
+	if (e == KVM_MODEL_VMMCALL)
+		return kvm_emulate_hypercall(vcpu);
+	return sev_handle_vmgexit_msr(vcpu);
+}
+
 long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 {
 	struct kvm_run *run = vcpu->run;
+	int (*complete)(struct kvm_vcpu *vcpu);
 	int r;
 
 	if (arg)
@@ -83,16 +146,23 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 	r = vcpu_is_tdx(vcpu) ? tdx_vcpu_pre_run(vcpu) : svm_vcpu_pre_run(vcpu);
 	if (r)
 		return r;
+	/* The exit userspace just handled comes back first, as upstream. */
+	complete = vcpu->arch.complete_userspace_io;
+	if (complete) {
+		vcpu->arch.complete_userspace_io = NULL;
+		r = complete(vcpu);
+		if (r <= 0)
+			return r;
+	}
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	}
-	if (vcpu->arch.npf.pending) {
-		r = model_deliver_npf(vcpu);
+	if (vcpu->arch.event.pending) {
+		r = model_deliver(vcpu);
 		if (r <= 0)
-			return r;		/* still pending: the guest faults again */
-		vcpu->arch.npf.pending = false;
+			return r;
 	}
 	run->exit_reason = KVM_EXIT_HLT;
 	return 0;

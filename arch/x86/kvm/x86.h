@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __KVM_X86_X86_H
+#define __KVM_X86_X86_H
+
+#include <linux/kvm_host.h>
+#include <linux/kvm_para.h>
+
+/* Hypercalls that exit to userspace (KVM_CAP_EXIT_HYPERCALL); only MAP_GPA_RANGE may. */
+#define KVM_EXIT_HYPERCALL_VALID_MASK	BIT_ULL(KVM_HC_MAP_GPA_RANGE)
+
+static inline bool user_exit_on_hypercall(struct kvm *kvm, unsigned long nr)
+{
+	return nr < 64 && (kvm->arch.hypercall_exit_enabled & BIT_ULL(nr));
+}
+
+/*
+ * hypercall.c: the exit KVM_HC_MAP_GPA_RANGE becomes (the VMM converts, then answers in
+ * run->hypercall.ret), and VMMCALL itself.  Handlers return 1 to resume the guest, 0 to exit.
+ */
+void kvm_prepare_map_gpa_range_exit(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, u64 attrs,
+				    bool long_mode);
+int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
+
+#endif
