@@ -241,6 +241,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return kvm_model_inject_vmgexit_msr(vcpu, (void __user *)arg);
 	case KVM_COCO_VCPU_GET_GHCB_MSR:
 		return kvm_model_get_ghcb_msr(vcpu, (void __user *)arg);
+	case KVM_COCO_VCPU_INJECT_TDVMCALL:
+		return kvm_model_inject_tdvmcall(vcpu, (void __user *)arg);
+	case KVM_COCO_VCPU_GET_TDVMCALL:
+		return kvm_model_get_tdvmcall(vcpu, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -119,4 +119,22 @@ struct kvm_coco_npf {
 #define KVM_COCO_VCPU_INJECT_VMGEXIT_MSR	_IOW(KVMIO, 0xf6, __u64)
 #define KVM_COCO_VCPU_GET_GHCB_MSR		_IOR(KVMIO, 0xf7, __u64)
 
+/*
+ * A TD executes TDG.VP.VMCALL (a TDCALL) with R10-R15 as given (GHCI: R10 0 for a standard
+ * call, R11 the leaf, R12-R15 its operands).  Modelled: MapGPA (leaf 0x10001: R12 the start,
+ * shared bit and all, R13 the size), which exits as KVM_HC_MAP_GPA_RANGE in chunks of at most
+ * 2 MiB; other leaves answer TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED.  R10 must be 0, flags and
+ * reserved zero.  KVM_COCO_VCPU_GET_TDVMCALL reads R10-R15 back as the guest sees them after
+ * the call completes (R10 the status, R11 where MapGPA stopped).
+ */
+struct kvm_coco_tdvmcall {
+	__u64 r10, r11, r12, r13, r14, r15;
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+#define KVM_COCO_VCPU_INJECT_TDVMCALL	_IOW(KVMIO, 0xf8, struct kvm_coco_tdvmcall)
+#define KVM_COCO_VCPU_GET_TDVMCALL	_IOR(KVMIO, 0xf9, struct kvm_coco_tdvmcall)
+
 #endif

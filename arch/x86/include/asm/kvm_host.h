@@ -91,11 +91,17 @@ struct kvm_vcpu_arch {
 			KVM_MODEL_NPF,
 			KVM_MODEL_VMMCALL,
 			KVM_MODEL_VMGEXIT_MSR,
+			KVM_MODEL_TDVMCALL,
 		} pending;
 		u64 gpa;
 		u64 error_code;
 	} event;
 	u64 ghcb_msr;			/* SEV-ES/SNP: the GHCB MSR (the MSR protocol) */
+	/* TDX: the TDVMCALL registers, and the MapGPA range still to go to userspace. */
+	struct {
+		u64 r10, r11, r12, r13, r14, r15;
+	} tdvmcall;
+	u64 map_gpa_next, map_gpa_end;
 	/* An exit to userspace that the next KVM_RUN finishes (upstream's name). */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 };

@@ -2,9 +2,9 @@
 /*
  * The model vCPU engine: KVM_RUN without guest code.  The hardware events a guest would
  * cause are handed in by userspace (KVM_COCO_VCPU_INJECT_*: a nested page fault, VMMCALL,
- * VMGEXIT) and delivered to the vendor's exit handler as the hardware would deliver them.
- * A fault the VMM must resolve stays pending, so the guest "re-executes" the access on the
- * next KVM_RUN; with nothing pending the guest halts.
+ * VMGEXIT, TDG.VP.VMCALL) and delivered to the vendor's exit handler as the hardware would
+ * deliver them.  A fault the VMM must resolve stays pending, so the guest "re-executes" the
+ * access on the next KVM_RUN; with nothing pending the guest halts.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -103,6 +103,41 @@ long kvm_model_get_ghcb_msr(struct kvm_vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &vcpu->arch.ghcb_msr, sizeof(u64)) ? -EFAULT : 0;
 }
 
+long kvm_model_inject_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_coco_tdvmcall c;
+	int r;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (!vcpu_is_tdx(vcpu) || c.r10 || c.flags || c.pad ||
+	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
+		return -EINVAL;
+	r = model_queue(vcpu, KVM_MODEL_TDVMCALL);
+	if (r)
+		return r;
+	vcpu->arch.tdvmcall.r10 = c.r10;
+	vcpu->arch.tdvmcall.r11 = c.r11;
+	vcpu->arch.tdvmcall.r12 = c.r12;
+	vcpu->arch.tdvmcall.r13 = c.r13;
+	vcpu->arch.tdvmcall.r14 = c.r14;
+	vcpu->arch.tdvmcall.r15 = c.r15;
+	return 0;
+}
+
+long kvm_model_get_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_coco_tdvmcall c = {
+		.r10 = vcpu->arch.tdvmcall.r10, .r11 = vcpu->arch.tdvmcall.r11,
+		.r12 = vcpu->arch.tdvmcall.r12, .r13 = vcpu->arch.tdvmcall.r13,
+		.r14 = vcpu->arch.tdvmcall.r14, .r15 = vcpu->arch.tdvmcall.r15,
+	};
+
+	if (!vcpu_is_tdx(vcpu))
+		return -EINVAL;
+	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
 /* The vendor's NPF / EPT-violation exit: 1 resolved, 0 exit to userspace, -errno. */
 static int model_deliver_npf(struct kvm_vcpu *vcpu)
 {
@@ -132,6 +167,8 @@ static int model_deliver(struct kvm_vcpu *vcpu)
 	vcpu->arch.event.pending = KVM_MODEL_NONE;
 	if (e == KVM_MODEL_VMMCALL)
 		return kvm_emulate_hypercall(vcpu);
+	if (e == KVM_MODEL_TDVMCALL)
+		return tdx_handle_tdvmcall(vcpu);
 	return sev_handle_vmgexit_msr(vcpu);
 }
 

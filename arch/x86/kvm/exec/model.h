@@ -9,5 +9,7 @@ long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp);
 long kvm_model_inject_vmmcall(struct kvm_vcpu *vcpu, unsigned long arg);
 long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *argp);
 long kvm_model_get_ghcb_msr(struct kvm_vcpu *vcpu, void __user *argp);
+long kvm_model_inject_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp);
+long kvm_model_get_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp);
 
 #endif

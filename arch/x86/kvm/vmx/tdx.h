@@ -16,4 +16,7 @@ int tdx_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 int tdx_vcpu_pre_run(struct kvm_vcpu *vcpu);
 int tdx_handle_ept_violation(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code);
 
+/* tdx_vmcall.c: TDG.VP.VMCALL with the TD's R10-R15 in vcpu->arch.tdvmcall */
+int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu);
+
 #endif

@@ -4,8 +4,9 @@
  * hypercall (VMMCALL) or an SNP page-state change through the GHCB MSR protocol exits to the
  * VMM as KVM_EXIT_HYPERCALL when the VMM enabled KVM_CAP_EXIT_HYPERCALL; the VMM converts
  * with KVM_SET_MEMORY_ATTRIBUTES and answers in run->hypercall.ret, which the next KVM_RUN
- * hands to the guest (RAX, or the GHCB MSR response).  Without the capability, or with bad
- * arguments, the guest gets an error and no exit.  KVM_ENABLE_CAP's checks.
+ * hands to the guest (RAX, or the GHCB MSR response).  TDX's MapGPA (TDG.VP.VMCALL) exits the
+ * same way, 2 MiB at a time.  Without the capability, or with bad arguments, the guest gets
+ * an error and no exit.  KVM_ENABLE_CAP's checks.
  */
 #include <sys/mman.h>
 
@@ -14,6 +15,7 @@
 
 #include "kvm_util.h"
 #include "sev.h"
+#include "tdx.h"
 
 #define MEM		(64 * PAGE_SIZE)
 #define GPA		(0x10 * PAGE_SIZE)
@@ -22,6 +24,12 @@
 #define PSC_REQ(gpa, op) ((gpa) | ((uint64_t)(op) << 52) | 0x014)
 #define PSC_RESP	0x015ull
 #define PSC_RESP_ERROR	((1ull << 63) | PSC_RESP)
+#define TD_MEM		(4ul << 20)
+#define TDVMCALL_MAP_GPA		0x10001
+#define TDVMCALL_RETRY			1ull
+#define TDVMCALL_INVALID_OPERAND	0x8000000000000000ull
+#define TDVMCALL_ALIGN_ERROR		0x8000000000000002ull
+#define TDVMCALL_UNSUPPORTED		0x8000000000000003ull
 
 struct guest {
 	int vm, gmem, vcpu;
@@ -300,15 +308,99 @@ static void test_snp_psc_msr(void)
 	snp_vm_destroy(&v);
 }
 
-static void test_ghcb_msr_only_where_it_exists(void)
+static void test_vendor_calls_only_where_they_exist(void)
 {
+	struct kvm_coco_tdvmcall c = { .r11 = TDVMCALL_MAP_GPA };
 	struct guest g;
 	uint64_t msr;
 
 	guest_create(&g);
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_COCO_VCPU_GET_GHCB_MSR, &msr), EINVAL);
 	TEST_ASSERT_ERRNO(__vmgexit(g.vcpu, PSC_REQ(GPA, 1)), EINVAL);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_COCO_VCPU_INJECT_TDVMCALL, &c), EINVAL);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_COCO_VCPU_GET_TDVMCALL, &c), EINVAL);
 	guest_destroy(&g);
+}
+
+/* The TD's R10 (status) and R11 after TDG.VP.VMCALL<@leaf>(@r12, @r13) completes. */
+static void tdvmcall(struct td *t, struct kvm_run *run, uint64_t leaf, uint64_t r12,
+		     uint64_t r13, uint64_t r10, uint64_t r11)
+{
+	struct kvm_coco_tdvmcall c = { .r11 = leaf, .r12 = r12, .r13 = r13 };
+
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t->vcpu, KVM_COCO_VCPU_INJECT_TDVMCALL, &c), 0);
+	run_vcpu(t->vcpu, run, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t->vcpu, KVM_COCO_VCPU_GET_TDVMCALL, &c), 0);
+	TEST_ASSERT_EQ(c.r10, r10);
+	TEST_ASSERT_EQ(c.r11, r11);
+}
+
+/* One KVM_HC_MAP_GPA_RANGE exit of MapGPA, answered with @ret. */
+static void map_gpa_exit(int vcpu, struct kvm_run *run, uint64_t gpa, uint64_t pages,
+			 uint64_t attrs, int64_t ret)
+{
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HYPERCALL);
+	TEST_ASSERT_EQ(run->hypercall.nr, MAP_GPA_RANGE);
+	TEST_ASSERT_EQ(run->hypercall.args[0], gpa);
+	TEST_ASSERT_EQ(run->hypercall.args[1], pages);
+	TEST_ASSERT_EQ(run->hypercall.args[2], attrs);
+	TEST_ASSERT_EQ(run->hypercall.flags, KVM_EXIT_HYPERCALL_LONG_MODE);
+	run->hypercall.ret = ret;
+	TEST_ASSERT(!kvm_coco_ioctl(vcpu, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+}
+
+/*
+ * TDX MapGPA: the shared bit says which way; the range goes to the VMM 2 MiB at a time
+ * without the bit; the VMM's -EAGAIN becomes RETRY with R11 where it stopped; bad ranges and
+ * a VMM that did not ask for the exit are answered without one.
+ */
+static void test_tdx_map_gpa(void)
+{
+	struct kvm_coco_tdvmcall c = { .r10 = 1, .r11 = TDVMCALL_MAP_GPA };
+	struct kvm_run *run;
+	struct td t;
+
+	td_create(TD_MEM, &t);
+	TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	run = map_run(t.vcpu);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(t.vcpu, KVM_COCO_VCPU_INJECT_TDVMCALL, &c), EINVAL);
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, SHARED_BIT | GPA, PAGE_SIZE, TDVMCALL_UNSUPPORTED,
+		 SHARED_BIT | GPA);
+
+	enable_exit_hypercall(t.vm);
+	c = (struct kvm_coco_tdvmcall){ .r11 = TDVMCALL_MAP_GPA, .r12 = SHARED_BIT | GPA,
+					.r13 = 3 << 20 };
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t.vcpu, KVM_COCO_VCPU_INJECT_TDVMCALL, &c), 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t.vcpu, KVM_RUN, 0), 0);
+	map_gpa_exit(t.vcpu, run, GPA, 512, KVM_MAP_GPA_RANGE_DECRYPTED, 0);
+	map_gpa_exit(t.vcpu, run, GPA + (2 << 20), 256, KVM_MAP_GPA_RANGE_DECRYPTED, 0);
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t.vcpu, KVM_COCO_VCPU_GET_TDVMCALL, &c), 0);
+	TEST_ASSERT_EQ(c.r10, 0);
+
+	c = (struct kvm_coco_tdvmcall){ .r11 = TDVMCALL_MAP_GPA, .r12 = GPA, .r13 = 3 << 20 };
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t.vcpu, KVM_COCO_VCPU_INJECT_TDVMCALL, &c), 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t.vcpu, KVM_RUN, 0), 0);
+	map_gpa_exit(t.vcpu, run, GPA, 512, ENCRYPTED, 0);
+	map_gpa_exit(t.vcpu, run, GPA + (2 << 20), 256, ENCRYPTED, -EAGAIN);
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(t.vcpu, KVM_COCO_VCPU_GET_TDVMCALL, &c), 0);
+	TEST_ASSERT_EQ(c.r10, TDVMCALL_RETRY);
+	TEST_ASSERT_EQ(c.r11, GPA + (2 << 20));
+
+	/* Both aliases in one range, an empty or wrapping or too-high range, misalignment. */
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, SHARED_BIT - PAGE_SIZE, 2 * PAGE_SIZE,
+		 TDVMCALL_INVALID_OPERAND, SHARED_BIT - PAGE_SIZE);
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, GPA, 0, TDVMCALL_INVALID_OPERAND, GPA);
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, GPA, -GPA, TDVMCALL_INVALID_OPERAND, GPA);
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, 1ull << 48, PAGE_SIZE, TDVMCALL_INVALID_OPERAND,
+		 1ull << 48);
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, GPA + 8, PAGE_SIZE, TDVMCALL_ALIGN_ERROR, GPA + 8);
+	tdvmcall(&t, run, TDVMCALL_MAP_GPA, GPA, 8, TDVMCALL_ALIGN_ERROR, GPA);
+	/* Leaves not modelled. */
+	tdvmcall(&t, run, 0x10002, 0, 0, TDVMCALL_UNSUPPORTED, 0x10002);
+	munmap(run, PAGE_SIZE);
+	td_destroy(&t);
 }
 
 int main(void)
@@ -318,7 +410,8 @@ int main(void)
 		KSFT_TEST(test_map_gpa_range_round_trip),
 		KSFT_TEST(test_map_gpa_range_refused),
 		KSFT_TEST(test_snp_psc_msr),
-		KSFT_TEST(test_ghcb_msr_only_where_it_exists),
+		KSFT_TEST(test_vendor_calls_only_where_they_exist),
+		KSFT_TEST(test_tdx_map_gpa),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));

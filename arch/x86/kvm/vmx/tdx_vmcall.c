@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TDG.VP.VMCALL: a TD's requests to the VMM, in R10-R15 (GHCI).  The one that matters for
+ * private memory is MapGPA, a TD asking for a range to become private or shared (the shared
+ * bit of its GPA says which).  KVM does not convert: it exits to the VMM as the
+ * KVM_HC_MAP_GPA_RANGE hypercall would, at most 2 MiB at a time, and reports back to the TD
+ * in R10 (status) and R11 (where it stopped).
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/kvm_host.h>
+
+#include "../x86.h"
+#include "tdx.h"
+
+#define TDVMCALL_MAP_GPA			0x10001
+#define TDVMCALL_STATUS_SUCCESS			0x0000000000000000ULL
+#define TDVMCALL_STATUS_RETRY			0x0000000000000001ULL
+#define TDVMCALL_STATUS_INVALID_OPERAND		0x8000000000000000ULL
+#define TDVMCALL_STATUS_ALIGN_ERROR		0x8000000000000002ULL
+#define TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED	0x8000000000000003ULL
+#define TDX_MAP_GPA_MAX_LEN			SZ_2M
+
+static u64 tdx_shared_bit(struct kvm_vcpu *vcpu)
+{
+	return BIT_ULL(vcpu->kvm->arch.tdx_info.gpaw - 1);
+}
+
+static bool tdx_gpa_legal(struct kvm_vcpu *vcpu, u64 gpa)
+{
+	return gpa < BIT_ULL(vcpu->kvm->arch.tdx_info.gpaw);
+}
+
+/* The next chunk of the range to userspace, without the shared bit. */
+static void tdx_map_gpa_exit(struct kvm_vcpu *vcpu)
+{
+	u64 gpa = vcpu->arch.map_gpa_next, shared = tdx_shared_bit(vcpu);
+	u64 size = min_t(u64, vcpu->arch.map_gpa_end - gpa, TDX_MAP_GPA_MAX_LEN);
+
+	kvm_prepare_map_gpa_range_exit(vcpu, gpa & ~shared, size >> PAGE_SHIFT,
+				       (gpa & shared) ? KVM_MAP_GPA_RANGE_DECRYPTED :
+							KVM_MAP_GPA_RANGE_ENCRYPTED, true);
+}
+
+static int tdx_complete_map_gpa(struct kvm_vcpu *vcpu)
+{
+	s64 ret = vcpu->run->hypercall.ret;
+
+	if (ret) {
+		/* The VMM may ask the TD to try the rest again later. */
+		vcpu->arch.tdvmcall.r10 = ret == -EAGAIN ? TDVMCALL_STATUS_RETRY :
+					  TDVMCALL_STATUS_INVALID_OPERAND;
+		vcpu->arch.tdvmcall.r11 = vcpu->arch.map_gpa_next;
+		return 1;
+	}
+	vcpu->arch.map_gpa_next += TDX_MAP_GPA_MAX_LEN;
+	if (vcpu->arch.map_gpa_next >= vcpu->arch.map_gpa_end)
+		return 1;
+	tdx_map_gpa_exit(vcpu);
+	vcpu->arch.complete_userspace_io = tdx_complete_map_gpa;
+	return 0;
+}
+
+static int tdx_map_gpa(struct kvm_vcpu *vcpu)
+{
+	u64 gpa = vcpu->arch.tdvmcall.r12, size = vcpu->arch.tdvmcall.r13;
+	u64 shared = tdx_shared_bit(vcpu), status;
+
+	if (!user_exit_on_hypercall(vcpu->kvm, KVM_HC_MAP_GPA_RANGE)) {
+		status = TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
+		goto error;
+	}
+	/* One alias for the whole range, inside the guest's physical address space. */
+	if (gpa + size <= gpa || !tdx_gpa_legal(vcpu, gpa + size - 1) ||
+	    (gpa & shared) != ((gpa + size - 1) & shared)) {
+		status = TDVMCALL_STATUS_INVALID_OPERAND;
+		goto error;
+	}
+	if (!PAGE_ALIGNED(gpa) || !PAGE_ALIGNED(size)) {
+		status = TDVMCALL_STATUS_ALIGN_ERROR;
+		goto error;
+	}
+	vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUCCESS;
+	vcpu->arch.map_gpa_next = gpa;
+	vcpu->arch.map_gpa_end = gpa + size;
+	tdx_map_gpa_exit(vcpu);
+	vcpu->arch.complete_userspace_io = tdx_complete_map_gpa;
+	return 0;
+
+error:
+	vcpu->arch.tdvmcall.r10 = status;
+	vcpu->arch.tdvmcall.r11 = gpa;
+	return 1;
+}
+
+int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->arch.tdvmcall.r11 == TDVMCALL_MAP_GPA)
+		return tdx_map_gpa(vcpu);
+	vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
+	return 1;
+}
