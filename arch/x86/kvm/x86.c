@@ -233,19 +233,8 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return tdx_vcpu_ioctl(vcpu, (void __user *)arg);
 	case KVM_RUN:
 		return kvm_arch_vcpu_run(vcpu, arg);
-	case KVM_COCO_VCPU_INJECT_NPF:
-		return kvm_model_inject_npf(vcpu, (void __user *)arg);
-	case KVM_COCO_VCPU_INJECT_VMMCALL:
-		return kvm_model_inject_vmmcall(vcpu, arg);
-	case KVM_COCO_VCPU_INJECT_VMGEXIT_MSR:
-		return kvm_model_inject_vmgexit_msr(vcpu, (void __user *)arg);
-	case KVM_COCO_VCPU_GET_GHCB_MSR:
-		return kvm_model_get_ghcb_msr(vcpu, (void __user *)arg);
-	case KVM_COCO_VCPU_INJECT_TDVMCALL:
-		return kvm_model_inject_tdvmcall(vcpu, (void __user *)arg);
-	case KVM_COCO_VCPU_GET_TDVMCALL:
-		return kvm_model_get_tdvmcall(vcpu, (void __user *)arg);
 	default:
-		return -ENOTTY;
+		/* The model engine's own: the events a guest would cause. */
+		return kvm_model_vcpu_ioctl(vcpu, ioctl, arg);
 	}
 }

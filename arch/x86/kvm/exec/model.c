@@ -55,7 +55,7 @@ static int model_queue(struct kvm_vcpu *vcpu, enum kvm_model_event e)
 	return 0;
 }
 
-long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
+static long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_coco_npf npf;
 	int r;
@@ -74,14 +74,14 @@ long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
 }
 
 /* VMMCALL reads the guest's registers: only where KVM can see them. */
-long kvm_model_inject_vmmcall(struct kvm_vcpu *vcpu, unsigned long arg)
+static long kvm_model_inject_vmmcall(struct kvm_vcpu *vcpu, unsigned long arg)
 {
 	if (arg || vcpu->kvm->arch.has_protected_state)
 		return -EINVAL;
 	return model_queue(vcpu, KVM_MODEL_VMMCALL);
 }
 
-long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *argp)
+static long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	u64 msr;
 	int r;
@@ -96,14 +96,14 @@ long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *argp)
 	return r;
 }
 
-long kvm_model_get_ghcb_msr(struct kvm_vcpu *vcpu, void __user *argp)
+static long kvm_model_get_ghcb_msr(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	if (!vcpu->kvm->arch.sev_info.es_active)
 		return -EINVAL;
 	return copy_to_user(argp, &vcpu->arch.ghcb_msr, sizeof(u64)) ? -EFAULT : 0;
 }
 
-long kvm_model_inject_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
+static long kvm_model_inject_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_coco_tdvmcall c;
 	int r;
@@ -125,7 +125,7 @@ long kvm_model_inject_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-long kvm_model_get_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
+static long kvm_model_get_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_coco_tdvmcall c = {
 		.r10 = vcpu->arch.tdvmcall.r10, .r11 = vcpu->arch.tdvmcall.r11,
@@ -136,6 +136,28 @@ long kvm_model_get_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
 	if (!vcpu_is_tdx(vcpu))
 		return -EINVAL;
 	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+long kvm_model_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_COCO_VCPU_INJECT_NPF:
+		return kvm_model_inject_npf(vcpu, argp);
+	case KVM_COCO_VCPU_INJECT_VMMCALL:
+		return kvm_model_inject_vmmcall(vcpu, arg);
+	case KVM_COCO_VCPU_INJECT_VMGEXIT_MSR:
+		return kvm_model_inject_vmgexit_msr(vcpu, argp);
+	case KVM_COCO_VCPU_GET_GHCB_MSR:
+		return kvm_model_get_ghcb_msr(vcpu, argp);
+	case KVM_COCO_VCPU_INJECT_TDVMCALL:
+		return kvm_model_inject_tdvmcall(vcpu, argp);
+	case KVM_COCO_VCPU_GET_TDVMCALL:
+		return kvm_model_get_tdvmcall(vcpu, argp);
+	default:
+		return -ENOTTY;
+	}
 }
 
 /* The vendor's NPF / EPT-violation exit: 1 resolved, 0 exit to userspace, -errno. */
