@@ -16,8 +16,8 @@
 
 #include "../x86.h"
 #include "../svm/svm.h"
-#include "model.h"
 #include "../vmx/tdx.h"
+#include "model.h"
 
 /* What the hardware can put in an error code: the #PF bits, and on AMD the NPF bits. */
 #define NPF_HW_PF_BITS	(PFERR_PRESENT_MASK | PFERR_WRITE_MASK | PFERR_USER_MASK | \
