@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm-coco demo: what `make run` shows.  Create a software-protected VM, back 16 MiB of guest
- * memory with a guest_memfd, convert some ranges between private and shared as a VMM answering
- * guest requests would, and print the resulting attribute map.  Then launch an SNP guest and
+ * memory with a guest_memfd, and let its vCPU ask for conversions with the
+ * KVM_HC_MAP_GPA_RANGE hypercall: each one exits from KVM_RUN, and the demo, as the VMM,
+ * converts and answers; then print the resulting attribute map.  Then launch an SNP guest and
  * build a TD through KVM_MEMORY_ENCRYPT_OP, each checked against what `measure` predicts.
  */
 #include <errno.h>
@@ -14,25 +15,99 @@
 
 #include <kvm-coco.h>
 #include <linux/kvm_coco.h>
+#include <linux/kvm_para.h>
 
 #include "cli.h"
 #include "launch.h"
 
 #define DEMO_MEM	(16ul << 20)
 
-static int demo_convert(int vm, unsigned long gpa, unsigned long size, bool private)
+struct demo_vcpu {
+	int fd;
+	struct kvm_run *run;
+};
+
+/* The VMM's side of a KVM_HC_MAP_GPA_RANGE exit: convert, and answer 0. */
+static int demo_convert(int vm, struct kvm_run *run)
 {
+	unsigned long gpa = run->hypercall.args[0], size = run->hypercall.args[1] << 12;
+	bool private = run->hypercall.args[2] & KVM_MAP_GPA_RANGE_ENCRYPTED;
 	struct kvm_memory_attributes attr = {
 		.address = gpa,
 		.size = size,
 		.attributes = private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0,
 	};
 
-	printf("  convert [0x%08lx, 0x%08lx) to %s\n", gpa, gpa + size,
-	       private ? "private" : "shared");
+	printf("  KVM_EXIT_HYPERCALL MAP_GPA_RANGE [0x%08lx, 0x%08lx) %-7s -> converted\n",
+	       gpa, gpa + size, private ? "private" : "shared");
 	if (kvm_coco_ioctl(vm, KVM_SET_MEMORY_ATTRIBUTES, &attr))
 		return cli_error("KVM_SET_MEMORY_ATTRIBUTES: %s", strerror(errno));
+	run->hypercall.ret = 0;
 	return 0;
+}
+
+/* The guest asks for [gpa, gpa + size) to become private or shared; KVM_RUN until it halts. */
+static int demo_guest_map(int vm, struct demo_vcpu *v, unsigned long gpa, unsigned long size,
+			  bool private)
+{
+	struct kvm_regs regs;
+
+	if (kvm_coco_ioctl(v->fd, KVM_GET_REGS, &regs))
+		return cli_error("KVM_GET_REGS: %s", strerror(errno));
+	regs.rax = KVM_HC_MAP_GPA_RANGE;
+	regs.rbx = gpa;
+	regs.rcx = size >> 12;
+	regs.rdx = private ? KVM_MAP_GPA_RANGE_ENCRYPTED : KVM_MAP_GPA_RANGE_DECRYPTED;
+	if (kvm_coco_ioctl(v->fd, KVM_SET_REGS, &regs) ||
+	    kvm_coco_ioctl(v->fd, KVM_COCO_VCPU_INJECT_VMMCALL, 0))
+		return cli_error("guest VMMCALL: %s", strerror(errno));
+	for (;;) {
+		if (kvm_coco_ioctl(v->fd, KVM_RUN, 0))
+			return cli_error("KVM_RUN: %s", strerror(errno));
+		if (v->run->exit_reason == KVM_EXIT_HLT)
+			break;
+		if (v->run->exit_reason != KVM_EXIT_HYPERCALL || demo_convert(vm, v->run))
+			return cli_error("unexpected exit %u", v->run->exit_reason);
+	}
+	if (kvm_coco_ioctl(v->fd, KVM_GET_REGS, &regs) || regs.rax)
+		return cli_error("the guest's hypercall failed: %lld", (long long)regs.rax);
+	return 0;
+}
+
+/* vCPU 0 in 64-bit mode, and the VMM asks for MAP_GPA_RANGE exits. */
+static int demo_vcpu_create(int vm, struct demo_vcpu *v)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_EXIT_HYPERCALL,
+				      .args[0] = 1ull << KVM_HC_MAP_GPA_RANGE };
+	struct kvm_sregs s;
+
+	v->fd = kvm_coco_ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (v->fd < 0)
+		return cli_error("KVM_CREATE_VCPU: %s", strerror(errno));
+	v->run = kvm_coco_mmap(NULL, sizeof(*v->run), PROT_READ | PROT_WRITE, MAP_SHARED, v->fd,
+			       0);
+	if (v->run == MAP_FAILED) {
+		kvm_coco_close(v->fd);
+		return cli_error("mmap vCPU: %s", strerror(errno));
+	}
+	if (kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap) || kvm_coco_ioctl(v->fd, KVM_GET_SREGS, &s))
+		return cli_error("vCPU set-up: %s", strerror(errno));
+	s.cr0 |= 0x80000001;			/* PG | PE */
+	s.cr4 |= 1 << 5;			/* PAE */
+	s.efer |= (1 << 8) | (1 << 10);		/* LME | LMA */
+	s.cs.l = 1;
+	s.cs.db = 0;
+	if (kvm_coco_ioctl(v->fd, KVM_SET_SREGS, &s))
+		return cli_error("KVM_SET_SREGS: %s", strerror(errno));
+	return 0;
+}
+
+static void demo_vcpu_destroy(struct demo_vcpu *v)
+{
+	if (v->run && v->run != MAP_FAILED)
+		munmap(v->run, sizeof(*v->run));
+	if (v->fd >= 0)
+		kvm_coco_close(v->fd);
 }
 
 static int demo_print_map(int vm)
@@ -181,6 +256,7 @@ static int demo_tdx(void)
 
 int cmd_demo(int argc, char **argv)
 {
+	struct demo_vcpu vcpu = { .fd = -1 };
 	void *shared;
 	int sys, vm, gmem, r = 1;
 
@@ -201,18 +277,20 @@ int cmd_demo(int argc, char **argv)
 	if (gmem < 0)
 		goto out_vm;
 
-	printf("guest requests, as the VMM converts them:\n");
-	if (demo_convert(vm, 0x100000, 0x400000, true) ||	/* kernel image */
-	    demo_convert(vm, 0x200000, 0x10000, false) ||	/* a shared bounce buffer */
-	    demo_convert(vm, 0x800000, 0x800000, true) ||	/* the rest of RAM */
-	    demo_convert(vm, 0xf00000, 0x1000, false))		/* a shared ring page */
-		goto out_gmem;
+	printf("the guest asks (KVM_HC_MAP_GPA_RANGE), KVM_RUN exits, the VMM answers:\n");
+	if (demo_vcpu_create(vm, &vcpu) ||
+	    demo_guest_map(vm, &vcpu, 0x100000, 0x400000, true) ||	/* kernel image */
+	    demo_guest_map(vm, &vcpu, 0x200000, 0x10000, false) ||	/* a bounce buffer */
+	    demo_guest_map(vm, &vcpu, 0x800000, 0x800000, true) ||	/* the rest of RAM */
+	    demo_guest_map(vm, &vcpu, 0xf00000, 0x1000, false))	/* a shared ring page */
+		goto out_vcpu;
 	r = demo_print_map(vm);
 	if (!r)
 		r = demo_snp();
 	if (!r)
 		r = demo_tdx();
-out_gmem:
+out_vcpu:
+	demo_vcpu_destroy(&vcpu);
 	kvm_coco_close(gmem);
 out_vm:
 	kvm_coco_close(vm);

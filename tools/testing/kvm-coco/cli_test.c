@@ -304,12 +304,21 @@ static void test_progress_bar(void)
 	}
 }
 
-/* make run: both launches done through KVM agree with what measure predicts. */
+/*
+ * make run: four guest requests exit from KVM_RUN and are converted (the map shows them), and
+ * both launches done through KVM agree with what measure predicts.
+ */
 static void test_demo(void)
 {
-	char *second;
+	char *second, *p = out;
+	int exits = 0;
 
 	TEST_ASSERT(!cli("demo"), "demo failed: %s", err);
+	while ((p = strstr(p, "KVM_EXIT_HYPERCALL MAP_GPA_RANGE")) && ++exits)
+		p++;
+	TEST_ASSERT_EQ(exits, 4);
+	TEST_ASSERT(strstr(out, "  [0x00200000, 0x00210000) shared\n") &&
+		    strstr(out, "  [0x00210000, 0x00500000) private\n"), "demo map: %s", out);
 	second = strstr(out, "predicted by measure: yes, identical");
 	TEST_ASSERT(second && strstr(second + 1, "predicted by measure: yes, identical") &&
 		    strstr(out, "launch digest: ") && strstr(out, "MRTD: "), "demo: %s", out);
