@@ -642,15 +642,23 @@ void sev_vm_destroy(struct kvm *kvm)
 /*
  * A private fault on a page the guest does not have yet: assign it to the guest, mutable,
  * not validated (the guest PVALIDATEs it).  A page already assigned came from the launch or
- * an earlier fault on the same gfn: guest_memfd gives each gfn its own page.
+ * an earlier fault on the same gfn (guest_memfd gives each gfn its own page), so its entry
+ * names this guest and this gpa; anything else is a page KVM lost track of: refuse it.
  */
 int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 {
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	u64 gpa = (u64)gfn << PAGE_SHIFT, e;
 
-	if (!sev_snp_guest(kvm) || snp_page_assigned(pfn))
+	if (!sev_snp_guest(kvm))
 		return 0;
-	return rmp_make_private(kvm, pfn, (u64)gfn << PAGE_SHIFT, sev->asid, false);
+	e = snp_rmp_lo(pfn);
+	if (!(e & RMPENTRY_ASSIGNED))
+		return rmp_make_private(kvm, pfn, gpa, sev->asid, false);
+	if (WARN_ON_ONCE((e & RMPENTRY_GPA_MASK) != gpa ||
+			 (e & RMPENTRY_ASID_MASK) >> RMPENTRY_ASID_SHIFT != sev->asid))
+		return -EEXIST;
+	return 0;
 }
 
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn)

@@ -208,6 +208,89 @@ static void test_snp_conversion_on_fault(void)
 	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
 }
 
+#define RACE_VCPUS	2
+#define RACE_PAGES	32		/* per vCPU */
+#define RACE_FAULTS	2000		/* per vCPU */
+
+struct racer {
+	struct snp_vm *v;
+	int idx;
+	uint64_t rng;
+	unsigned long exits;
+};
+
+static uint64_t racer_rand(struct racer *r)
+{
+	r->rng ^= r->rng << 13;
+	r->rng ^= r->rng >> 7;
+	r->rng ^= r->rng << 17;
+	return r->rng;
+}
+
+/*
+ * A vCPU thread as a VMM runs it: random private and shared accesses to its own pages; a
+ * mismatch exits, the thread converts the page the way the access wanted, and runs again.
+ */
+static void *race_vcpu(void *arg)
+{
+	struct racer *r = arg;
+	struct vcpu c;
+	int i;
+
+	vcpu_open(&c, r->v->vcpus[r->idx]);
+	for (i = 0; i < RACE_FAULTS; i++) {
+		uint64_t gpa = (r->idx * RACE_PAGES + racer_rand(r) % RACE_PAGES) * PAGE_SIZE;
+		bool private = racer_rand(r) & 1;
+
+		inject(&c, gpa, private ? NPF_ENC : 0);
+		while (kvm_coco_ioctl(c.fd, KVM_RUN, 0)) {
+			TEST_ASSERT(errno == EFAULT && c.run->exit_reason == KVM_EXIT_MEMORY_FAULT,
+				    "KVM_RUN: %s", strerror(errno));
+			vm_set_memory_attributes(r->v->vm, c.run->memory_fault.gpa, PAGE_SIZE,
+						 private ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0);
+			r->exits++;
+		}
+		TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_HLT);
+	}
+	munmap(c.run, PAGE_SIZE);
+	return NULL;
+}
+
+/*
+ * vCPUs faulting and converting concurrently while another thread punches the whole
+ * guest_memfd: no deadlock, every fault resolved, and afterwards every RMP entry has its
+ * owner and every page comes back.
+ */
+static void test_snp_faults_race_conversions_and_punches(void)
+{
+	struct racer racers[RACE_VCPUS];
+	pthread_t threads[RACE_VCPUS];
+	struct host_counters before;
+	struct gmem_puncher p;
+	struct snp_vm v;
+	int i;
+
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	snp_vm_create(&v, RACE_VCPUS * RACE_PAGES * PAGE_SIZE, RACE_VCPUS);
+	snp_launch_start(&v);
+	snp_launch_finish(&v);
+	gmem_puncher_start(&p, v.gmem, RACE_VCPUS * RACE_PAGES * PAGE_SIZE);
+	for (i = 0; i < RACE_VCPUS; i++) {
+		racers[i] = (struct racer){ .v = &v, .idx = i, .rng = test_seed() + i + 1 };
+		TEST_ASSERT(!pthread_create(&threads[i], NULL, race_vcpu, &racers[i]), "thread");
+	}
+	for (i = 0; i < RACE_VCPUS; i++) {
+		pthread_join(threads[i], NULL);
+		TEST_ASSERT(racers[i].exits, "vCPU %d never had to convert", i);
+	}
+	gmem_puncher_stop(&p);
+	check_rmp();
+	snp_vm_destroy(&v);
+	assert_nothing_leaked(&before);
+	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
+}
+
 /* SEV has encrypted memory but no private memory: ENC is an ordinary access. */
 static void test_sev_enc_is_not_private(void)
 {
@@ -329,6 +412,7 @@ int main(void)
 		KSFT_TEST(test_private_without_guest_memfd),
 		KSFT_TEST(test_snp_conversion_on_fault),
 		KSFT_TEST(test_sev_enc_is_not_private),
+		KSFT_TEST(test_snp_faults_race_conversions_and_punches),
 		KSFT_TEST(test_tdx_shared_bit),
 		KSFT_TEST(test_bad_input),
 	};
