@@ -122,6 +122,7 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
 int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
+void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end);
 long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg);
 
 static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)

@@ -7,7 +7,7 @@
  * The file holds a reference on the VM that created it; a memslot bound to the file points
  * back at it without a reference, and release clears that pointer under kvm->slots_lock, so
  * a slot never sees a freed file.  gmem->lock protects the page array and is taken inside
- * slots_lock.
+ * slots_lock; punching takes both, so the guest's translations of a page go before the page.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -44,6 +44,23 @@ static void kvm_gmem_free_range(struct kvm_gmem *gmem, pgoff_t start, pgoff_t la
 		if (!kvm_arch_gmem_invalidate(gmem->kvm, page_to_pfn(page)))
 			__free_page(page);
 		cond_resched();
+	}
+}
+
+/* Zap every translation of file pages [start, last] through the memslots bound to them. */
+static void kvm_gmem_zap_bindings(struct kvm_gmem *gmem, pgoff_t start, pgoff_t last)
+{
+	struct kvm_memory_slot *slot;
+	pgoff_t first, end;
+
+	lockdep_assert_held(&gmem->kvm->slots_lock);
+	list_for_each_entry(slot, &gmem->bindings, gmem.entry) {
+		first = max(start, slot->gmem.pgoff);
+		end = min_t(u64, last, slot->gmem.pgoff + slot->npages - 1);
+		if (first <= end)
+			kvm_arch_zap_gfn_range(gmem->kvm,
+					       slot->base_gfn + (first - slot->gmem.pgoff),
+					       slot->base_gfn + (end - slot->gmem.pgoff) + 1);
 	}
 }
 
@@ -94,10 +111,15 @@ static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset, loff_
 	if (mode & FALLOC_FL_PUNCH_HOLE) {
 		/* Punching past EOF is allowed and punches nothing there. */
 		if (offset < gmem->size) {
+			pgoff_t last = (min(end, gmem->size) >> PAGE_SHIFT) - 1;
+
+			/* The guest loses its translations before the pages go. */
+			mutex_lock(&gmem->kvm->slots_lock);
 			mutex_lock(&gmem->lock);
-			kvm_gmem_free_range(gmem, offset >> PAGE_SHIFT,
-					    (min(end, gmem->size) >> PAGE_SHIFT) - 1);
+			kvm_gmem_zap_bindings(gmem, offset >> PAGE_SHIFT, last);
+			kvm_gmem_free_range(gmem, offset >> PAGE_SHIFT, last);
 			mutex_unlock(&gmem->lock);
+			mutex_unlock(&gmem->kvm->slots_lock);
 		}
 		return 0;
 	}
@@ -115,6 +137,7 @@ static int kvm_gmem_release(struct inode *inode, struct file *file)
 
 	/* Detach every memslot still bound to this file; they stay, but map nothing. */
 	mutex_lock(&kvm->slots_lock);
+	kvm_gmem_zap_bindings(gmem, 0, ULONG_MAX);
 	list_for_each_entry_safe(slot, tmp, &gmem->bindings, gmem.entry) {
 		WRITE_ONCE(slot->gmem.file, NULL);
 		list_del(&slot->gmem.entry);

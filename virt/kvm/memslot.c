@@ -136,6 +136,7 @@ static int kvm_delete_memslot(struct kvm *kvm, struct kvm_memory_slot *old)
 		return -EIO;
 
 	xa_erase(&kvm->memslots[old->as_id].slots, old->id);
+	kvm_arch_zap_gfn_range(kvm, old->base_gfn, old->base_gfn + old->npages);
 	kvm->nr_memslot_pages -= old->npages;
 	kvm_free_memslot(old);
 	return 0;
@@ -235,6 +236,8 @@ static int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_mem
 	    kvm_check_memslot_overlap(kvm, as_id, id, base_gfn, base_gfn + old->npages))
 		return -EEXIST;
 
+	/* Translations of the old place (or made under the old flags) go. */
+	kvm_arch_zap_gfn_range(kvm, old->base_gfn, old->base_gfn + old->npages);
 	old->base_gfn = base_gfn;
 	old->flags = mem->flags;
 	return 0;

@@ -60,11 +60,13 @@ void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 				    type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
 					type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
+	xa_init(&kvm->arch.npt);
 	tdx_vm_init(kvm);
 }
 
 void kvm_arch_destroy_vm(struct kvm *kvm)
 {
+	xa_destroy(&kvm->arch.npt);
 	sev_vm_destroy(kvm);
 	tdx_td_free(kvm);
 }

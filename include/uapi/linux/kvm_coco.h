@@ -102,6 +102,28 @@ struct kvm_coco_npf {
 #define KVM_COCO_VCPU_INJECT_NPF	_IOW(KVMIO, 0xf4, struct kvm_coco_npf)
 
 /*
+ * The guest accesses @gpa: the model walks its nested page table (what earlier faults
+ * installed, less what conversions, punches and memslot changes zapped).  A translation of
+ * the right kind satisfies the access without an exit; otherwise the hardware's fault
+ * follows, as KVM_COCO_VCPU_INJECT_NPF would give it (for SNP a translation of the wrong
+ * kind is an RMP fault: PRESENT and RMP set).  Which kind: SNP and SEV guests say
+ * KVM_COCO_ACCESS_ENCRYPTED (the C-bit); a TD's gpa carries the shared bit; other VMs have
+ * one kind.  flags: the bits below only; pad and reserved zero; gpa below 2^52.
+ */
+struct kvm_coco_access {
+	__u64 gpa;
+	__u32 flags;
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+#define KVM_COCO_ACCESS_WRITE		(1U << 0)
+#define KVM_COCO_ACCESS_EXEC		(1U << 1)
+#define KVM_COCO_ACCESS_ENCRYPTED	(1U << 2)	/* SEV-type VMs only */
+
+#define KVM_COCO_VCPU_INJECT_ACCESS	_IOW(KVMIO, 0xfa, struct kvm_coco_access)
+
+/*
  * The guest executes VMMCALL with its hypercall in its registers (KVM_SET_REGS; RAX the
  * number): no argument.  Only where KVM can see the registers (not SEV-ES, SNP, TDX: EINVAL).
  * KVM_RUN then handles it as upstream: KVM_HC_MAP_GPA_RANGE exits with KVM_EXIT_HYPERCALL if

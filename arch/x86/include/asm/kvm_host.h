@@ -69,6 +69,12 @@ struct kvm_vcpu;
 struct kvm_arch {
 	unsigned long vm_type;
 	u64 hypercall_exit_enabled;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that exit */
+	/*
+	 * The model's nested page table: gfn -> a value entry (pfn << 1 | private), what the
+	 * fault path installed and conversions, punches and memslot changes zap; under
+	 * kvm->slots_lock.  A shared mapping has no pfn: the memslot's userspace side backs it.
+	 */
+	struct xarray npt;
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
 	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
 	struct kvm_sev_info sev_info;
@@ -88,13 +94,14 @@ struct kvm_vcpu_arch {
 	struct {
 		enum kvm_model_event {
 			KVM_MODEL_NONE,
+			KVM_MODEL_ACCESS,
 			KVM_MODEL_NPF,
 			KVM_MODEL_VMMCALL,
 			KVM_MODEL_VMGEXIT_MSR,
 			KVM_MODEL_TDVMCALL,
 		} pending;
 		u64 gpa;
-		u64 error_code;
+		u64 error_code;		/* NPF: the hardware's; ACCESS: KVM_COCO_ACCESS_* */
 	} event;
 	u64 ghcb_msr;			/* SEV-ES/SNP: the GHCB MSR (the MSR protocol) */
 	/* TDX: the TDVMCALL registers, and the MapGPA range still to go to userspace. */

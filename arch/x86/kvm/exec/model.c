@@ -14,7 +14,9 @@
 #include <linux/kvm_coco.h>
 #include <asm/sev.h>
 
+#include "../mmu.h"
 #include "../x86.h"
+#include "../svm/sev.h"
 #include "../svm/svm.h"
 #include "../vmx/tdx.h"
 #include "model.h"
@@ -70,6 +72,34 @@ static long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
 		return r;
 	vcpu->arch.event.gpa = npf.gpa;
 	vcpu->arch.event.error_code = npf.error_code;
+	return 0;
+}
+
+static bool vcpu_is_sev(struct kvm_vcpu *vcpu)
+{
+	unsigned long type = vcpu->kvm->arch.vm_type;
+
+	return type == KVM_X86_SEV_VM || type == KVM_X86_SEV_ES_VM || type == KVM_X86_SNP_VM;
+}
+
+static long kvm_model_inject_access(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	u32 valid = KVM_COCO_ACCESS_WRITE | KVM_COCO_ACCESS_EXEC;
+	struct kvm_coco_access a;
+	int r;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (vcpu_is_sev(vcpu))
+		valid |= KVM_COCO_ACCESS_ENCRYPTED;
+	if ((a.flags & ~valid) || a.pad || memchr_inv(a.reserved, 0, sizeof(a.reserved)) ||
+	    a.gpa >= NPF_GPA_LIMIT)
+		return -EINVAL;
+	r = model_queue(vcpu, KVM_MODEL_ACCESS);
+	if (r)
+		return r;
+	vcpu->arch.event.gpa = a.gpa;
+	vcpu->arch.event.error_code = a.flags;
 	return 0;
 }
 
@@ -145,6 +175,8 @@ long kvm_model_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned lo
 	switch (ioctl) {
 	case KVM_COCO_VCPU_INJECT_NPF:
 		return kvm_model_inject_npf(vcpu, argp);
+	case KVM_COCO_VCPU_INJECT_ACCESS:
+		return kvm_model_inject_access(vcpu, argp);
 	case KVM_COCO_VCPU_INJECT_VMMCALL:
 		return kvm_model_inject_vmmcall(vcpu, arg);
 	case KVM_COCO_VCPU_INJECT_VMGEXIT_MSR:
@@ -171,6 +203,46 @@ static int model_deliver_npf(struct kvm_vcpu *vcpu)
 }
 
 /*
+ * The hardware's walk of the nested page table for an access.  0: a translation of the
+ * right kind satisfies it.  1: it faults; the event becomes the NPF the hardware reports
+ * (TDX: the EPT violation, the gpa keeping its shared bit).
+ */
+static int model_walk(struct kvm_vcpu *vcpu)
+{
+	u64 gpa = vcpu->arch.event.gpa, flags = vcpu->arch.event.error_code, err;
+	struct kvm *kvm = vcpu->kvm;
+	bool mapped, mapped_private = false, private = false;
+	gfn_t gfn = gpa_to_gfn(gpa);
+
+	if (vcpu_is_tdx(vcpu)) {
+		u64 shared = BIT_ULL(kvm->arch.tdx_info.gpaw - 1);
+
+		private = !(gpa & shared);
+		gfn = gpa_to_gfn(gpa & ~shared);
+	} else if (sev_snp_guest(kvm)) {
+		private = flags & KVM_COCO_ACCESS_ENCRYPTED;
+	}
+	mutex_lock(&kvm->slots_lock);
+	mapped = kvm_mmu_lookup(kvm, gfn, &mapped_private);
+	mutex_unlock(&kvm->slots_lock);
+	if (mapped && mapped_private == private)
+		return 0;
+
+	err = PFERR_USER_MASK;
+	if (flags & KVM_COCO_ACCESS_WRITE)
+		err |= PFERR_WRITE_MASK;
+	if (flags & KVM_COCO_ACCESS_EXEC)
+		err |= PFERR_FETCH_MASK;
+	if (flags & KVM_COCO_ACCESS_ENCRYPTED)
+		err |= PFERR_GUEST_ENC_MASK;
+	if (mapped)
+		err |= PFERR_PRESENT_MASK | (vcpu_is_tdx(vcpu) ? 0 : PFERR_GUEST_RMP_MASK);
+	vcpu->arch.event.pending = KVM_MODEL_NPF;
+	vcpu->arch.event.error_code = err;
+	return 1;
+}
+
+/*
  * A fault is not consumed until it is resolved: the guest re-executes the access.  A
  * VMMCALL or VMGEXIT is consumed when delivered: its exit, if any, is finished by
  * complete_userspace_io on the next KVM_RUN.
@@ -180,6 +252,13 @@ static int model_deliver(struct kvm_vcpu *vcpu)
 	enum kvm_model_event e = vcpu->arch.event.pending;
 	int r;
 
+	if (e == KVM_MODEL_ACCESS) {
+		if (!model_walk(vcpu)) {
+			vcpu->arch.event.pending = KVM_MODEL_NONE;
+			return 1;
+		}
+		e = KVM_MODEL_NPF;
+	}
 	if (e == KVM_MODEL_NPF) {
 		r = model_deliver_npf(vcpu);
 		if (r > 0)

@@ -7,7 +7,8 @@
  * with the gfn's attribute.  A mismatch is the VMM's business, never KVM's: it exits with
  * KVM_EXIT_MEMORY_FAULT and the VMM converts (KVM_SET_MEMORY_ATTRIBUTES) or refuses.
  *
- * The model engine has no page tables to fill, so a resolved fault installs nothing; what it
+ * A resolved fault installs its translation in the model's nested page table (kvm->arch.npt),
+ * which conversions, punches and memslot changes zap, as upstream zaps its TDP MMU; what it
  * does to the platform is real: a private fault takes the gfn's guest_memfd page and hands it
  * to the guest through the vendor (RMPUPDATE for SNP, TDH.MEM.PAGE.AUG for TDX).
  *
@@ -19,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 #include <linux/kvm_host.h>
 
 #include "../mmu.h"
@@ -33,6 +35,39 @@ struct kvm_page_fault {
 	struct kvm_memory_slot *slot;
 	unsigned long pfn;
 };
+
+#define NPT_PRIVATE	1UL
+
+/* Install the translation a resolved fault found. */
+static int kvm_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
+{
+	unsigned long e = fault->is_private ? fault->pfn << 1 | NPT_PRIVATE : 0;
+
+	return xa_err(xa_store(&kvm->arch.npt, fault->gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
+}
+
+void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
+{
+	unsigned long gfn;
+	void *e;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	if (start >= end)
+		return;
+	xa_for_each_range(&kvm->arch.npt, gfn, e, start, end - 1)
+		xa_erase(&kvm->arch.npt, gfn);
+}
+
+bool kvm_mmu_lookup(struct kvm *kvm, gfn_t gfn, bool *private)
+{
+	void *e;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	e = xa_load(&kvm->arch.npt, gfn);
+	if (e)
+		*private = xa_to_value(e) & NPT_PRIVATE;
+	return e;
+}
 
 /* Upstream's exit: the page, its size, and whether the access was private. */
 static int kvm_mmu_memory_fault_exit(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
@@ -73,7 +108,8 @@ static int kvm_mmu_faultin_private(struct kvm_vcpu *vcpu, struct kvm_page_fault 
 		kvm_mmu_memory_fault_exit(vcpu, fault);
 		return r;
 	}
-	return 1;
+	r = kvm_mmu_map(vcpu->kvm, fault);
+	return r ? r : 1;
 }
 
 /* Shared: the memslot's userspace mapping, if it has one where the guest looked. */
@@ -81,13 +117,15 @@ static int kvm_mmu_faultin_shared(struct kvm_vcpu *vcpu, struct kvm_page_fault *
 {
 	struct kvm_memory_slot *slot = fault->slot;
 	unsigned long hva;
+	int r;
 
 	if (!slot || (fault->write && (slot->flags & KVM_MEM_READONLY)))
 		return kvm_mmu_emulation_exit(vcpu, fault);
 	hva = slot->userspace_addr + ((fault->gfn - slot->base_gfn) << PAGE_SHIFT);
 	if (!access_ok((void __user *)hva, PAGE_SIZE))
 		return kvm_mmu_memory_fault_exit(vcpu, fault);
-	return 1;
+	r = kvm_mmu_map(vcpu->kvm, fault);
+	return r ? r : 1;
 }
 
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code)

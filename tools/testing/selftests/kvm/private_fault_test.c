@@ -54,6 +54,18 @@ static void inject(struct vcpu *c, uint64_t gpa, uint64_t error_code)
 	TEST_ASSERT(!__inject(c, gpa, error_code), "inject NPF: %s", strerror(errno));
 }
 
+static int __access(struct vcpu *c, uint64_t gpa, uint32_t flags)
+{
+	struct kvm_coco_access a = { .gpa = gpa, .flags = flags };
+
+	return kvm_coco_ioctl(c->fd, KVM_COCO_VCPU_INJECT_ACCESS, &a);
+}
+
+static void access(struct vcpu *c, uint64_t gpa, uint32_t flags)
+{
+	TEST_ASSERT(!__access(c, gpa, flags), "inject access: %s", strerror(errno));
+}
+
 /* KVM_RUN must come back with the guest halted: every pending fault was resolved. */
 static void run_to_halt(struct vcpu *c)
 {
@@ -291,6 +303,92 @@ static void test_snp_faults_race_conversions_and_punches(void)
 	INSPECT(TEST_ASSERT_EQ(host_snp_leaked_pages(), 0));
 }
 
+#define ENC		KVM_COCO_ACCESS_ENCRYPTED
+#define WRITE		KVM_COCO_ACCESS_WRITE
+
+/*
+ * SNP: an access through a translation of the right kind needs no fault; one of the wrong
+ * kind is an RMP fault the VMM resolves.  A conversion the VMM makes on its own zaps the
+ * translation (the next private access exits instead of using it), and so does a punch
+ * (the next private access takes a new page).
+ */
+static void test_snp_translations_are_zapped(void)
+{
+	struct snp_vm v;
+	struct vcpu c;
+
+	snp_running_vm(&v, &c);
+	access(&c, GPA, ENC | WRITE);
+	run_to_halt(&c);
+	INSPECT(check_faulted_in(v.vm));
+	access(&c, GPA, ENC);
+	run_to_halt(&c);
+	access(&c, GPA, 0);
+	run_to_memory_fault(&c, GPA, 0);
+	vm_mem_set_shared(v.vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+	vm_mem_set_private(v.vm, GPA, PAGE_SIZE);
+
+	/* The VMM converts without being asked: the private translation must not survive. */
+	access(&c, GPA, ENC);
+	run_to_halt(&c);
+	vm_mem_set_shared(v.vm, GPA, PAGE_SIZE);
+	access(&c, GPA, ENC);
+	run_to_memory_fault(&c, GPA, PRIVATE);
+	vm_mem_set_private(v.vm, GPA, PAGE_SIZE);
+	run_to_halt(&c);
+
+	/* A punched page takes its translation with it. */
+	gmem_fallocate(v.gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, GPA, PAGE_SIZE);
+	INSPECT(TEST_ASSERT_EQ(gfn_rmp(v.vm, GFN), 0));
+	access(&c, GPA, ENC);
+	run_to_halt(&c);
+	INSPECT(check_faulted_in(v.vm));
+	check_rmp();
+	munmap(c.run, PAGE_SIZE);		/* the vCPU itself is the snp_vm's */
+	snp_vm_destroy(&v);
+}
+
+/*
+ * Software-protected: a shared translation dies with a conversion to private (the next
+ * access takes the guest_memfd page) and with its memslot (the next access finds no memory).
+ */
+static void test_sw_translations_are_zapped(void)
+{
+	struct host_counters before;
+	struct vcpu c;
+	void *shared;
+	int vm, gmem;
+
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	vm = sw_vm_create(&gmem, &shared);
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	TEST_ASSERT_ERRNO(__access(&c, GPA, ENC), EINVAL);
+	TEST_ASSERT_ERRNO(__access(&c, GPA, 1u << 3), EINVAL);
+	TEST_ASSERT_ERRNO(__access(&c, 1ull << 52, 0), EINVAL);
+
+	access(&c, GPA, WRITE);
+	run_to_halt(&c);
+	vm_mem_set_private(vm, GPA, PAGE_SIZE);
+	access(&c, GPA, 0);
+	run_to_halt(&c);
+	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(vm, GFN), 1));
+
+	access(&c, GPA + PAGE_SIZE, 0);
+	run_to_halt(&c);
+	vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0, shared, gmem, 0);
+	access(&c, GPA + PAGE_SIZE, 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+
+	vcpu_close(&c);
+	kvm_close(gmem);
+	kvm_close(vm);
+	munmap(shared, MEM);
+	assert_nothing_leaked(&before);
+}
+
 /* SEV has encrypted memory but no private memory: ENC is an ordinary access. */
 static void test_sev_enc_is_not_private(void)
 {
@@ -412,6 +510,8 @@ int main(void)
 		KSFT_TEST(test_private_without_guest_memfd),
 		KSFT_TEST(test_snp_conversion_on_fault),
 		KSFT_TEST(test_sev_enc_is_not_private),
+		KSFT_TEST(test_snp_translations_are_zapped),
+		KSFT_TEST(test_sw_translations_are_zapped),
 		KSFT_TEST(test_snp_faults_race_conversions_and_punches),
 		KSFT_TEST(test_tdx_shared_bit),
 		KSFT_TEST(test_bad_input),
