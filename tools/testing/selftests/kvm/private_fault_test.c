@@ -84,15 +84,35 @@ static void run_to_memory_fault(struct vcpu *c, uint64_t gpa, uint64_t flags)
 	TEST_ASSERT_EQ(c->run->memory_fault.flags, flags);
 }
 
-/* A software-protected VM: one slot, guest_memfd behind it and anonymous memory in front. */
-static int sw_vm_create(int *gmem, void **shared)
-{
-	int vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+/*
+ * A software-protected VM: one slot, guest_memfd behind it and anonymous memory in front,
+ * and a vCPU.  Destroying it checks that everything came back.
+ */
+struct sw_guest {
+	struct host_counters before;
+	int vm, gmem;
+	void *shared;
+	struct vcpu c;
+};
 
-	*gmem = vm_create_guest_memfd(vm, MEM, 0);
-	*shared = test_alloc_mem(MEM);
-	vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, *shared, *gmem, 0);
-	return vm;
+static void sw_guest_create(struct sw_guest *g)
+{
+	kvm_close(kvm_open());
+	host_get_counters(&g->before);
+	g->vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	g->gmem = vm_create_guest_memfd(g->vm, MEM, 0);
+	g->shared = test_alloc_mem(MEM);
+	vm_set_user_memory_region2(g->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, g->shared, g->gmem, 0);
+	vcpu_open(&g->c, vm_create_vcpu(g->vm, 0));
+}
+
+static void sw_guest_destroy(struct sw_guest *g)
+{
+	vcpu_close(&g->c);
+	kvm_close(g->gmem);
+	kvm_close(g->vm);
+	munmap(g->shared, MEM);
+	assert_nothing_leaked(&g->before);
 }
 
 /*
@@ -101,41 +121,32 @@ static int sw_vm_create(int *gmem, void **shared)
  */
 static void test_sw_protected_follows_attributes(void)
 {
-	struct host_counters before;
-	struct vcpu c;
-	void *shared;
-	int vm, gmem;
+	struct sw_guest g;
+	struct vcpu *c = &g.c;
 
-	kvm_close(kvm_open());
-	host_get_counters(&before);
-	vm = sw_vm_create(&gmem, &shared);
-	vcpu_open(&c, vm_create_vcpu(vm, 0));
-	run_to_halt(&c);
+	sw_guest_create(&g);
+	run_to_halt(c);
 
-	inject(&c, GPA + 0x123, PF_WRITE);
-	run_to_halt(&c);
-	INSPECT(TEST_ASSERT(host_gmem_page_is_zero(vm, GFN) < 0, "a shared fault took a page"));
+	inject(c, GPA + 0x123, PF_WRITE);
+	run_to_halt(c);
+	INSPECT(TEST_ASSERT(host_gmem_page_is_zero(g.vm, GFN) < 0, "a shared fault took a page"));
 
-	vm_mem_set_private(vm, GPA, PAGE_SIZE);
-	inject(&c, GPA, PF_WRITE);
-	run_to_halt(&c);
-	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(vm, GFN), 1));
+	vm_mem_set_private(g.vm, GPA, PAGE_SIZE);
+	inject(c, GPA, PF_WRITE);
+	run_to_halt(c);
+	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(g.vm, GFN), 1));
 
 	/* Outside every memslot: MMIO, which the model cannot emulate; it stays pending. */
-	inject(&c, 2 * MEM, 0);
-	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
-	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
-	TEST_ASSERT_EQ(c.run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION);
-	TEST_ASSERT_EQ(c.run->internal.data[0], 2 * MEM);
-	TEST_ASSERT(__inject(&c, GPA, 0) == -1 && errno == EBUSY, "a second event: %d", errno);
-	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
-	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	inject(c, 2 * MEM, 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c->fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c->run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	TEST_ASSERT_EQ(c->run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION);
+	TEST_ASSERT_EQ(c->run->internal.data[0], 2 * MEM);
+	TEST_ASSERT(__inject(c, GPA, 0) == -1 && errno == EBUSY, "a second event: %d", errno);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c->fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c->run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
 
-	vcpu_close(&c);
-	kvm_close(gmem);
-	kvm_close(vm);
-	munmap(shared, MEM);
-	assert_nothing_leaked(&before);
+	sw_guest_destroy(&g);
 }
 
 /* A private gfn in a slot with no guest_memfd: nothing can back it; the VMM is told. */
@@ -355,38 +366,29 @@ static void test_snp_translations_are_zapped(void)
  */
 static void test_sw_translations_are_zapped(void)
 {
-	struct host_counters before;
-	struct vcpu c;
-	void *shared;
-	int vm, gmem;
+	struct sw_guest g;
+	struct vcpu *c = &g.c;
 
-	kvm_close(kvm_open());
-	host_get_counters(&before);
-	vm = sw_vm_create(&gmem, &shared);
-	vcpu_open(&c, vm_create_vcpu(vm, 0));
-	TEST_ASSERT_ERRNO(__access(&c, GPA, ENC), EINVAL);
-	TEST_ASSERT_ERRNO(__access(&c, GPA, 1u << 3), EINVAL);
-	TEST_ASSERT_ERRNO(__access(&c, 1ull << 52, 0), EINVAL);
+	sw_guest_create(&g);
+	TEST_ASSERT_ERRNO(__access(c, GPA, ENC), EINVAL);
+	TEST_ASSERT_ERRNO(__access(c, GPA, 1u << 3), EINVAL);
+	TEST_ASSERT_ERRNO(__access(c, 1ull << 52, 0), EINVAL);
 
-	access(&c, GPA, WRITE);
-	run_to_halt(&c);
-	vm_mem_set_private(vm, GPA, PAGE_SIZE);
-	access(&c, GPA, 0);
-	run_to_halt(&c);
-	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(vm, GFN), 1));
+	access(c, GPA, WRITE);
+	run_to_halt(c);
+	vm_mem_set_private(g.vm, GPA, PAGE_SIZE);
+	access(c, GPA, 0);
+	run_to_halt(c);
+	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(g.vm, GFN), 1));
 
-	access(&c, GPA + PAGE_SIZE, 0);
-	run_to_halt(&c);
-	vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0, shared, gmem, 0);
-	access(&c, GPA + PAGE_SIZE, 0);
-	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
-	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	access(c, GPA + PAGE_SIZE, 0);
+	run_to_halt(c);
+	vm_set_user_memory_region2(g.vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0, g.shared, g.gmem, 0);
+	access(c, GPA + PAGE_SIZE, 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c->fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c->run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
 
-	vcpu_close(&c);
-	kvm_close(gmem);
-	kvm_close(vm);
-	munmap(shared, MEM);
-	assert_nothing_leaked(&before);
+	sw_guest_destroy(&g);
 }
 
 /* SEV has encrypted memory but no private memory: ENC is an ordinary access. */
@@ -460,47 +462,42 @@ static void test_tdx_shared_bit(void)
 static void test_bad_input(void)
 {
 	struct kvm_coco_npf npf = {};
-	void *shared;
-	int vm, gmem;
-	struct vcpu c;
+	struct sw_guest g;
+	struct vcpu *c = &g.c;
 
-	vm = sw_vm_create(&gmem, &shared);
-	vcpu_open(&c, vm_create_vcpu(vm, 0));
-	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 1) == -1 && errno == EINVAL,
+	sw_guest_create(&g);
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_RUN, 1) == -1 && errno == EINVAL,
 		    "KVM_RUN with an argument: errno %d", errno);
-	c.run->immediate_exit = 1;
-	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 0) == -1 && errno == EINTR,
+	c->run->immediate_exit = 1;
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_RUN, 0) == -1 && errno == EINTR,
 		    "immediate_exit: errno %d", errno);
-	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTR);
-	c.run->immediate_exit = 0;
+	TEST_ASSERT_EQ(c->run->exit_reason, KVM_EXIT_INTR);
+	c->run->immediate_exit = 0;
 
 	/* Bits only KVM may set, and bits no hardware has. */
-	TEST_ASSERT(__inject(&c, GPA, 1ull << 49) == -1 && errno == EINVAL, "PRIVATE_ACCESS");
-	TEST_ASSERT(__inject(&c, GPA, 1ull << 48) == -1 && errno == EINVAL, "IMPLICIT_ACCESS");
-	TEST_ASSERT(__inject(&c, GPA, 1ull << 40) == -1 && errno == EINVAL, "bit 40");
-	TEST_ASSERT(__inject(&c, 1ull << 52, 0) == -1 && errno == EINVAL, "gpa beyond 52 bits");
+	TEST_ASSERT(__inject(c, GPA, 1ull << 49) == -1 && errno == EINVAL, "PRIVATE_ACCESS");
+	TEST_ASSERT(__inject(c, GPA, 1ull << 48) == -1 && errno == EINVAL, "IMPLICIT_ACCESS");
+	TEST_ASSERT(__inject(c, GPA, 1ull << 40) == -1 && errno == EINVAL, "bit 40");
+	TEST_ASSERT(__inject(c, 1ull << 52, 0) == -1 && errno == EINVAL, "gpa beyond 52 bits");
 	npf.gpa = GPA;
 	npf.flags = 1;
-	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
 		    "flags");
 	npf.flags = 0;
 	npf.pad = 1;
-	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
 		    "pad");
 	npf.pad = 0;
 	npf.reserved[1] = 1;
-	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_COCO_VCPU_INJECT_NPF, &npf) == -1 && errno == EINVAL,
 		    "reserved");
-	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_COCO_VCPU_INJECT_NPF, test_mem_at_end(8)) == -1 &&
+	TEST_ASSERT(kvm_coco_ioctl(c->fd, KVM_COCO_VCPU_INJECT_NPF, test_mem_at_end(8)) == -1 &&
 		    errno == EFAULT, "a struct running off the end: errno %d", errno);
 	/* Nothing above left an event behind. */
-	run_to_halt(&c);
+	run_to_halt(c);
 	/* A VM descriptor is not a vCPU. */
-	TEST_ASSERT(kvm_coco_ioctl(vm, KVM_RUN, 0) == -1 && errno == ENOTTY, "KVM_RUN on a VM");
-	vcpu_close(&c);
-	kvm_close(gmem);
-	kvm_close(vm);
-	munmap(shared, MEM);
+	TEST_ASSERT(kvm_coco_ioctl(g.vm, KVM_RUN, 0) == -1 && errno == ENOTTY, "KVM_RUN on a VM");
+	sw_guest_destroy(&g);
 }
 
 int main(void)
