@@ -41,6 +41,7 @@ static const struct {
 	{ KVM_CAP_VM_TYPES,		"VM_TYPES" },
 	{ KVM_CAP_NR_MEMSLOTS,		"NR_MEMSLOTS" },
 	{ KVM_CAP_MAX_VCPUS,		"MAX_VCPUS" },
+	{ KVM_CAP_EXIT_HYPERCALL,	"EXIT_HYPERCALL" },
 };
 
 int cmd_caps(int argc, char **argv)

@@ -270,7 +270,8 @@ static void test_help_and_caps(void)
 	TEST_ASSERT(strstr(out, "measure --type snp"), "--help does not document measure");
 	TEST_ASSERT(!cli("caps"), "caps failed: %s", err);
 	TEST_ASSERT(strstr(out, "SW_PROTECTED(1)") && strstr(out, "SNP(4)") &&
-		    strstr(out, "GUEST_MEMFD          1"), "caps: %s", out);
+		    strstr(out, "GUEST_MEMFD          1") &&
+		    strstr(out, "EXIT_HYPERCALL       4096"), "caps: %s", out);
 	TEST_ASSERT(cli("caps extra") != 0, "caps accepted an argument");
 }
 
