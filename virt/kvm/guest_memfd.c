@@ -143,11 +143,11 @@ static int kvm_gmem_release(struct inode *inode, struct file *file)
 		list_del(&slot->gmem.entry);
 		INIT_LIST_HEAD(&slot->gmem.entry);
 	}
-	mutex_unlock(&kvm->slots_lock);
-
+	/* Inside slots_lock, as a punch: the platform's page tracking is under it. */
 	mutex_lock(&gmem->lock);
 	kvm_gmem_free_range(gmem, 0, ULONG_MAX);
 	mutex_unlock(&gmem->lock);
+	mutex_unlock(&kvm->slots_lock);
 	xa_destroy(&gmem->pages);
 	mutex_destroy(&gmem->lock);
 	kfree(gmem);

@@ -24,6 +24,7 @@
 #include <linux/kvm_host.h>
 
 #include "../mmu.h"
+#include "../vmx/tdx.h"
 
 struct kvm_page_fault {
 	gpa_t addr;
@@ -54,8 +55,12 @@ void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 	lockdep_assert_held(&kvm->slots_lock);
 	if (start >= end)
 		return;
-	xa_for_each_range(&kvm->arch.npt, gfn, e, start, end - 1)
+	xa_for_each_range(&kvm->arch.npt, gfn, e, start, end - 1) {
 		xa_erase(&kvm->arch.npt, gfn);
+		/* A TD's private translation is its S-EPT entry: the page leaves the TD. */
+		if (xa_to_value(e) & NPT_PRIVATE)
+			tdx_zap_private(kvm, xa_to_value(e) >> 1);
+	}
 }
 
 bool kvm_mmu_lookup(struct kvm *kvm, gfn_t gfn, bool *private)

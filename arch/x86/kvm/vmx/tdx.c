@@ -553,25 +553,50 @@ void tdx_vm_init(struct kvm *kvm)
  * REMOVE: the TD still has its key, since the guest_memfd holds the VM until its last page
  * is gone.  Returns non-zero if the page must be leaked instead of freed.
  */
-int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
+/*
+ * Take @pfn out of the TD: BLOCK, TRACK (a new TLB epoch), REMOVE.  -EIO if the module
+ * refused; the page is then still the TD's and stays tracked.
+ */
+static int tdx_remove_page(struct kvm *kvm, unsigned long pfn)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
+	void *entry = xa_load(&tdx->private, pfn);
 	u64 gpa, tdr;
-	void *entry;
 
-	if (kvm->arch.vm_type != KVM_X86_TDX_VM)
-		return 0;
-	entry = xa_erase(&tdx->private, pfn);
 	if (!entry)
 		return 0;
 	tdr = page_pa(tdx->tdr);
 	gpa = xa_to_value(entry) << PAGE_SHIFT;
 	if (tdh_mem_range_block(tdr, gpa) || tdh_mem_track(tdr) ||
-	    tdh_mem_page_remove(tdr, gpa)) {
+	    tdh_mem_page_remove(tdr, gpa))
+		return -EIO;
+	xa_erase(&tdx->private, pfn);
+	return 0;
+}
+
+/* guest_memfd frees @pfn: out of the TD first, or leaked. */
+int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
+{
+	if (kvm->arch.vm_type != KVM_X86_TDX_VM)
+		return 0;
+	if (tdx_remove_page(kvm, pfn)) {
+		xa_erase(&kvm->arch.tdx_info.private, pfn);
 		tdx_leak(kvm, pfn);
 		return -EIO;
 	}
 	return 0;
+}
+
+/*
+ * A private translation zapped (a conversion, a memslot change): for a TD the S-EPT entry is
+ * the translation, so the page leaves the TD, as upstream's zap removes it.  It stays in
+ * guest_memfd; a later private fault adds it back with PAGE.AUG, zeroed.  If the module
+ * refuses, the page stays tracked and guest_memfd leaks it when it frees it.
+ */
+void tdx_zap_private(struct kvm *kvm, unsigned long pfn)
+{
+	if (kvm->arch.vm_type == KVM_X86_TDX_VM && tdx_remove_page(kvm, pfn))
+		pr_warn("TDX: pfn %#lx could not leave the TD\n", pfn);
 }
 
 void tdx_vcpu_free(struct kvm_vcpu *vcpu)

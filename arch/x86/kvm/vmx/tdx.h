@@ -12,6 +12,7 @@ void tdx_vm_init(struct kvm *kvm);
 void tdx_td_free(struct kvm *kvm);
 void tdx_vcpu_free(struct kvm_vcpu *vcpu);
 int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
+void tdx_zap_private(struct kvm *kvm, unsigned long pfn);
 int tdx_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 int tdx_vcpu_pre_run(struct kvm_vcpu *vcpu);
 int tdx_handle_ept_violation(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code);

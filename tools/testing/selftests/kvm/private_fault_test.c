@@ -424,7 +424,8 @@ static void test_sev_enc_is_not_private(void)
  * TDX: the GPA's shared bit says which alias the guest used.  Nothing runs before
  * FINALIZE_VM; then a shared-alias access to a private gfn exits with the bit stripped, and a
  * private fault on a page the build did not add is mapped by TDH.MEM.PAGE.AUG (zeroed, the
- * TD's in the PAMT).  AMD's NPF bits do not exist here.
+ * TD's in the PAMT); a conversion or a punch takes it out of the TD again.  AMD's NPF bits do
+ * not exist here.
  */
 static void test_tdx_shared_bit(void)
 {
@@ -453,6 +454,24 @@ static void test_tdx_shared_bit(void)
 	check_pamt();
 	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 1));
 	INSPECT(TEST_ASSERT_EQ(host_gmem_page_is_zero(t.vm, GFN), 1));
+
+	/* The S-EPT entry is the translation: a conversion takes the page out of the TD. */
+	vm_mem_set_shared(t.vm, GPA, PAGE_SIZE);
+	check_pamt();
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 0));
+	vm_mem_set_private(t.vm, GPA, PAGE_SIZE);
+	access(&c, GPA, 0);
+	run_to_halt(&c);
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 1));
+	access(&c, GPA, WRITE);
+	run_to_halt(&c);
+	/* So does a punch, and the next private access adds a new page. */
+	gmem_fallocate(t.gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, GPA, PAGE_SIZE);
+	check_pamt();
+	access(&c, GPA, 0);
+	run_to_halt(&c);
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 1));
+	check_pamt();
 
 	munmap(c.run, PAGE_SIZE);		/* the vCPU itself is the td's */
 	td_destroy(&t);
