@@ -59,6 +59,7 @@ struct kvm_memory_slot {
 	u32 flags;
 	u16 id;
 	u16 as_id;
+	unsigned long *dirty_bitmap;		/* KVM_MEM_LOG_DIRTY_PAGES; under slots_lock */
 	struct {
 		/* NULL once the guest_memfd is released; written under slots_lock */
 		struct file *file;
@@ -139,6 +140,13 @@ void kvm_free_memslots(struct kvm *kvm);
 int kvm_vm_ioctl_set_memory_region(struct kvm *kvm,
 				   const struct kvm_userspace_memory_region2 *mem);
 struct kvm_memory_slot *kvm_gfn_to_memslot(struct kvm *kvm, int as_id, gfn_t gfn);
+
+/* dirty_log.c */
+int kvm_alloc_dirty_bitmap(struct kvm_memory_slot *slot);
+void kvm_free_dirty_bitmap(struct kvm_memory_slot *slot);
+void kvm_mark_page_dirty(struct kvm *kvm, gfn_t gfn);
+void kvm_mark_range_dirty(struct kvm *kvm, gfn_t start, gfn_t end);
+int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, const struct kvm_dirty_log *log);
 
 /* guest_memfd.c */
 int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args);

@@ -318,6 +318,13 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 			return -EFAULT;
 		return r;
 	}
+	case KVM_GET_DIRTY_LOG: {
+		struct kvm_dirty_log log;
+
+		if (copy_from_user(&log, argp, sizeof(log)))
+			return -EFAULT;
+		return kvm_vm_ioctl_get_dirty_log(kvm, &log);
+	}
 	case KVM_CREATE_GUEST_MEMFD: {
 		struct kvm_create_guest_memfd args;
 

@@ -33,9 +33,14 @@ int kvm_vm_ioctl_set_mem_attributes(struct kvm *kvm, const struct kvm_memory_att
 	mutex_lock(&kvm->slots_lock);
 	r = kvm_range_map_set(&kvm->mem_attr_map, attrs->address >> PAGE_SHIFT,
 			      end >> PAGE_SHIFT, attrs->attributes);
-	/* No translation may outlive the attribute it was made for. */
-	if (!r)
+	/*
+	 * No translation may outlive the attribute it was made for, and a migration must send
+	 * the page again under its new status (dirty_log.c).
+	 */
+	if (!r) {
 		kvm_arch_zap_gfn_range(kvm, attrs->address >> PAGE_SHIFT, end >> PAGE_SHIFT);
+		kvm_mark_range_dirty(kvm, attrs->address >> PAGE_SHIFT, end >> PAGE_SHIFT);
+	}
 	mutex_unlock(&kvm->slots_lock);
 	return r;
 }

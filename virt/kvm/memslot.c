@@ -32,6 +32,7 @@ static void kvm_free_memslot(struct kvm_memory_slot *slot)
 {
 	if (slot->flags & KVM_MEM_GUEST_MEMFD)
 		kvm_gmem_unbind(slot);
+	kvm_free_dirty_bitmap(slot);
 	kfree(slot);
 }
 
@@ -184,6 +185,11 @@ static int kvm_create_memslot(struct kvm *kvm, const struct kvm_userspace_memory
 	slot->as_id = as_id;
 	INIT_LIST_HEAD(&slot->gmem.entry);
 
+	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		r = kvm_alloc_dirty_bitmap(slot);
+		if (r)
+			goto out_free;
+	}
 	if (mem->flags & KVM_MEM_GUEST_MEMFD) {
 		r = kvm_gmem_bind(kvm, slot, mem->guest_memfd, mem->guest_memfd_offset);
 		if (r)
@@ -200,6 +206,7 @@ out_unbind:
 	if (mem->flags & KVM_MEM_GUEST_MEMFD)
 		kvm_gmem_unbind(slot);
 out_free:
+	kvm_free_dirty_bitmap(slot);
 	kfree(slot);
 	return r;
 }
@@ -236,6 +243,19 @@ static int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_mem
 	    kvm_check_memslot_overlap(kvm, as_id, id, base_gfn, base_gfn + old->npages))
 		return -EEXIST;
 
+	/* Logging starts from a clean bitmap, and a moved slot's old bits mean nothing. */
+	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES && (!old->dirty_bitmap || change == KVM_MR_MOVE)) {
+		unsigned long *bitmap = old->dirty_bitmap;
+		int r = kvm_alloc_dirty_bitmap(old);
+
+		if (r) {
+			old->dirty_bitmap = bitmap;
+			return r;
+		}
+		kvfree(bitmap);
+	} else if (!(mem->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+		kvm_free_dirty_bitmap(old);
+	}
 	/* Translations of the old place (or made under the old flags) go. */
 	kvm_arch_zap_gfn_range(kvm, old->base_gfn, old->base_gfn + old->npages);
 	old->base_gfn = base_gfn;

@@ -45,6 +45,7 @@
 /* VM ioctls. */
 #define KVM_CREATE_VCPU			_IO(KVMIO, 0x41)
 #define KVM_ENABLE_CAP			_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
+#define KVM_GET_DIRTY_LOG		_IOW(KVMIO, 0x42, struct kvm_dirty_log)
 #define KVM_SET_USER_MEMORY_REGION	_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
 #define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
 #define KVM_SET_MEMORY_ATTRIBUTES	_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)
@@ -257,6 +258,16 @@ struct kvm_userspace_memory_region {
 	__u64 guest_phys_addr;
 	__u64 memory_size;	/* bytes */
 	__u64 userspace_addr;	/* start of the userspace allocated memory */
+};
+
+/* for KVM_GET_DIRTY_LOG: one bit per page of the slot, a long-aligned bitmap */
+struct kvm_dirty_log {
+	__u32 slot;
+	__u32 padding1;
+	union {
+		void *dirty_bitmap;
+		__u64 padding2;
+	};
 };
 
 /* for KVM_SET_USER_MEMORY_REGION2; the first 32 bytes are those of the v1 struct */

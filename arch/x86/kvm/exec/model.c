@@ -224,6 +224,9 @@ static int model_walk(struct kvm_vcpu *vcpu)
 	}
 	mutex_lock(&kvm->slots_lock);
 	mapped = kvm_mmu_lookup(kvm, gfn, &mapped_private);
+	/* A write through a shared translation is what dirty logging records. */
+	if (mapped && mapped_private == private && !private && (flags & KVM_COCO_ACCESS_WRITE))
+		kvm_mark_page_dirty(kvm, gfn);
 	mutex_unlock(&kvm->slots_lock);
 	if (mapped && mapped_private == private)
 		return 0;

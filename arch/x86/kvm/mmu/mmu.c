@@ -130,7 +130,11 @@ static int kvm_mmu_faultin_shared(struct kvm_vcpu *vcpu, struct kvm_page_fault *
 	if (!access_ok((void __user *)hva, PAGE_SIZE))
 		return kvm_mmu_memory_fault_exit(vcpu, fault);
 	r = kvm_mmu_map(vcpu->kvm, fault);
-	return r ? r : 1;
+	if (r)
+		return r;
+	if (fault->write)
+		kvm_mark_page_dirty(vcpu->kvm, fault->gfn);
+	return 1;
 }
 
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code)

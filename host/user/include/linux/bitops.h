@@ -4,4 +4,10 @@
 
 #define hweight64(w)	((unsigned int)__builtin_popcountll(w))
 
+/* The non-atomic bit set of the kernel: the caller holds the lock that guards @addr. */
+static inline void __set_bit(unsigned long nr, unsigned long *addr)
+{
+	addr[nr / (8 * sizeof(long))] |= 1UL << (nr % (8 * sizeof(long)));
+}
+
 #endif
