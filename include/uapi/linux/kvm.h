@@ -306,6 +306,7 @@ struct kvm_create_guest_memfd {
 #define KVM_EXIT_HLT		5
 #define KVM_EXIT_INTR		10
 #define KVM_EXIT_INTERNAL_ERROR	17
+#define KVM_EXIT_SYSTEM_EVENT	24
 #define KVM_EXIT_MEMORY_FAULT	39
 
 /* kvm_run.hypercall.flags */
@@ -313,6 +314,9 @@ struct kvm_create_guest_memfd {
 
 /* For KVM_EXIT_INTERNAL_ERROR: emulation failed. */
 #define KVM_INTERNAL_ERROR_EMULATION	1
+
+/* For KVM_EXIT_SYSTEM_EVENT: an SEV-ES/SNP guest asked to be terminated (GHCB). */
+#define KVM_SYSTEM_EVENT_SEV_TERM	6
 
 #define KVM_MEMORY_EXIT_FLAG_PRIVATE	(1ULL << 3)
 
@@ -350,6 +354,15 @@ struct kvm_run {
 			__u32 ndata;
 			__u64 data[16];
 		} internal;
+		/* KVM_EXIT_SYSTEM_EVENT */
+		struct {
+			__u32 type;
+			__u32 ndata;
+			union {
+				__u64 flags;
+				__u64 data[16];
+			};
+		} system_event;
 		/* KVM_EXIT_MEMORY_FAULT */
 		struct {
 			__u64 flags;

@@ -133,10 +133,13 @@ struct kvm_coco_access {
 #define KVM_COCO_VCPU_INJECT_VMMCALL	_IO(KVMIO, 0xf5)
 
 /*
- * An SNP guest writes the GHCB MSR (@value, the GHCB MSR protocol) and executes VMGEXIT.
- * Modelled: the page-state-change request (0x014), which exits as KVM_HC_MAP_GPA_RANGE of
- * one 4 KiB page; other requests are EINVAL.  KVM_COCO_VCPU_GET_GHCB_MSR reads the MSR back,
- * with KVM's response after the next KVM_RUN.
+ * An SNP guest writes the GHCB MSR (@value, a GHCB MSR protocol request: bits 11:0 non-zero)
+ * and executes VMGEXIT.  Handled as upstream: the page-state change (0x014) exits as
+ * KVM_HC_MAP_GPA_RANGE of one 4 KiB page; GHCB GPA registration (0x012) and the preferred
+ * GPA (0x010) are answered; termination (0x100) exits with KVM_EXIT_SYSTEM_EVENT
+ * (KVM_SYSTEM_EVENT_SEV_TERM, data[0] the MSR); other requests leave the MSR as it was.  A
+ * GHCB page address (bits 11:0 zero) is EINVAL: the GHCB page protocol is not modelled.
+ * KVM_COCO_VCPU_GET_GHCB_MSR reads the MSR back, with KVM's response after the next KVM_RUN.
  */
 #define KVM_COCO_VCPU_INJECT_VMGEXIT_MSR	_IOW(KVMIO, 0xf6, __u64)
 #define KVM_COCO_VCPU_GET_GHCB_MSR		_IOR(KVMIO, 0xf7, __u64)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * VMGEXIT through the GHCB MSR protocol (GHCB spec): the request in bits 11:0 of the MSR,
- * its data above.  Modelled: the page-state change (0x014) an SNP guest sends before it
- * PVALIDATEs or releases a page.  KVM does not convert: it exits to the VMM as the
- * KVM_HC_MAP_GPA_RANGE hypercall would, and answers the guest (0x015, an error in bits 63:32)
- * with what the VMM answered.
+ * its data above.  The one that matters here is the page-state change (0x014) an SNP guest
+ * sends before it PVALIDATEs or releases a page.  KVM does not convert: it exits to the VMM
+ * as the KVM_HC_MAP_GPA_RANGE hypercall would, and answers the guest (0x015, an error in bits
+ * 63:32) with what the VMM answered.  Also: GHCB GPA registration and the preferred GPA, and
+ * termination, which the VMM sees as a system event.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -16,6 +17,13 @@
 #include "svm.h"
 
 #define GHCB_MSR_INFO_MASK		0xfffULL
+#define GHCB_MSR_PREF_GPA_REQ		0x010
+#define GHCB_MSR_PREF_GPA_RESP		0x011
+#define GHCB_MSR_PREF_GPA_NONE		0xfffffffffffffULL
+#define GHCB_MSR_REG_GPA_REQ		0x012
+#define GHCB_MSR_REG_GPA_RESP		0x013
+#define GHCB_MSR_TERM_REQ		0x100
+#define GHCB_MSR_GPA_VALUE(msr)		((msr) >> 12)
 #define GHCB_MSR_PSC_REQ		0x014
 #define GHCB_MSR_PSC_RESP		0x015
 /* Upstream's answer for every failure: the top bit, as a generic error. */
@@ -25,9 +33,22 @@
 #define SNP_PAGE_STATE_PRIVATE		1
 #define SNP_PAGE_STATE_SHARED		2
 
+/* An MSR protocol request (a GHCB page address has no request bits) from an SNP guest. */
 bool sev_ghcb_msr_request_valid(struct kvm_vcpu *vcpu, u64 msr)
 {
-	return sev_snp_guest(vcpu->kvm) && (msr & GHCB_MSR_INFO_MASK) == GHCB_MSR_PSC_REQ;
+	return sev_snp_guest(vcpu->kvm) && (msr & GHCB_MSR_INFO_MASK);
+}
+
+/* The guest asked to be terminated, or asked what only an SNP guest may: the VMM decides. */
+static int sev_terminate_exit(struct kvm_vcpu *vcpu, u64 msr)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	run->system_event.type = KVM_SYSTEM_EVENT_SEV_TERM;
+	run->system_event.ndata = 1;
+	run->system_event.data[0] = msr;
+	return 0;
 }
 
 static int snp_complete_psc_msr(struct kvm_vcpu *vcpu)
@@ -61,5 +82,20 @@ int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu)
 
 	if (WARN_ON_ONCE(!sev_ghcb_msr_request_valid(vcpu, msr)))
 		return -EINVAL;
-	return snp_begin_psc_msr(vcpu, msr);
+	switch (msr & GHCB_MSR_INFO_MASK) {
+	case GHCB_MSR_PSC_REQ:
+		return snp_begin_psc_msr(vcpu, msr);
+	case GHCB_MSR_REG_GPA_REQ:
+		/* The GHCB page protocol is not modelled: the address is only acknowledged. */
+		vcpu->arch.ghcb_msr = GHCB_MSR_GPA_VALUE(msr) << 12 | GHCB_MSR_REG_GPA_RESP;
+		return 1;
+	case GHCB_MSR_PREF_GPA_REQ:
+		vcpu->arch.ghcb_msr = GHCB_MSR_PREF_GPA_NONE << 12 | GHCB_MSR_PREF_GPA_RESP;
+		return 1;
+	case GHCB_MSR_TERM_REQ:
+		return sev_terminate_exit(vcpu, msr);
+	default:
+		/* As upstream: an unknown request is answered by leaving the MSR as it was. */
+		return 1;
+	}
 }

@@ -272,7 +272,7 @@ static void test_snp_psc_msr(void)
 	vcpu = v.vcpus[0];
 	run = map_run(vcpu);
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_COCO_VCPU_INJECT_VMMCALL, 0), EINVAL);
-	TEST_ASSERT_ERRNO(__vmgexit(vcpu, 0x012), EINVAL);	/* not a PSC request */
+	TEST_ASSERT_ERRNO(__vmgexit(vcpu, GPA), EINVAL);	/* a GHCB page, not modelled */
 
 	/* No exit enabled: the guest is told it failed. */
 	TEST_ASSERT_EQ(__vmgexit(vcpu, PSC_REQ(GPA, 2)), 0);
@@ -304,6 +304,39 @@ static void test_snp_psc_msr(void)
 	TEST_ASSERT_EQ(__vmgexit(vcpu, PSC_REQ(GPA, 3)), 0);
 	run_vcpu(vcpu, run, KVM_EXIT_HLT);
 	TEST_ASSERT_EQ(ghcb_msr(vcpu), PSC_RESP_ERROR);
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
+/* The rest of the GHCB MSR protocol KVM answers: GHCB GPAs, termination, unknown requests. */
+static void test_snp_ghcb_msr_protocol(void)
+{
+	struct kvm_run *run;
+	struct snp_vm v;
+	int vcpu;
+
+	snp_vm_create(&v, MEM, 1);
+	snp_launch_start(&v);
+	snp_launch_finish(&v);
+	vcpu = v.vcpus[0];
+	run = map_run(vcpu);
+
+	TEST_ASSERT_EQ(__vmgexit(vcpu, GPA | 0x012), 0);		/* register a GHCB */
+	run_vcpu(vcpu, run, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(ghcb_msr(vcpu), GPA | 0x013);
+	TEST_ASSERT_EQ(__vmgexit(vcpu, 0x010), 0);			/* preferred GHCB GPA */
+	run_vcpu(vcpu, run, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(ghcb_msr(vcpu), (0xfffffffffffffull << 12) | 0x011);
+	TEST_ASSERT_EQ(__vmgexit(vcpu, 0xabc), 0);			/* unknown: untouched */
+	run_vcpu(vcpu, run, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(ghcb_msr(vcpu), 0xabc);
+
+	/* Termination, reason set 1 code 3: the VMM sees a system event. */
+	TEST_ASSERT_EQ(__vmgexit(vcpu, (3 << 16) | (1 << 12) | 0x100), 0);
+	run_vcpu(vcpu, run, KVM_EXIT_SYSTEM_EVENT);
+	TEST_ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_SEV_TERM);
+	TEST_ASSERT_EQ(run->system_event.ndata, 1);
+	TEST_ASSERT_EQ(run->system_event.data[0], (3 << 16) | (1 << 12) | 0x100);
 	munmap(run, PAGE_SIZE);
 	snp_vm_destroy(&v);
 }
@@ -410,6 +443,7 @@ int main(void)
 		KSFT_TEST(test_map_gpa_range_round_trip),
 		KSFT_TEST(test_map_gpa_range_refused),
 		KSFT_TEST(test_snp_psc_msr),
+		KSFT_TEST(test_snp_ghcb_msr_protocol),
 		KSFT_TEST(test_vendor_calls_only_where_they_exist),
 		KSFT_TEST(test_tdx_map_gpa),
 	};
