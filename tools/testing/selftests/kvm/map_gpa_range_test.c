@@ -266,9 +266,7 @@ static void test_snp_psc_msr(void)
 	struct snp_vm v;
 	int vcpu;
 
-	snp_vm_create(&v, MEM, 1);
-	snp_launch_start(&v);
-	snp_launch_finish(&v);
+	snp_vm_create_launched(&v, MEM, 1);
 	vcpu = v.vcpus[0];
 	run = map_run(vcpu);
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_COCO_VCPU_INJECT_VMMCALL, 0), EINVAL);
@@ -315,9 +313,7 @@ static void test_snp_ghcb_msr_protocol(void)
 	struct snp_vm v;
 	int vcpu;
 
-	snp_vm_create(&v, MEM, 1);
-	snp_launch_start(&v);
-	snp_launch_finish(&v);
+	snp_vm_create_launched(&v, MEM, 1);
 	vcpu = v.vcpus[0];
 	run = map_run(vcpu);
 

@@ -295,9 +295,7 @@ static void test_snp_faults_race_conversions_and_punches(void)
 
 	kvm_close(kvm_open());
 	host_get_counters(&before);
-	snp_vm_create(&v, RACE_VCPUS * RACE_PAGES * PAGE_SIZE, RACE_VCPUS);
-	snp_launch_start(&v);
-	snp_launch_finish(&v);
+	snp_vm_create_launched(&v, RACE_VCPUS * RACE_PAGES * PAGE_SIZE, RACE_VCPUS);
 	gmem_puncher_start(&p, v.gmem, RACE_VCPUS * RACE_PAGES * PAGE_SIZE);
 	for (i = 0; i < RACE_VCPUS; i++) {
 		racers[i] = (struct racer){ .v = &v, .idx = i, .rng = test_seed() + i + 1 };

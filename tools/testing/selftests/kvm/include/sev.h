@@ -34,6 +34,8 @@ void snp_launch_update(struct snp_vm *v, uint64_t gfn, const void *src, uint64_t
 int __snp_launch_finish(struct snp_vm *v, struct kvm_sev_snp_launch_finish *p,
 			uint32_t *error);
 void snp_launch_finish(struct snp_vm *v);
+/* snp_vm_create(), then an empty launch: a guest whose vCPUs can run. */
+void snp_vm_create_launched(struct snp_vm *v, uint64_t mem, int nr_vcpus);
 int __snp_get_digest(int vm, uint8_t digest[48]);
 void snp_get_digest(int vm, uint8_t digest[48]);
 

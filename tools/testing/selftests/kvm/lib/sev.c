@@ -133,3 +133,10 @@ void snp_get_digest(int vm, uint8_t digest[48])
 	TEST_ASSERT(!__snp_get_digest(vm, digest), "KVM_COCO_SNP_GET_LAUNCH_DIGEST: %s",
 		    strerror(errno));
 }
+
+void snp_vm_create_launched(struct snp_vm *v, uint64_t mem, int nr_vcpus)
+{
+	snp_vm_create(v, mem, nr_vcpus);
+	snp_launch_start(v);
+	snp_launch_finish(v);
+}
