@@ -39,12 +39,28 @@ struct kvm_page_fault {
 
 #define NPT_PRIVATE	1UL
 
+static int kvm_mmu_install(struct kvm *kvm, gfn_t gfn, unsigned long e)
+{
+	lockdep_assert_held(&kvm->slots_lock);
+	return xa_err(xa_store(&kvm->arch.npt, gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
+}
+
 /* Install the translation a resolved fault found. */
 static int kvm_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
 {
-	unsigned long e = fault->is_private ? fault->pfn << 1 | NPT_PRIVATE : 0;
+	return kvm_mmu_install(kvm, fault->gfn,
+			       fault->is_private ? fault->pfn << 1 | NPT_PRIVATE : 0);
+}
 
-	return xa_err(xa_store(&kvm->arch.npt, fault->gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
+int kvm_mmu_map_private(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
+{
+	return kvm_mmu_install(kvm, gfn, pfn << 1 | NPT_PRIVATE);
+}
+
+void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn)
+{
+	lockdep_assert_held(&kvm->slots_lock);
+	xa_erase(&kvm->arch.npt, gfn);
 }
 
 void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)

@@ -392,12 +392,15 @@ static int tdx_add_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fres
 	r = xa_err(xa_store(&tdx->private, pfn, xa_mk_value(gfn), GFP_KERNEL));
 	if (r)
 		goto err_clear;
+	/* The S-EPT entry PAGE.ADD makes is a translation: a conversion must find it. */
+	r = kvm_mmu_map_private(kvm, gfn, pfn);
+	if (r)
+		goto err_untrack;
 	err = tdh_mem_page_add(page_pa(tdx->tdr), gpa, (u64)pfn << PAGE_SHIFT,
 			       page_pa(a->bounce));
 	if (err) {
-		xa_erase(&tdx->private, pfn);
 		r = tdx_seamcall_err(a->cmd, err);
-		goto err_clear;
+		goto err_unmap;
 	}
 	for (i = 0; (a->cmd->flags & KVM_TDX_MEASURE_MEMORY_REGION) && i < PAGE_SIZE;
 	     i += MR_EXTEND_CHUNK) {
@@ -407,6 +410,10 @@ static int tdx_add_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fres
 	}
 	return 0;
 
+err_unmap:
+	kvm_mmu_unmap(kvm, gfn);
+err_untrack:
+	xa_erase(&tdx->private, pfn);
 err_clear:
 	/* A page this step allocated must not keep what it was before. */
 	if (fresh)

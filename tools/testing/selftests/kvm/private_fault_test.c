@@ -425,8 +425,13 @@ static void test_sev_enc_is_not_private(void)
  * TD's in the PAMT); a conversion or a punch takes it out of the TD again.  AMD's NPF bits do
  * not exist here.
  */
+#define BUILT_GPA	(GPA + 4 * PAGE_SIZE)
+
 static void test_tdx_shared_bit(void)
 {
+	static uint8_t page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+	struct kvm_tdx_init_mem_region built = { .source_addr = (uintptr_t)page,
+						 .gpa = BUILT_GPA, .nr_pages = 1 };
 	struct host_counters before;
 	struct vcpu c;
 	struct td t;
@@ -437,7 +442,13 @@ static void test_tdx_shared_bit(void)
 	vcpu_open(&c, t.vcpu);
 	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 0) == -1 && errno == EINVAL,
 		    "KVM_RUN before FINALIZE_VM: errno %d", errno);
+	TEST_ASSERT_EQ(tdx_cmd(t.vcpu, KVM_TDX_INIT_MEM_REGION, 0, (uintptr_t)&built, NULL), 0);
 	TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	/* A page the build added is mapped, so converting it takes it out of the TD. */
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, BUILT_GPA / PAGE_SIZE), 1));
+	vm_mem_set_shared(t.vm, BUILT_GPA, PAGE_SIZE);
+	INSPECT(TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, BUILT_GPA / PAGE_SIZE), 0));
+	check_pamt();
 	TEST_ASSERT(__inject(&c, GPA, NPF_ENC) == -1 && errno == EINVAL, "ENC on TDX");
 
 	inject(&c, SHARED_BIT | GPA | 0x10, PF_WRITE);
