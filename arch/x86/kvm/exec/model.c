@@ -215,7 +215,7 @@ static int model_walk(struct kvm_vcpu *vcpu)
 	gfn_t gfn = gpa_to_gfn(gpa);
 
 	if (vcpu_is_tdx(vcpu)) {
-		u64 shared = BIT_ULL(kvm->arch.tdx_info.gpaw - 1);
+		u64 shared = kvm_tdx_shared_bit(kvm);
 
 		private = !(gpa & shared);
 		gfn = gpa_to_gfn(gpa & ~shared);

@@ -300,7 +300,7 @@ static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 
 static bool tdx_gpa_is_private(struct kvm *kvm, u64 gpa)
 {
-	return gpa < BIT_ULL(kvm->arch.tdx_info.gpaw - 1);
+	return gpa < kvm_tdx_shared_bit(kvm);
 }
 
 /* Only a TD that is built and a vCPU the module knows can enter the guest. */
@@ -317,7 +317,7 @@ int tdx_vcpu_pre_run(struct kvm_vcpu *vcpu)
  */
 int tdx_handle_ept_violation(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
 {
-	u64 shared = BIT_ULL(vcpu->kvm->arch.tdx_info.gpaw - 1);
+	u64 shared = kvm_tdx_shared_bit(vcpu->kvm);
 
 	if (gpa & shared)
 		return kvm_mmu_page_fault(vcpu, gpa & ~shared, error_code);

@@ -3,9 +3,17 @@
 #define __KVM_VMX_TDX_H
 
 #include <linux/kvm_host.h>
+#include <asm/tdx.h>
 
 /* tdx.c: KVM_MEMORY_ENCRYPT_OP on TDX VMs and vCPUs, and the TD's lifecycle */
 int tdx_vm_ioctl(struct kvm *kvm, void __user *argp);
+
+/* The GPA bit that selects a TD's shared alias (the module's tdx_gpa_shared_bit()). */
+static inline u64 kvm_tdx_shared_bit(struct kvm *kvm)
+{
+	return tdx_gpa_shared_bit(kvm->arch.tdx_info.gpaw);
+}
+
 int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp);
 int tdx_get_mrtd(struct kvm *kvm, void __user *argp);
 void tdx_vm_init(struct kvm *kvm);

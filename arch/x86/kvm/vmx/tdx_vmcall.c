@@ -23,11 +23,6 @@
 #define TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED	0x8000000000000003ULL
 #define TDX_MAP_GPA_MAX_LEN			SZ_2M
 
-static u64 tdx_shared_bit(struct kvm_vcpu *vcpu)
-{
-	return BIT_ULL(vcpu->kvm->arch.tdx_info.gpaw - 1);
-}
-
 static bool tdx_gpa_legal(struct kvm_vcpu *vcpu, u64 gpa)
 {
 	return gpa < BIT_ULL(vcpu->kvm->arch.tdx_info.gpaw);
@@ -36,7 +31,7 @@ static bool tdx_gpa_legal(struct kvm_vcpu *vcpu, u64 gpa)
 /* The next chunk of the range to userspace, without the shared bit. */
 static void tdx_map_gpa_exit(struct kvm_vcpu *vcpu)
 {
-	u64 gpa = vcpu->arch.map_gpa_next, shared = tdx_shared_bit(vcpu);
+	u64 gpa = vcpu->arch.map_gpa_next, shared = kvm_tdx_shared_bit(vcpu->kvm);
 	u64 size = min_t(u64, vcpu->arch.map_gpa_end - gpa, TDX_MAP_GPA_MAX_LEN);
 
 	kvm_prepare_map_gpa_range_exit(vcpu, gpa & ~shared, size >> PAGE_SHIFT,
@@ -66,7 +61,7 @@ static int tdx_complete_map_gpa(struct kvm_vcpu *vcpu)
 static int tdx_map_gpa(struct kvm_vcpu *vcpu)
 {
 	u64 gpa = vcpu->arch.tdvmcall.r12, size = vcpu->arch.tdvmcall.r13;
-	u64 shared = tdx_shared_bit(vcpu), status;
+	u64 shared = kvm_tdx_shared_bit(vcpu->kvm), status;
 
 	if (!user_exit_on_hypercall(vcpu->kvm, KVM_HC_MAP_GPA_RANGE)) {
 		status = TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
