@@ -75,13 +75,6 @@ static long kvm_model_inject_npf(struct kvm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-static bool vcpu_is_sev(struct kvm_vcpu *vcpu)
-{
-	unsigned long type = vcpu->kvm->arch.vm_type;
-
-	return type == KVM_X86_SEV_VM || type == KVM_X86_SEV_ES_VM || type == KVM_X86_SNP_VM;
-}
-
 static long kvm_model_inject_access(struct kvm_vcpu *vcpu, void __user *argp)
 {
 	u32 valid = KVM_COCO_ACCESS_WRITE | KVM_COCO_ACCESS_EXEC;
@@ -90,7 +83,7 @@ static long kvm_model_inject_access(struct kvm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&a, argp, sizeof(a)))
 		return -EFAULT;
-	if (vcpu_is_sev(vcpu))
+	if (sev_vm_type(vcpu->kvm))
 		valid |= KVM_COCO_ACCESS_ENCRYPTED;
 	if ((a.flags & ~valid) || a.pad || memchr_inv(a.reserved, 0, sizeof(a.reserved)) ||
 	    a.gpa >= NPF_GPA_LIMIT)

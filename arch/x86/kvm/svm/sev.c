@@ -113,7 +113,7 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	bool es, snp;
 	int asid;
 
-	if (type != KVM_X86_SEV_VM && type != KVM_X86_SEV_ES_VM && type != KVM_X86_SNP_VM)
+	if (!sev_vm_type(kvm))
 		return -EINVAL;
 	if (copy_from_user(&data, u64_to_user_ptr(argp->data), sizeof(data)))
 		return -EFAULT;

@@ -30,6 +30,14 @@ void snp_leak_page(struct kvm *kvm, unsigned long pfn);
 bool snp_page_leaked(unsigned long pfn);
 unsigned long snp_leaked_pages(void);
 
+/* A VM created as SEV, SEV-ES or SNP (whether or not KVM_SEV_INIT2 has run). */
+static inline bool sev_vm_type(struct kvm *kvm)
+{
+	unsigned long type = kvm->arch.vm_type;
+
+	return type == KVM_X86_SEV_VM || type == KVM_X86_SEV_ES_VM || type == KVM_X86_SNP_VM;
+}
+
 static inline bool sev_guest(struct kvm *kvm)
 {
 	return kvm->arch.sev_info.active;

@@ -13,17 +13,12 @@
 #include "sev.h"
 #include "svm.h"
 
-static bool svm_is_sev_type(unsigned long type)
-{
-	return type == KVM_X86_SEV_VM || type == KVM_X86_SEV_ES_VM || type == KVM_X86_SNP_VM;
-}
-
 int svm_vcpu_pre_run(struct kvm_vcpu *vcpu)
 {
 	struct kvm *kvm = vcpu->kvm;
 
 	/* As upstream: an SEV-type VM runs nothing before KVM_SEV_INIT2. */
-	if (svm_is_sev_type(kvm->arch.vm_type) && !sev_guest(kvm))
+	if (sev_vm_type(kvm) && !sev_guest(kvm))
 		return -EINVAL;
 	/* Ours: protected state runs only once it is the guest's (LAUNCH_FINISH). */
 	if (kvm->arch.has_protected_state && !vcpu->arch.guest_state_protected)
