@@ -217,6 +217,9 @@ static int model_walk(struct kvm_vcpu *vcpu)
 	}
 	mutex_lock(&kvm->slots_lock);
 	mapped = kvm_mmu_lookup(kvm, gfn, &mapped_private);
+	/* Without SNP's C-bit or TDX's shared bit an access has no kind: any translation does. */
+	if (!vcpu_is_tdx(vcpu) && !sev_snp_guest(kvm))
+		private = mapped_private;
 	/* A write through a shared translation is what dirty logging records. */
 	if (mapped && mapped_private == private && !private && (flags & KVM_COCO_ACCESS_WRITE))
 		kvm_mark_page_dirty(kvm, gfn);
