@@ -124,6 +124,8 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
 int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end);
+void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
+				       gfn_t offset, unsigned long mask);
 long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg);
 
 static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)

@@ -62,6 +62,20 @@ void kvm_mark_range_dirty(struct kvm *kvm, gfn_t start, gfn_t end)
 	}
 }
 
+/* Cleared pages are write-protected again, so the next write to each is logged. */
+static void kvm_clear_dirty_bitmap(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	unsigned long i, mask;
+
+	for (i = 0; i < kvm_dirty_bitmap_bytes(slot) / sizeof(long); i++) {
+		mask = slot->dirty_bitmap[i];
+		if (!mask)
+			continue;
+		slot->dirty_bitmap[i] = 0;
+		kvm_arch_mmu_write_protect_masked(kvm, slot, i * BITS_PER_LONG, mask);
+	}
+}
+
 /* KVM_GET_DIRTY_LOG: the slot's bitmap to userspace, then cleared. */
 int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, const struct kvm_dirty_log *log)
 {
@@ -82,7 +96,7 @@ int kvm_vm_ioctl_get_dirty_log(struct kvm *kvm, const struct kvm_dirty_log *log)
 				 kvm_dirty_bitmap_bytes(slot)))
 			r = -EFAULT;
 		else
-			memset(slot->dirty_bitmap, 0, kvm_dirty_bitmap_bytes(slot));
+			kvm_clear_dirty_bitmap(kvm, slot);
 	}
 	mutex_unlock(&kvm->slots_lock);
 	return r;

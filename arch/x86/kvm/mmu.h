@@ -13,8 +13,6 @@
  */
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code);
 
-/* Whether the nested page table maps @gfn, and if so whether privately. */
-bool kvm_mmu_lookup(struct kvm *kvm, gfn_t gfn, bool *private);
 /*
  * A private translation made without a fault (a TD's build maps each page it adds, as
  * upstream maps before PAGE.ADD), and its undoing if the page never went in.

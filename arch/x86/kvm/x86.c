@@ -15,10 +15,10 @@
 #include <asm/sev.h>
 #include <asm/tdx.h>
 
-#include "exec/model.h"
+#include "exec/exec.h"
 #include "x86.h"
-#include "svm/sev.h"
-#include "vmx/tdx.h"
+#include "svm/svm.h"
+#include "vmx/vmx.h"
 
 int kvm_arch_init(void)
 {
@@ -53,49 +53,51 @@ void kvm_arch_exit(void)
 	snp_rmptable_exit();
 }
 
+/* TDs are VT's; every other VM type runs on SVM, as the model's default CPU is AMD's. */
+static const struct kvm_x86_ops *kvm_x86_ops_for(unsigned long type)
+{
+	return type == KVM_X86_TDX_VM ? &vt_x86_ops : &svm_x86_ops;
+}
+
 void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 {
 	kvm->arch.vm_type = type;
+	kvm->arch.ops = kvm_x86_ops_for(type);
 	kvm->arch.has_private_mem = type == KVM_X86_SW_PROTECTED_VM ||
 				    type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
 					type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 	xa_init(&kvm->arch.npt);
-	tdx_vm_init(kvm);
+	kvm->arch.ops->vm_init(kvm);
 }
 
 void kvm_arch_destroy_vm(struct kvm *kvm)
 {
 	xa_destroy(&kvm->arch.npt);
-	sev_vm_destroy(kvm);
-	tdx_td_free(kvm);
+	kvm->arch.ops->vm_destroy(kvm);
 }
 
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	kvm_vcpu_arch_reset(&vcpu->arch, !vcpu->vcpu_id);
-	return sev_vcpu_create(vcpu);
+	vcpu->arch.engine = &kvm_exec_model_ops;
+	return vcpu->kvm->arch.ops->vcpu_create(vcpu);
 }
 
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
-	sev_free_vcpu(vcpu);
-	tdx_vcpu_free(vcpu);
+	vcpu->kvm->arch.ops->vcpu_free(vcpu);
 }
 
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
-	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
-		return tdx_gmem_invalidate(kvm, pfn);
-	return sev_gmem_invalidate(kvm, pfn);
+	return kvm->arch.ops->gmem_invalidate(kvm, pfn);
 }
 
 /* A private fault's page goes to the guest through its vendor. */
 int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 {
-	if (kvm->arch.vm_type == KVM_X86_TDX_VM)
-		return tdx_gmem_prepare(kvm, gfn, pfn);
-	return sev_gmem_prepare(kvm, gfn, pfn);
+	return kvm->arch.ops->gmem_prepare(kvm, gfn, pfn);
 }
 
 /* KVM_ENABLE_CAP on a VM: flags, unused arguments and pad must be zero (ours: strict). */
@@ -127,17 +129,11 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	case KVM_ENABLE_CAP:
 		return kvm_vm_ioctl_enable_cap(kvm, (void __user *)arg);
 	case KVM_MEMORY_ENCRYPT_OP:
-		if (kvm->arch.vm_type == KVM_X86_TDX_VM)
-			return tdx_vm_ioctl(kvm, (void __user *)arg);
-		return sev_mem_enc_ioctl(kvm, (void __user *)arg);
-	case KVM_COCO_TDX_GET_MRTD:
-		return tdx_get_mrtd(kvm, (void __user *)arg);
-	case KVM_COCO_SNP_GET_LAUNCH_DIGEST:
-		return sev_snp_get_launch_digest(kvm, (void __user *)arg);
-	case KVM_COCO_GET_TRACE:
-		return sev_get_trace(kvm, (void __user *)arg);
+		if (!kvm->arch.ops->mem_enc_ioctl)
+			return -ENOTTY;
+		return kvm->arch.ops->mem_enc_ioctl(kvm, (void __user *)arg);
 	default:
-		return -ENOTTY;
+		return kvm->arch.ops->vm_ioctl(kvm, ioctl, (void __user *)arg);
 	}
 }
 
@@ -232,11 +228,72 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_SET_SREGS:
 		return kvm_vcpu_ioctl_regs(vcpu, ioctl, (void __user *)arg);
 	case KVM_MEMORY_ENCRYPT_OP:
-		return tdx_vcpu_ioctl(vcpu, (void __user *)arg);
+		if (!vcpu->kvm->arch.ops->vcpu_mem_enc_ioctl)
+			return -ENOTTY;
+		return vcpu->kvm->arch.ops->vcpu_mem_enc_ioctl(vcpu, (void __user *)arg);
 	case KVM_RUN:
 		return kvm_arch_vcpu_run(vcpu, arg);
 	default:
-		/* The model engine's own: the events a guest would cause. */
-		return kvm_model_vcpu_ioctl(vcpu, ioctl, arg);
+		/* The engine's own (the model's: the events a guest would cause). */
+		return vcpu->arch.engine->vcpu_ioctl(vcpu, ioctl, arg);
+	}
+}
+
+int kvm_emulate_halt(struct kvm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_HLT;
+	return 0;
+}
+
+/* An engine's exit the vendor has no handler for: userspace learns which. */
+int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
+	run->internal.ndata = 1;
+	run->internal.data[0] = reason;
+	return 0;
+}
+
+/*
+ * KVM_RUN: the exit userspace just handled is finished first, as upstream; then the engine
+ * runs the guest and each exit goes to the vendor, until one needs userspace.
+ */
+long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
+{
+	const struct kvm_x86_ops *ops = vcpu->kvm->arch.ops;
+	int (*complete)(struct kvm_vcpu *vcpu);
+	struct kvm_run *run = vcpu->run;
+	struct kvm_exec_exit exit;
+	bool resumed = false;
+	int r;
+
+	if (arg)
+		return -EINVAL;
+	r = ops->vcpu_pre_run(vcpu);
+	if (r)
+		return r;
+	complete = vcpu->arch.complete_userspace_io;
+	if (complete) {
+		vcpu->arch.complete_userspace_io = NULL;
+		r = complete(vcpu);
+		if (r <= 0)
+			return r;
+	}
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	for (;;) {
+		r = vcpu->arch.engine->run(vcpu, &exit, resumed);
+		if (r)
+			return r;
+		r = ops->handle_exit(vcpu, &exit);
+		if (r <= 0)
+			return r;
+		resumed = true;
 	}
 }

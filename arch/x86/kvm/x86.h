@@ -21,4 +21,8 @@ void kvm_prepare_map_gpa_range_exit(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, 
 				    bool long_mode);
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
 
+/* x86.c: exits every vendor handles alike */
+int kvm_emulate_halt(struct kvm_vcpu *vcpu);
+int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason);
+
 #endif

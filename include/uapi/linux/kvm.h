@@ -314,6 +314,8 @@ struct kvm_create_guest_memfd {
 
 /* For KVM_EXIT_INTERNAL_ERROR: emulation failed. */
 #define KVM_INTERNAL_ERROR_EMULATION	1
+/* For KVM_EXIT_INTERNAL_ERROR: an exit KVM has no handler for (data[0]: the reason). */
+#define KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON	4
 
 /* For KVM_EXIT_SYSTEM_EVENT: an SEV-ES/SNP guest asked to be terminated (GHCB). */
 #define KVM_SYSTEM_EVENT_SEV_TERM	6

@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/kvm.h>
+#include <linux/kvm_types.h>
 #include <linux/xarray.h>
 
 struct page;
@@ -64,15 +65,59 @@ struct kvm_tdx_info {
 	unsigned long nr_leaked;	/* pages the module would not give back */
 };
 
+struct kvm;
 struct kvm_vcpu;
+struct kvm_exec_exit;
+struct kvm_exec_ops;
+
+/*
+ * What differs between the VM kinds, chosen once when the VM is created (upstream's
+ * kvm_x86_ops): SVM serves default, software-protected and SEV-type VMs, VT (vmx/) serves TDs.
+ * Exit handlers return 1 to resume the guest, 0 to exit to userspace, -errno to fail KVM_RUN.
+ */
+struct kvm_x86_ops {
+	const char *name;
+	void (*vm_init)(struct kvm *kvm);
+	void (*vm_destroy)(struct kvm *kvm);
+	int (*vcpu_create)(struct kvm_vcpu *vcpu);
+	void (*vcpu_free)(struct kvm_vcpu *vcpu);
+	/* KVM_RUN's checks: whether this vCPU may enter the guest now. */
+	int (*vcpu_pre_run)(struct kvm_vcpu *vcpu);
+	int (*handle_exit)(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
+	/* KVM_MEMORY_ENCRYPT_OP on the VM and on a vCPU; NULL: -ENOTTY. */
+	int (*mem_enc_ioctl)(struct kvm *kvm, void __user *argp);
+	int (*vcpu_mem_enc_ioctl)(struct kvm_vcpu *vcpu, void __user *argp);
+	/* The vendor's own VM ioctls (kvm_coco.h); -ENOTTY for any other. */
+	long (*vm_ioctl)(struct kvm *kvm, unsigned int ioctl, void __user *argp);
+	/* guest_memfd: a page handed to the guest by a private fault, and a page being freed. */
+	int (*gmem_prepare)(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
+	int (*gmem_invalidate)(struct kvm *kvm, unsigned long pfn);
+	/* A private translation of @pfn was zapped: take the page out of the guest. */
+	void (*remove_private_spte)(struct kvm *kvm, unsigned long pfn);
+};
+
+/*
+ * What the modelled CPU does with this VM's accesses and instructions: written by vendor code
+ * as the VM is created and initialised, before any vCPU runs; read by the vCPU engines.
+ */
+struct kvm_x86_hw {
+	bool amd;			/* AMD's exit formats (NPF bits 32+), else Intel's */
+	bool c_bit;			/* SEV-type: a guest access can carry the C-bit */
+	bool rmp;			/* SNP: RMP-checked accesses; the C-bit is the kind */
+	bool ghcb;			/* SEV-ES, SNP: VMGEXIT and the GHCB MSR */
+	bool tdx;			/* a TD: TDCALL */
+	u64 shared_mask;		/* TDX: the gpa bit of the shared alias (from INIT_VM) */
+};
 
 struct kvm_arch {
+	const struct kvm_x86_ops *ops;
+	struct kvm_x86_hw hw;
 	unsigned long vm_type;
 	u64 hypercall_exit_enabled;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that exit */
 	/*
-	 * The model's nested page table: gfn -> a value entry (pfn << 1 | private), what the
-	 * fault path installed and conversions, punches and memslot changes zap; under
-	 * kvm->slots_lock.  A shared mapping has no pfn: the memslot's userspace side backs it.
+	 * The model's nested page table: gfn -> a value entry (mmu/npt.h), what the fault path
+	 * installed and conversions, punches, memslot changes and dirty logging zap or
+	 * write-protect; under kvm->slots_lock.
 	 */
 	struct xarray npt;
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
@@ -82,6 +127,7 @@ struct kvm_arch {
 };
 
 struct kvm_vcpu_arch {
+	const struct kvm_exec_ops *engine;	/* what executes the guest (exec/exec.h) */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	u64 dr6, dr7;

@@ -39,6 +39,9 @@
 #define PFERR_GUEST_SIZEM_MASK		BIT_ULL(35)
 #define PFERR_GUEST_VMPL_MASK		BIT_ULL(36)
 
+/* The GHCB MSR (GHCB spec): a protocol request's code in bits 11:0, or a GHCB page's gpa. */
+#define GHCB_MSR_INFO_MASK		0xfffULL
+
 #define RMP_PG_SIZE_4K			0
 #define RMP_PG_SIZE_2M			1
 #define RMP_2M_PAGES			512

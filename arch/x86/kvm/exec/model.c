@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The model vCPU engine: KVM_RUN without guest code.  The hardware events a guest would
- * cause are handed in by userspace (KVM_COCO_VCPU_INJECT_*: a nested page fault, VMMCALL,
- * VMGEXIT, TDG.VP.VMCALL) and delivered to the vendor's exit handler as the hardware would
- * deliver them.  A fault the VMM must resolve stays pending, so the guest "re-executes" the
- * access on the next KVM_RUN; with nothing pending the guest halts.
+ * cause are handed in by userspace (KVM_COCO_VCPU_INJECT_*: an access, a nested page fault,
+ * VMMCALL, VMGEXIT, TDG.VP.VMCALL) and returned as the exits the hardware would deliver.  An
+ * access is walked against the nested page table as the hardware would walk it; a fault KVM
+ * or the VMM must resolve stays pending, so the guest "re-executes" the access on the next
+ * entry; with nothing pending the guest halts.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -14,12 +15,8 @@
 #include <linux/kvm_coco.h>
 #include <asm/sev.h>
 
-#include "../mmu.h"
-#include "../x86.h"
-#include "../svm/sev.h"
-#include "../svm/svm.h"
-#include "../vmx/tdx.h"
-#include "model.h"
+#include "../mmu/npt.h"
+#include "exec.h"
 
 /* What the hardware can put in an error code: the #PF bits, and on AMD the NPF bits. */
 #define NPF_HW_PF_BITS	(PFERR_PRESENT_MASK | PFERR_WRITE_MASK | PFERR_USER_MASK | \
@@ -29,14 +26,9 @@
 			 PFERR_GUEST_SIZEM_MASK | PFERR_GUEST_VMPL_MASK)
 #define NPF_GPA_LIMIT	BIT_ULL(52)
 
-static bool vcpu_is_tdx(struct kvm_vcpu *vcpu)
-{
-	return vcpu->kvm->arch.vm_type == KVM_X86_TDX_VM;
-}
-
 static int model_check_npf(struct kvm_vcpu *vcpu, const struct kvm_coco_npf *npf)
 {
-	u64 hw = NPF_HW_PF_BITS | (vcpu_is_tdx(vcpu) ? 0 : NPF_HW_AMD_BITS);
+	u64 hw = NPF_HW_PF_BITS | (vcpu->kvm->arch.hw.amd ? NPF_HW_AMD_BITS : 0);
 
 	if (npf->flags || npf->pad || memchr_inv(npf->reserved, 0, sizeof(npf->reserved)))
 		return -EINVAL;
@@ -83,7 +75,7 @@ static long kvm_model_inject_access(struct kvm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&a, argp, sizeof(a)))
 		return -EFAULT;
-	if (sev_vm_type(vcpu->kvm))
+	if (vcpu->kvm->arch.hw.c_bit)
 		valid |= KVM_COCO_ACCESS_ENCRYPTED;
 	if ((a.flags & ~valid) || a.pad || memchr_inv(a.reserved, 0, sizeof(a.reserved)) ||
 	    a.gpa >= NPF_GPA_LIMIT)
@@ -111,7 +103,8 @@ static long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *arg
 
 	if (copy_from_user(&msr, argp, sizeof(msr)))
 		return -EFAULT;
-	if (!sev_ghcb_msr_request_valid(vcpu, msr))
+	/* An SNP guest's MSR protocol; a GHCB page address (no request code) is not modelled. */
+	if (!vcpu->kvm->arch.hw.rmp || !(msr & GHCB_MSR_INFO_MASK))
 		return -EINVAL;
 	r = model_queue(vcpu, KVM_MODEL_VMGEXIT_MSR);
 	if (!r)
@@ -121,7 +114,7 @@ static long kvm_model_inject_vmgexit_msr(struct kvm_vcpu *vcpu, void __user *arg
 
 static long kvm_model_get_ghcb_msr(struct kvm_vcpu *vcpu, void __user *argp)
 {
-	if (!vcpu->kvm->arch.sev_info.es_active)
+	if (!vcpu->kvm->arch.hw.ghcb)
 		return -EINVAL;
 	return copy_to_user(argp, &vcpu->arch.ghcb_msr, sizeof(u64)) ? -EFAULT : 0;
 }
@@ -133,7 +126,7 @@ static long kvm_model_inject_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
-	if (!vcpu_is_tdx(vcpu) || c.r10 || c.flags || c.pad ||
+	if (!vcpu->kvm->arch.hw.tdx || c.r10 || c.flags || c.pad ||
 	    memchr_inv(c.reserved, 0, sizeof(c.reserved)))
 		return -EINVAL;
 	r = model_queue(vcpu, KVM_MODEL_TDVMCALL);
@@ -156,12 +149,12 @@ static long kvm_model_get_tdvmcall(struct kvm_vcpu *vcpu, void __user *argp)
 		.r14 = vcpu->arch.tdvmcall.r14, .r15 = vcpu->arch.tdvmcall.r15,
 	};
 
-	if (!vcpu_is_tdx(vcpu))
+	if (!vcpu->kvm->arch.hw.tdx)
 		return -EINVAL;
 	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
-long kvm_model_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
+static long model_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
 
@@ -185,122 +178,91 @@ long kvm_model_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned lo
 	}
 }
 
-/* The vendor's NPF / EPT-violation exit: 1 resolved, 0 exit to userspace, -errno. */
-static int model_deliver_npf(struct kvm_vcpu *vcpu)
-{
-	u64 gpa = vcpu->arch.event.gpa, error_code = vcpu->arch.event.error_code;
-
-	if (vcpu_is_tdx(vcpu))
-		return tdx_handle_ept_violation(vcpu, gpa, error_code);
-	return svm_npf_interception(vcpu, gpa, error_code);
-}
-
 /*
- * The hardware's walk of the nested page table for an access.  0: a translation of the
- * right kind satisfies it.  1: it faults; the event becomes the NPF the hardware reports
- * (TDX: the EPT violation, the gpa keeping its shared bit).
+ * The hardware's walk of the nested page table for an access.  0: a translation of the right
+ * kind (and writable, for a write) satisfies it.  1: it faults; the event becomes the NPF the
+ * hardware reports (TDX: the EPT violation, the gpa keeping its shared bit).
  */
 static int model_walk(struct kvm_vcpu *vcpu)
 {
 	u64 gpa = vcpu->arch.event.gpa, flags = vcpu->arch.event.error_code, err;
+	const struct kvm_x86_hw *hw = &vcpu->kvm->arch.hw;
+	bool write = flags & KVM_COCO_ACCESS_WRITE, private = false;
 	struct kvm *kvm = vcpu->kvm;
-	bool mapped, mapped_private = false, private = false;
-	gfn_t gfn = gpa_to_gfn(gpa);
+	struct kvm_npt_entry e;
 
-	if (vcpu_is_tdx(vcpu)) {
-		u64 shared = kvm_tdx_shared_bit(kvm);
-
-		private = !(gpa & shared);
-		gfn = gpa_to_gfn(gpa & ~shared);
-	} else if (sev_snp_guest(kvm)) {
-		private = flags & KVM_COCO_ACCESS_ENCRYPTED;
-	}
 	mutex_lock(&kvm->slots_lock);
-	mapped = kvm_mmu_lookup(kvm, gfn, &mapped_private);
-	/* Without SNP's C-bit or TDX's shared bit an access has no kind: any translation does. */
-	if (!vcpu_is_tdx(vcpu) && !sev_snp_guest(kvm))
-		private = mapped_private;
-	/* A write through a shared translation is what dirty logging records. */
-	if (mapped && mapped_private == private && !private && (flags & KVM_COCO_ACCESS_WRITE))
-		kvm_mark_page_dirty(kvm, gfn);
+	e = kvm_npt_lookup(kvm, gpa_to_gfn(gpa & ~hw->shared_mask));
 	mutex_unlock(&kvm->slots_lock);
-	if (mapped && mapped_private == private)
+	if (hw->tdx)
+		private = !(gpa & hw->shared_mask);
+	else if (hw->rmp)
+		private = flags & KVM_COCO_ACCESS_ENCRYPTED;
+	else
+		/* Without SNP's C-bit or TDX's shared bit an access has no kind. */
+		private = e.private;
+	if (e.present && e.private == private && (e.writable || !write))
 		return 0;
 
 	err = PFERR_USER_MASK;
-	if (flags & KVM_COCO_ACCESS_WRITE)
+	if (write)
 		err |= PFERR_WRITE_MASK;
 	if (flags & KVM_COCO_ACCESS_EXEC)
 		err |= PFERR_FETCH_MASK;
 	if (flags & KVM_COCO_ACCESS_ENCRYPTED)
 		err |= PFERR_GUEST_ENC_MASK;
-	if (mapped)
-		err |= PFERR_PRESENT_MASK | (vcpu_is_tdx(vcpu) ? 0 : PFERR_GUEST_RMP_MASK);
+	if (e.present) {
+		err |= PFERR_PRESENT_MASK;
+		/* On SNP a translation of the other kind is the RMP check failing. */
+		if (hw->rmp && e.private != private)
+			err |= PFERR_GUEST_RMP_MASK;
+	}
 	vcpu->arch.event.pending = KVM_MODEL_NPF;
 	vcpu->arch.event.error_code = err;
 	return 1;
 }
 
+static int model_exit(struct kvm_exec_exit *exit, enum kvm_exec_exit_reason reason)
+{
+	exit->reason = reason;
+	return 0;
+}
+
 /*
- * A fault is not consumed until it is resolved: the guest re-executes the access.  A
- * VMMCALL or VMGEXIT is consumed when delivered: its exit, if any, is finished by
- * complete_userspace_io on the next KVM_RUN.
+ * A fault is not consumed until it is resolved: the guest re-executes the access, so a fault
+ * that KVM resolved is gone when the guest resumes, and one that went to userspace is taken
+ * again on the next KVM_RUN.  A VMMCALL, VMGEXIT or TDVMCALL is consumed when delivered: its
+ * exit to userspace, if any, is finished by complete_userspace_io on the next KVM_RUN.
  */
-static int model_deliver(struct kvm_vcpu *vcpu)
+static int model_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	enum kvm_model_event e = vcpu->arch.event.pending;
-	int r;
 
-	if (e == KVM_MODEL_ACCESS) {
-		if (!model_walk(vcpu)) {
-			vcpu->arch.event.pending = KVM_MODEL_NONE;
-			return 1;
-		}
-		e = KVM_MODEL_NPF;
-	}
-	if (e == KVM_MODEL_NPF) {
-		r = model_deliver_npf(vcpu);
-		if (r > 0)
-			vcpu->arch.event.pending = KVM_MODEL_NONE;
-		return r;
+	if (e == KVM_MODEL_NPF && resumed)
+		e = KVM_MODEL_NONE;
+	if (e == KVM_MODEL_ACCESS && !model_walk(vcpu))
+		e = KVM_MODEL_NONE;
+	vcpu->arch.event.pending = e == KVM_MODEL_ACCESS ? KVM_MODEL_NPF : e;
+	switch (vcpu->arch.event.pending) {
+	case KVM_MODEL_NONE:
+		return model_exit(exit, KVM_EXEC_EXIT_HLT);
+	case KVM_MODEL_NPF:
+		exit->gpa = vcpu->arch.event.gpa;
+		exit->error_code = vcpu->arch.event.error_code;
+		return model_exit(exit, KVM_EXEC_EXIT_NPF);
+	default:
+		break;
 	}
 	vcpu->arch.event.pending = KVM_MODEL_NONE;
 	if (e == KVM_MODEL_VMMCALL)
-		return kvm_emulate_hypercall(vcpu);
+		return model_exit(exit, KVM_EXEC_EXIT_VMMCALL);
 	if (e == KVM_MODEL_TDVMCALL)
-		return tdx_handle_tdvmcall(vcpu);
-	return sev_handle_vmgexit_msr(vcpu);
+		return model_exit(exit, KVM_EXEC_EXIT_TDVMCALL);
+	return model_exit(exit, KVM_EXEC_EXIT_VMGEXIT);
 }
 
-long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
-{
-	struct kvm_run *run = vcpu->run;
-	int (*complete)(struct kvm_vcpu *vcpu);
-	int r;
-
-	if (arg)
-		return -EINVAL;
-	r = vcpu_is_tdx(vcpu) ? tdx_vcpu_pre_run(vcpu) : svm_vcpu_pre_run(vcpu);
-	if (r)
-		return r;
-	/* The exit userspace just handled comes back first, as upstream. */
-	complete = vcpu->arch.complete_userspace_io;
-	if (complete) {
-		vcpu->arch.complete_userspace_io = NULL;
-		r = complete(vcpu);
-		if (r <= 0)
-			return r;
-	}
-	run->exit_reason = KVM_EXIT_UNKNOWN;
-	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = KVM_EXIT_INTR;
-		return -EINTR;
-	}
-	if (vcpu->arch.event.pending) {
-		r = model_deliver(vcpu);
-		if (r <= 0)
-			return r;
-	}
-	run->exit_reason = KVM_EXIT_HLT;
-	return 0;
-}
+const struct kvm_exec_ops kvm_exec_model_ops = {
+	.name = "model",
+	.run = model_run,
+	.vcpu_ioctl = model_vcpu_ioctl,
+};

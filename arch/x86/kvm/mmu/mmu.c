@@ -16,6 +16,7 @@
  * kvm_run filled in, -errno fail KVM_RUN (-EFAULT with KVM_EXIT_MEMORY_FAULT filled in).
  */
 #include <linux/kernel.h>
+#include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -24,7 +25,7 @@
 #include <linux/kvm_host.h>
 
 #include "../mmu.h"
-#include "../vmx/tdx.h"
+#include "npt.h"
 
 struct kvm_page_fault {
 	gpa_t addr;
@@ -37,24 +38,31 @@ struct kvm_page_fault {
 	unsigned long pfn;
 };
 
-#define NPT_PRIVATE	1UL
-
 static int kvm_mmu_install(struct kvm *kvm, gfn_t gfn, unsigned long e)
 {
 	lockdep_assert_held(&kvm->slots_lock);
 	return xa_err(xa_store(&kvm->arch.npt, gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
 }
 
-/* Install the translation a resolved fault found. */
+/*
+ * Install the translation a resolved fault found.  A shared page of a logging memslot becomes
+ * writable only through a write fault, which is what marks it dirty.
+ */
 static int kvm_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
 {
-	return kvm_mmu_install(kvm, fault->gfn,
-			       fault->is_private ? fault->pfn << 1 | NPT_PRIVATE : 0);
+	struct kvm_memory_slot *slot = fault->slot;
+	unsigned long e = NPT_WRITABLE;
+
+	if (fault->is_private)
+		return kvm_mmu_map_private(kvm, fault->gfn, fault->pfn);
+	if ((slot->flags & KVM_MEM_READONLY) || (slot->dirty_bitmap && !fault->write))
+		e = 0;
+	return kvm_mmu_install(kvm, fault->gfn, e);
 }
 
 int kvm_mmu_map_private(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 {
-	return kvm_mmu_install(kvm, gfn, pfn << 1 | NPT_PRIVATE);
+	return kvm_mmu_install(kvm, gfn, pfn << NPT_PFN_SHIFT | NPT_PRIVATE | NPT_WRITABLE);
 }
 
 void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn)
@@ -65,29 +73,42 @@ void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn)
 
 void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 {
+	void (*remove_private)(struct kvm *kvm, unsigned long pfn);
 	unsigned long gfn;
 	void *e;
 
 	lockdep_assert_held(&kvm->slots_lock);
 	if (start >= end)
 		return;
+	remove_private = kvm->arch.ops->remove_private_spte;
 	xa_for_each_range(&kvm->arch.npt, gfn, e, start, end - 1) {
 		xa_erase(&kvm->arch.npt, gfn);
-		/* A TD's private translation is its S-EPT entry: the page leaves the TD. */
-		if (xa_to_value(e) & NPT_PRIVATE)
-			tdx_zap_private(kvm, xa_to_value(e) >> 1);
+		/* Where a private translation is the guest's hold on the page (a TD's S-EPT). */
+		if ((xa_to_value(e) & NPT_PRIVATE) && remove_private)
+			remove_private(kvm, xa_to_value(e) >> NPT_PFN_SHIFT);
 	}
 }
 
-bool kvm_mmu_lookup(struct kvm *kvm, gfn_t gfn, bool *private)
+/*
+ * Dirty logging reported and cleared @mask's pages (bit i: @slot's page @offset + i): the next
+ * write to each must fault again to be logged.
+ */
+void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
+				       gfn_t offset, unsigned long mask)
 {
+	unsigned long v;
+	gfn_t gfn;
 	void *e;
 
 	lockdep_assert_held(&kvm->slots_lock);
-	e = xa_load(&kvm->arch.npt, gfn);
-	if (e)
-		*private = xa_to_value(e) & NPT_PRIVATE;
-	return e;
+	for (; mask; mask &= mask - 1) {
+		gfn = slot->base_gfn + offset + __ffs(mask);
+		e = xa_load(&kvm->arch.npt, gfn);
+		v = e ? xa_to_value(e) : 0;
+		if (v & NPT_WRITABLE)
+			/* Replacing a present entry allocates nothing: it cannot fail. */
+			kvm_mmu_install(kvm, gfn, v & ~NPT_WRITABLE);
+	}
 }
 
 /* Upstream's exit: the page, its size, and whether the access was private. */

@@ -11,12 +11,12 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/kvm_host.h>
+#include <asm/sev.h>
 
 #include "../x86.h"
 #include "sev.h"
 #include "svm.h"
 
-#define GHCB_MSR_INFO_MASK		0xfffULL
 #define GHCB_MSR_PREF_GPA_REQ		0x010
 #define GHCB_MSR_PREF_GPA_RESP		0x011
 #define GHCB_MSR_PREF_GPA_NONE		0xfffffffffffffULL
@@ -32,12 +32,6 @@
 #define GHCB_MSR_PSC_OP(msr)		(((msr) & GENMASK_ULL(55, 52)) >> 52)
 #define SNP_PAGE_STATE_PRIVATE		1
 #define SNP_PAGE_STATE_SHARED		2
-
-/* An MSR protocol request (a GHCB page address has no request bits) from an SNP guest. */
-bool sev_ghcb_msr_request_valid(struct kvm_vcpu *vcpu, u64 msr)
-{
-	return sev_snp_guest(vcpu->kvm) && (msr & GHCB_MSR_INFO_MASK);
-}
 
 /* The guest asked to be terminated, or asked what only an SNP guest may: the VMM decides. */
 static int sev_terminate_exit(struct kvm_vcpu *vcpu, u64 msr)
@@ -80,7 +74,8 @@ int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu)
 {
 	u64 msr = vcpu->arch.ghcb_msr;
 
-	if (WARN_ON_ONCE(!sev_ghcb_msr_request_valid(vcpu, msr)))
+	/* SNP guests' MSR protocol; the GHCB page protocol (no request code) is not modelled. */
+	if (!sev_snp_guest(vcpu->kvm) || !(msr & GHCB_MSR_INFO_MASK))
 		return -EINVAL;
 	switch (msr & GHCB_MSR_INFO_MASK) {
 	case GHCB_MSR_PSC_REQ:

@@ -137,6 +137,8 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	sev->active = true;
 	sev->es_active = es;
 	sev->snp_active = snp;
+	kvm->arch.hw.ghcb = es;
+	kvm->arch.hw.rmp = snp;
 	sev->fd = -1;
 	sev->vmsa_features = data.vmsa_features | (snp ? SVM_SEV_FEAT_SNP_ACTIVE : 0);
 	sev->ghcb_version = data.ghcb_version ? data.ghcb_version :

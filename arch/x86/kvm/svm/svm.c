@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * AMD SVM exit handling for the vCPUs the model engine runs: which vCPUs may run, and the
- * nested page fault, whose EXITINFO1 error code says (bit 34, PFERR_GUEST_ENC) whether the
- * guest accessed its memory through the C-bit.
+ * AMD SVM: the vendor ops of every VM type but TDX (default, software-protected, SEV, SEV-ES,
+ * SNP), and their exits: which vCPUs may run, the nested page fault, whose EXITINFO1 error
+ * code says (bit 34, PFERR_GUEST_ENC) whether the guest accessed its memory through the
+ * C-bit, VMMCALL and VMGEXIT.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/kvm_host.h>
 #include <asm/sev.h>
 
+#include "../exec/exec.h"
 #include "../mmu.h"
+#include "../x86.h"
 #include "sev.h"
 #include "svm.h"
 
-int svm_vcpu_pre_run(struct kvm_vcpu *vcpu)
+static int svm_vcpu_pre_run(struct kvm_vcpu *vcpu)
 {
 	struct kvm *kvm = vcpu->kvm;
 
@@ -26,7 +29,7 @@ int svm_vcpu_pre_run(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-int svm_npf_interception(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
+static int svm_npf_interception(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
 {
 	/*
 	 * ENC means private only where private memory exists: SEV and SEV-ES guests encrypt
@@ -36,3 +39,53 @@ int svm_npf_interception(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
 		error_code |= PFERR_PRIVATE_ACCESS;
 	return kvm_mmu_page_fault(vcpu, gpa, error_code);
 }
+
+static int svm_handle_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+{
+	switch (exit->reason) {
+	case KVM_EXEC_EXIT_HLT:
+		return kvm_emulate_halt(vcpu);
+	case KVM_EXEC_EXIT_NPF:
+		return svm_npf_interception(vcpu, exit->gpa, exit->error_code);
+	case KVM_EXEC_EXIT_VMMCALL:
+		return kvm_emulate_hypercall(vcpu);
+	case KVM_EXEC_EXIT_VMGEXIT:
+		return sev_handle_vmgexit_msr(vcpu);
+	default:
+		return kvm_unexpected_exit(vcpu, exit->reason);
+	}
+}
+
+static void svm_vm_init(struct kvm *kvm)
+{
+	kvm->arch.hw.amd = true;
+	kvm->arch.hw.c_bit = sev_vm_type(kvm);
+}
+
+/* Ours: what an SEV-type VM offers beyond upstream (kvm_coco.h). */
+static long svm_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp)
+{
+	switch (ioctl) {
+	case KVM_COCO_SNP_GET_LAUNCH_DIGEST:
+		return sev_snp_get_launch_digest(kvm, argp);
+	case KVM_COCO_GET_TRACE:
+		return sev_get_trace(kvm, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+const struct kvm_x86_ops svm_x86_ops = {
+	.name = "svm",
+	.vm_init = svm_vm_init,
+	.vm_destroy = sev_vm_destroy,
+	.vcpu_create = sev_vcpu_create,
+	.vcpu_free = sev_free_vcpu,
+	.vcpu_pre_run = svm_vcpu_pre_run,
+	.handle_exit = svm_handle_exit,
+	.mem_enc_ioctl = sev_mem_enc_ioctl,
+	.vm_ioctl = svm_vm_ioctl,
+	.gmem_prepare = sev_gmem_prepare,
+	.gmem_invalidate = sev_gmem_invalidate,
+	/* An SNP page stays assigned while guest_memfd holds it: nothing to undo here. */
+};

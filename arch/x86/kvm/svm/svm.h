@@ -4,12 +4,10 @@
 
 #include <linux/kvm_host.h>
 
-/* svm.c: AMD's exits as the model engine delivers them */
-int svm_vcpu_pre_run(struct kvm_vcpu *vcpu);
-int svm_npf_interception(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code);
+/* svm.c: the vendor ops of every VM type but TDX */
+extern const struct kvm_x86_ops svm_x86_ops;
 
 /* ghcb.c: VMGEXIT with a GHCB MSR protocol request in vcpu->arch.ghcb_msr */
-bool sev_ghcb_msr_request_valid(struct kvm_vcpu *vcpu, u64 msr);
 int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu);
 
 #endif

@@ -218,9 +218,11 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	kfree(entries);
 
 	r = tdx_td_create(kvm, cmd);
-	if (!r)
-		tdx->state = TD_STATE_INITIALIZED;
-	return r;
+	if (r)
+		return r;
+	tdx->state = TD_STATE_INITIALIZED;
+	kvm->arch.hw.shared_mask = kvm_tdx_shared_bit(kvm);
+	return 0;
 }
 
 /* What INIT_VM accepts.  In: cpuid.nent, the room for entries; out: the entries (none). */
@@ -525,8 +527,6 @@ int tdx_vm_ioctl(struct kvm *kvm, void __user *argp)
 
 int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp)
 {
-	if (vcpu->kvm->arch.vm_type != KVM_X86_TDX_VM)
-		return -ENOTTY;
 	return tdx_ioctl(vcpu->kvm, vcpu, argp);
 }
 
@@ -541,7 +541,7 @@ int tdx_get_mrtd(struct kvm *kvm, void __user *argp)
 	if (m.flags || memchr_inv(m.reserved, 0, sizeof(m.reserved)))
 		return -EINVAL;
 	mutex_lock(&kvm->lock);
-	if (kvm->arch.vm_type == KVM_X86_TDX_VM && tdx->state == TD_STATE_RUNNABLE &&
+	if (tdx->state == TD_STATE_RUNNABLE &&
 	    !tdx_td_mrtd(page_pa(tdx->tdr), m.mrtd))
 		r = 0;
 	mutex_unlock(&kvm->lock);
@@ -553,6 +553,7 @@ int tdx_get_mrtd(struct kvm *kvm, void __user *argp)
 void tdx_vm_init(struct kvm *kvm)
 {
 	xa_init(&kvm->arch.tdx_info.private);
+	kvm->arch.hw.tdx = true;
 }
 
 /*
@@ -602,7 +603,7 @@ int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
  */
 void tdx_zap_private(struct kvm *kvm, unsigned long pfn)
 {
-	if (kvm->arch.vm_type == KVM_X86_TDX_VM && tdx_remove_page(kvm, pfn))
+	if (tdx_remove_page(kvm, pfn))
 		pr_warn("TDX: pfn %#lx could not leave the TD\n", pfn);
 }
 

@@ -88,6 +88,9 @@ static void test_writes_and_conversions_are_dirty(void)
 	/* A write through the translation the first write installed counts again. */
 	guest_access(&g, 3, true);
 	assert_dirty(g.vm, (int[]){ 3, -1 });
+	/* A write through the translation a read installed counts too. */
+	guest_access(&g, 5, true);
+	assert_dirty(g.vm, (int[]){ 5, -1 });
 
 	/* A status change dirties every page it covers, inside the slot only. */
 	vm_mem_set_private(g.vm, 64 * PAGE_SIZE, 2 * PAGE_SIZE);

@@ -389,6 +389,31 @@ static void test_sw_translations_are_zapped(void)
 	sw_guest_destroy(&g);
 }
 
+/*
+ * A read-only memslot: a read installs a translation a write cannot use; the write needs
+ * emulation (an MMIO write upstream), which the model does not do.
+ */
+static void test_readonly_slot_refuses_writes(void)
+{
+	void *mem = test_alloc_mem(MEM);
+	struct vcpu c;
+	int vm;
+
+	vm = vm_create(KVM_X86_DEFAULT_VM);
+	vm_set_user_memory_region2(vm, 0, KVM_MEM_READONLY, 0, MEM, mem, 0, 0);
+	vcpu_open(&c, vm_create_vcpu(vm, 0));
+	access(&c, GPA, 0);
+	run_to_halt(&c);
+	access(&c, GPA, WRITE);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(c.fd, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	TEST_ASSERT_EQ(c.run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION);
+	TEST_ASSERT_EQ(c.run->internal.data[0], GPA);
+	vcpu_close(&c);
+	kvm_close(vm);
+	munmap(mem, MEM);
+}
+
 /* SEV has encrypted memory but no private memory: ENC is an ordinary access. */
 static void test_sev_enc_is_not_private(void)
 {
@@ -537,6 +562,7 @@ int main(void)
 		KSFT_TEST(test_sev_enc_is_not_private),
 		KSFT_TEST(test_snp_translations_are_zapped),
 		KSFT_TEST(test_sw_translations_are_zapped),
+		KSFT_TEST(test_readonly_slot_refuses_writes),
 		KSFT_TEST(test_snp_faults_race_conversions_and_punches),
 		KSFT_TEST(test_tdx_shared_bit),
 		KSFT_TEST(test_bad_input),

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __KVM_X86_MMU_NPT_H
+#define __KVM_X86_MMU_NPT_H
+
+/*
+ * The model's nested page table (kvm->arch.npt), as the hardware sees it: gfn -> a value entry.
+ * The MMU writes it (mmu.c), under kvm->slots_lock; the vCPU engines only read it, as the
+ * hardware walks the page table KVM built.  A shared translation has no pfn: the memslot's
+ * userspace mapping backs it.  A translation without NPT_WRITABLE faults on a write (a
+ * read-only memslot, or a page dirty logging watches).
+ */
+#include <linux/kvm_host.h>
+#include <linux/xarray.h>
+
+#define NPT_PRIVATE		BIT(0)
+#define NPT_WRITABLE		BIT(1)
+#define NPT_PFN_SHIFT		2
+
+struct kvm_npt_entry {
+	bool present;
+	bool private;
+	bool writable;
+	unsigned long pfn;
+};
+
+static inline struct kvm_npt_entry kvm_npt_lookup(struct kvm *kvm, gfn_t gfn)
+{
+	void *e = xa_load(&kvm->arch.npt, gfn);
+	unsigned long v = e ? xa_to_value(e) : 0;
+
+	lockdep_assert_held(&kvm->slots_lock);
+	return (struct kvm_npt_entry){
+		.present = e,
+		.private = v & NPT_PRIVATE,
+		.writable = v & NPT_WRITABLE,
+		.pfn = v >> NPT_PFN_SHIFT,
+	};
+}
+
+#endif
