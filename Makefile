@@ -17,12 +17,22 @@ endif
 
 # Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
 CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iarch/x86/include -Iinclude/uapi
+# Unicorn 2.1 (the TCG engine, library host only): Debian 13's, unpacked into a cache.
+UNICORN	    := $(shell scripts/unicorn.sh)
+ifeq ($(UNICORN),)
+$(error scripts/unicorn.sh could not fetch Unicorn 2.1)
+endif
+UC_LIBDIR   := $(UNICORN)/usr/lib/x86_64-linux-gnu
 CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c arch/x86/kvm/vmx/*.c \
 		 arch/x86/kvm/mmu/*.c arch/x86/kvm/exec/*.c \
 		 arch/x86/virt/svm/*.c arch/x86/virt/vmx/tdx/*.c drivers/crypto/ccp/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
+# The TCG engine's binding is the one library-host file that sees Unicorn's headers.
+$(BUILD)/obj/host/user/tcg.o: CORE_CFLAGS += -isystem $(UNICORN)/usr/include
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
-LIBS	    := -lpthread -lcrypto
+LIBS	    := -lpthread -lcrypto -L$(UC_LIBDIR) -lunicorn -Wl,-rpath,$(UC_LIBDIR)
+# Static links (the module-check binaries) take Unicorn's archive.
+STATIC_LIBS := -lpthread -lcrypto $(UC_LIBDIR)/libunicorn.a -lm
 
 # Clients (CLI, selftests) see only the uapi and the front door, as a VMM would.
 CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include \
@@ -101,7 +111,7 @@ $(BUILD)/module-tests/%: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_d
 			 $(BUILD)/obj/tools/testing/selftests/kvm/%.o $(SELFTEST_LIB) \
 			 $(BUILD)/libkvm-coco.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -static -Wl,--allow-multiple-definition -o $@ $^ $(LIBS) 2>&1 | \
+	$(Q)$(CC) -static -Wl,--allow-multiple-definition -o $@ $^ $(STATIC_LIBS) 2>&1 | \
 		grep -v -e "statically linked applications requires" -e "in function" || true
 	@test -x $@
 
@@ -109,7 +119,7 @@ $(BUILD)/module-tests/%: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_d
 $(BUILD)/module-cli/kvm-coco: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_dev.o \
 			      $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS)) $(BUILD)/libkvm-coco.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -static -Wl,--allow-multiple-definition -o $@ $^ $(LIBS) 2>&1 | \
+	$(Q)$(CC) -static -Wl,--allow-multiple-definition -o $@ $^ $(STATIC_LIBS) 2>&1 | \
 		grep -v -e "statically linked applications requires" -e "in function" || true
 	@test -x $@
 

@@ -25,6 +25,8 @@ void host_fail_alloc_after(long n);
 bool host_should_fail_alloc(void);
 
 void host_physmem_init(void);
+/* tcg.c: offer the TCG engine (KVM_COCO_ENGINE_TCG) */
+void host_tcg_register(void);
 
 /* The private_data of kvm-coco's file behind @fd, or NULL (unit tests reach the core). */
 void *host_file_private(int fd);

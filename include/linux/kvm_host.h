@@ -127,6 +127,7 @@ void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end);
 void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
 				       gfn_t offset, unsigned long mask);
 long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg);
+unsigned long kvm_arch_engines(void);
 
 static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
 {

@@ -107,6 +107,8 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 		return KVM_SUPPORTED_VM_TYPES;
 	case KVM_CAP_EXIT_HYPERCALL:
 		return BIT(KVM_HC_MAP_GPA_RANGE);
+	case KVM_CAP_COCO_ENGINE:
+		return kvm_arch_engines();
 	default:
 		return 0;
 	}

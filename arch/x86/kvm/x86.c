@@ -53,6 +53,42 @@ void kvm_arch_exit(void)
 	snp_rmptable_exit();
 }
 
+static const struct kvm_exec_ops *kvm_engines[] = {
+	[KVM_COCO_ENGINE_MODEL] = &kvm_exec_model_ops,
+	[KVM_COCO_ENGINE_TCG] = NULL,
+};
+
+void kvm_exec_register(unsigned int id, const struct kvm_exec_ops *ops)
+{
+	if (!WARN_ON(id >= ARRAY_SIZE(kvm_engines)))
+		kvm_engines[id] = ops;
+}
+
+unsigned long kvm_arch_engines(void)
+{
+	unsigned long mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_engines); i++)
+		if (kvm_engines[i])
+			mask |= BIT(i);
+	return mask;
+}
+
+/* The engine for a VM's vCPUs: only before the first, and only one this host has. */
+static int kvm_vm_set_engine(struct kvm *kvm, u64 id)
+{
+	int r = -EINVAL;
+
+	mutex_lock(&kvm->lock);
+	if (id < ARRAY_SIZE(kvm_engines) && kvm_engines[id] && !kvm->created_vcpus) {
+		kvm->arch.engine = id;
+		r = 0;
+	}
+	mutex_unlock(&kvm->lock);
+	return r;
+}
+
 /* TDs are VT's; every other VM type runs on SVM, as the model's default CPU is AMD's. */
 static const struct kvm_x86_ops *kvm_x86_ops_for(unsigned long type)
 {
@@ -79,13 +115,24 @@ void kvm_arch_destroy_vm(struct kvm *kvm)
 
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu)
 {
+	const struct kvm_exec_ops *engine = kvm_engines[vcpu->kvm->arch.engine];
+	int r;
+
 	kvm_vcpu_arch_reset(&vcpu->arch, !vcpu->vcpu_id);
-	vcpu->arch.engine = &kvm_exec_model_ops;
-	return vcpu->kvm->arch.ops->vcpu_create(vcpu);
+	vcpu->arch.engine = engine;
+	r = vcpu->kvm->arch.ops->vcpu_create(vcpu);
+	if (r || !engine->vcpu_create)
+		return r;
+	r = engine->vcpu_create(vcpu);
+	if (r)
+		vcpu->kvm->arch.ops->vcpu_free(vcpu);
+	return r;
 }
 
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
+	if (vcpu->arch.engine->vcpu_free)
+		vcpu->arch.engine->vcpu_free(vcpu);
 	vcpu->kvm->arch.ops->vcpu_free(vcpu);
 }
 
@@ -116,6 +163,8 @@ static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
 			return -EINVAL;
 		WRITE_ONCE(kvm->arch.hypercall_exit_enabled, cap.args[0]);
 		return 0;
+	case KVM_CAP_COCO_ENGINE:
+		return kvm_vm_set_engine(kvm, cap.args[0]);
 	default:
 		return -EINVAL;
 	}
@@ -236,6 +285,83 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	default:
 		/* The engine's own (the model's: the events a guest would cause). */
 		return vcpu->arch.engine->vcpu_ioctl(vcpu, ioctl, arg);
+	}
+}
+
+/* IN's data reaches the guest's RAX (its low bytes) when userspace has supplied it. */
+static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u64 *rax = &vcpu->arch.regs.rax;
+	u32 data = 0;
+
+	memcpy(&data, (u8 *)run + run->io.data_offset, run->io.size);
+	if (run->io.size == 4)
+		*rax = data;		/* a 32-bit write zero-extends */
+	else
+		*rax = (*rax & ~GENMASK_ULL(run->io.size * 8 - 1, 0)) | data;
+	vcpu->arch.regs.rip += vcpu->arch.pio_insn_len;
+	return 1;
+}
+
+/* Port I/O: every port goes to userspace, one item at a time, as upstream lays out the exit. */
+int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = exit->io.in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = exit->io.size;
+	run->io.port = exit->io.port;
+	run->io.count = 1;
+	/* The data follows struct kvm_run in the page userspace maps. */
+	run->io.data_offset = ALIGN(sizeof(*run), 8);
+	if (exit->io.in) {
+		vcpu->arch.pio_insn_len = exit->insn_len;
+		vcpu->arch.complete_userspace_io = complete_fast_pio_in;
+		return 0;
+	}
+	memcpy((u8 *)run + run->io.data_offset, &exit->io.data, exit->io.size);
+	vcpu->arch.regs.rip += exit->insn_len;
+	return 0;
+}
+
+/* What the guest did that neither the engine nor KVM can carry out. */
+int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (exit->reason == KVM_EXEC_EXIT_SHUTDOWN) {
+		run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	}
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.ndata = 2;
+	run->internal.data[1] = vcpu->arch.regs.rip;
+	if (exit->reason == KVM_EXEC_EXIT_EXCEPTION) {
+		run->internal.suberror = KVM_INTERNAL_ERROR_DELIVERY_EV;
+		run->internal.data[0] = exit->error_code;
+	} else {
+		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		run->internal.data[0] = 0;
+	}
+	return 0;
+}
+
+/* The exits every vendor handles alike; 2 when @exit is none of them. */
+int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+{
+	switch (exit->reason) {
+	case KVM_EXEC_EXIT_HLT:
+		return kvm_emulate_halt(vcpu);
+	case KVM_EXEC_EXIT_IO:
+		return kvm_fast_pio(vcpu, exit);
+	case KVM_EXEC_EXIT_EXCEPTION:
+	case KVM_EXEC_EXIT_SHUTDOWN:
+	case KVM_EXEC_EXIT_UNSUPPORTED:
+		return kvm_engine_failure_exit(vcpu, exit);
+	default:
+		return 2;
 	}
 }
 

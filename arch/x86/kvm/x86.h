@@ -22,7 +22,11 @@ void kvm_prepare_map_gpa_range_exit(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, 
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
 
 /* x86.c: exits every vendor handles alike */
+struct kvm_exec_exit;
 int kvm_emulate_halt(struct kvm_vcpu *vcpu);
+int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
+int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
+int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
 int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason);
 
 #endif

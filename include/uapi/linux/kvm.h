@@ -302,8 +302,10 @@ struct kvm_create_guest_memfd {
 
 /* Exit reasons (struct kvm_run::exit_reason). */
 #define KVM_EXIT_UNKNOWN	0
+#define KVM_EXIT_IO		2
 #define KVM_EXIT_HYPERCALL	3
 #define KVM_EXIT_HLT		5
+#define KVM_EXIT_SHUTDOWN	8
 #define KVM_EXIT_INTR		10
 #define KVM_EXIT_INTERNAL_ERROR	17
 #define KVM_EXIT_SYSTEM_EVENT	24
@@ -312,8 +314,14 @@ struct kvm_create_guest_memfd {
 /* kvm_run.hypercall.flags */
 #define KVM_EXIT_HYPERCALL_LONG_MODE	(1ULL << 0)
 
+/* kvm_run.io.direction */
+#define KVM_EXIT_IO_IN		0
+#define KVM_EXIT_IO_OUT		1
+
 /* For KVM_EXIT_INTERNAL_ERROR: emulation failed. */
 #define KVM_INTERNAL_ERROR_EMULATION	1
+/* For KVM_EXIT_INTERNAL_ERROR: an exception the guest could not be given (data[0]: vector). */
+#define KVM_INTERNAL_ERROR_DELIVERY_EV	3
 /* For KVM_EXIT_INTERNAL_ERROR: an exit KVM has no handler for (data[0]: the reason). */
 #define KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON	4
 
@@ -340,6 +348,14 @@ struct kvm_run {
 	__u64 apic_base;
 
 	union {
+		/* KVM_EXIT_IO: the data is at data_offset from the start of struct kvm_run */
+		struct {
+			__u8 direction;
+			__u8 size;		/* bytes */
+			__u16 port;
+			__u32 count;
+			__u64 data_offset;
+		} io;
 		/* KVM_EXIT_HYPERCALL */
 		struct {
 			__u64 nr;

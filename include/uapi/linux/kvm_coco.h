@@ -18,6 +18,16 @@
 #define KVM_COCO_GET_MEMORY_ATTRIBUTES	_IOWR(KVMIO, 0xf0, struct kvm_memory_attributes)
 
 /*
+ * What executes a VM's vCPUs.  KVM_CHECK_EXTENSION: a mask of the engines this host has (bit
+ * N: engine N).  KVM_ENABLE_CAP on a VM before its first vCPU: args[0] the engine.  MODEL runs
+ * no guest code (the KVM_COCO_VCPU_INJECT_* events); TCG runs the guest's own instructions
+ * (library host only).
+ */
+#define KVM_CAP_COCO_ENGINE		0xc0c0
+#define KVM_COCO_ENGINE_MODEL		0
+#define KVM_COCO_ENGINE_TCG		1
+
+/*
  * The launch digest of an SNP VM after KVM_SEV_SNP_LAUNCH_FINISH (what the guest's attestation
  * report will carry as MEASUREMENT), read without a guest.  EINVAL before FINISH.
  */

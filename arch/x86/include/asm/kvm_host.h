@@ -112,6 +112,7 @@ struct kvm_x86_hw {
 struct kvm_arch {
 	const struct kvm_x86_ops *ops;
 	struct kvm_x86_hw hw;
+	unsigned int engine;		/* KVM_COCO_ENGINE_*: what runs its vCPUs */
 	unsigned long vm_type;
 	u64 hypercall_exit_enabled;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that exit */
 	/*
@@ -120,6 +121,7 @@ struct kvm_arch {
 	 * write-protect; under kvm->slots_lock.
 	 */
 	struct xarray npt;
+	u64 npt_gen;			/* bumped when a translation goes or loses rights */
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
 	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
 	struct kvm_sev_info sev_info;
@@ -128,6 +130,7 @@ struct kvm_arch {
 
 struct kvm_vcpu_arch {
 	const struct kvm_exec_ops *engine;	/* what executes the guest (exec/exec.h) */
+	void *engine_data;			/* the engine's own per-vCPU state */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	u64 dr6, dr7;
@@ -155,6 +158,7 @@ struct kvm_vcpu_arch {
 		u64 r10, r11, r12, r13, r14, r15;
 	} tdvmcall;
 	u64 map_gpa_next, map_gpa_end;
+	u8 pio_insn_len;		/* an IN waiting for its data: the length to skip */
 	/* An exit to userspace that the next KVM_RUN finishes (upstream's name). */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 };

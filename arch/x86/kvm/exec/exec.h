@@ -18,12 +18,23 @@ enum kvm_exec_exit_reason {
 	KVM_EXEC_EXIT_VMMCALL,		/* VMMCALL (AMD) */
 	KVM_EXEC_EXIT_VMGEXIT,		/* VMGEXIT, GHCB MSR protocol (AMD SEV-ES/SNP) */
 	KVM_EXEC_EXIT_TDVMCALL,		/* TDG.VP.VMCALL (Intel TDX), R10-R15 in the vCPU */
+	KVM_EXEC_EXIT_IO,		/* IN or OUT, not yet executed */
+	KVM_EXEC_EXIT_EXCEPTION,	/* an exception the engine cannot deliver */
+	KVM_EXEC_EXIT_SHUTDOWN,		/* a triple fault */
+	KVM_EXEC_EXIT_UNSUPPORTED,	/* guest state or an instruction the engine cannot run */
 };
 
 struct kvm_exec_exit {
 	enum kvm_exec_exit_reason reason;
 	u64 gpa;			/* NPF: as the hardware reports it (TDX: shared bit) */
-	u64 error_code;			/* NPF: the hardware's error code */
+	u64 error_code;			/* NPF: the hardware's; EXCEPTION: the vector */
+	struct {
+		u16 port;
+		u8 size;		/* 1, 2 or 4 */
+		bool in;
+		u32 data;		/* OUT: what the guest writes */
+	} io;
+	u8 insn_len;			/* IO, VMMCALL: the instruction's length */
 };
 
 struct kvm_exec_ops {
@@ -34,11 +45,20 @@ struct kvm_exec_ops {
 	 * exit), as opposed to an entry from userspace's KVM_RUN.
 	 */
 	int (*run)(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed);
+	/* Optional: the engine's per-vCPU state (vcpu->arch.engine_data). */
+	int (*vcpu_create)(struct kvm_vcpu *vcpu);
+	void (*vcpu_free)(struct kvm_vcpu *vcpu);
 	/* The engine's own vCPU ioctls; -ENOTTY for any other. */
 	long (*vcpu_ioctl)(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg);
 };
 
 /* model.c: exits injected by userspace (KVM_COCO_VCPU_INJECT_*), no guest code */
 extern const struct kvm_exec_ops kvm_exec_model_ops;
+
+/*
+ * The engines a host offers, indexed by KVM_COCO_ENGINE_*; a host registers those it has
+ * before kvm_coco_init() (the library host: TCG, host/user/tcg.c).
+ */
+void kvm_exec_register(unsigned int id, const struct kvm_exec_ops *ops);
 
 #endif

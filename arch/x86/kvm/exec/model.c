@@ -187,20 +187,17 @@ static int model_walk(struct kvm_vcpu *vcpu)
 {
 	u64 gpa = vcpu->arch.event.gpa, flags = vcpu->arch.event.error_code, err;
 	const struct kvm_x86_hw *hw = &vcpu->kvm->arch.hw;
-	bool write = flags & KVM_COCO_ACCESS_WRITE, private = false;
+	bool write = flags & KVM_COCO_ACCESS_WRITE, private;
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_npt_entry e;
+	gfn_t gfn;
+	int kind;
 
+	kind = kvm_hw_access_kind(hw, gpa, flags & KVM_COCO_ACCESS_ENCRYPTED, &gfn);
 	mutex_lock(&kvm->slots_lock);
-	e = kvm_npt_lookup(kvm, gpa_to_gfn(gpa & ~hw->shared_mask));
+	e = kvm_npt_lookup(kvm, gfn);
 	mutex_unlock(&kvm->slots_lock);
-	if (hw->tdx)
-		private = !(gpa & hw->shared_mask);
-	else if (hw->rmp)
-		private = flags & KVM_COCO_ACCESS_ENCRYPTED;
-	else
-		/* Without SNP's C-bit or TDX's shared bit an access has no kind. */
-		private = e.private;
+	private = kind < 0 ? e.private : kind;
 	if (e.present && e.private == private && (e.writable || !write))
 		return 0;
 

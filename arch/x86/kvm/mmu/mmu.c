@@ -36,6 +36,7 @@ struct kvm_page_fault {
 	bool is_private;
 	struct kvm_memory_slot *slot;
 	unsigned long pfn;
+	unsigned long hva;		/* shared: the memslot's userspace page */
 };
 
 static int kvm_mmu_install(struct kvm *kvm, gfn_t gfn, unsigned long e)
@@ -51,12 +52,12 @@ static int kvm_mmu_install(struct kvm *kvm, gfn_t gfn, unsigned long e)
 static int kvm_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
 {
 	struct kvm_memory_slot *slot = fault->slot;
-	unsigned long e = NPT_WRITABLE;
+	unsigned long e = (fault->hva >> PAGE_SHIFT) << NPT_PFN_SHIFT | NPT_WRITABLE;
 
 	if (fault->is_private)
 		return kvm_mmu_map_private(kvm, fault->gfn, fault->pfn);
 	if ((slot->flags & KVM_MEM_READONLY) || (slot->dirty_bitmap && !fault->write))
-		e = 0;
+		e &= ~NPT_WRITABLE;
 	return kvm_mmu_install(kvm, fault->gfn, e);
 }
 
@@ -83,6 +84,7 @@ void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 	remove_private = kvm->arch.ops->remove_private_spte;
 	xa_for_each_range(&kvm->arch.npt, gfn, e, start, end - 1) {
 		xa_erase(&kvm->arch.npt, gfn);
+		WRITE_ONCE(kvm->arch.npt_gen, kvm->arch.npt_gen + 1);
 		/* Where a private translation is the guest's hold on the page (a TD's S-EPT). */
 		if ((xa_to_value(e) & NPT_PRIVATE) && remove_private)
 			remove_private(kvm, xa_to_value(e) >> NPT_PFN_SHIFT);
@@ -105,9 +107,11 @@ void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *
 		gfn = slot->base_gfn + offset + __ffs(mask);
 		e = xa_load(&kvm->arch.npt, gfn);
 		v = e ? xa_to_value(e) : 0;
-		if (v & NPT_WRITABLE)
-			/* Replacing a present entry allocates nothing: it cannot fail. */
-			kvm_mmu_install(kvm, gfn, v & ~NPT_WRITABLE);
+		if (!(v & NPT_WRITABLE))
+			continue;
+		/* Replacing a present entry allocates nothing: it cannot fail. */
+		kvm_mmu_install(kvm, gfn, v & ~NPT_WRITABLE);
+		WRITE_ONCE(kvm->arch.npt_gen, kvm->arch.npt_gen + 1);
 	}
 }
 
@@ -164,6 +168,7 @@ static int kvm_mmu_faultin_shared(struct kvm_vcpu *vcpu, struct kvm_page_fault *
 	if (!slot || (fault->write && (slot->flags & KVM_MEM_READONLY)))
 		return kvm_mmu_emulation_exit(vcpu, fault);
 	hva = slot->userspace_addr + ((fault->gfn - slot->base_gfn) << PAGE_SHIFT);
+	fault->hva = hva;
 	if (!access_ok((void __user *)hva, PAGE_SIZE))
 		return kvm_mmu_memory_fault_exit(vcpu, fault);
 	r = kvm_mmu_map(vcpu->kvm, fault);

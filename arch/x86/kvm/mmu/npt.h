@@ -20,8 +20,24 @@ struct kvm_npt_entry {
 	bool present;
 	bool private;
 	bool writable;
-	unsigned long pfn;
+	unsigned long pfn;		/* private: the page; shared: userspace address >> 12 */
 };
+
+/*
+ * The gfn an access to @gpa names, and its kind as the hardware sees it: a TD's from the
+ * gpa's shared bit, an SNP guest's from the C-bit (@enc); other VMs' accesses have no kind
+ * (-1: a translation of either satisfies them).
+ */
+static inline int kvm_hw_access_kind(const struct kvm_x86_hw *hw, u64 gpa, bool enc,
+				     gfn_t *gfn)
+{
+	*gfn = gpa_to_gfn(gpa & ~hw->shared_mask);
+	if (hw->tdx)
+		return !(gpa & hw->shared_mask);
+	if (hw->rmp)
+		return enc;
+	return -1;
+}
 
 static inline struct kvm_npt_entry kvm_npt_lookup(struct kvm *kvm, gfn_t gfn)
 {

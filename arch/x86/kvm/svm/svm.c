@@ -42,9 +42,11 @@ static int svm_npf_interception(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
 
 static int svm_handle_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 {
+	int r = kvm_handle_common_exit(vcpu, exit);
+
+	if (r != 2)
+		return r;
 	switch (exit->reason) {
-	case KVM_EXEC_EXIT_HLT:
-		return kvm_emulate_halt(vcpu);
 	case KVM_EXEC_EXIT_NPF:
 		return svm_npf_interception(vcpu, exit->gpa, exit->error_code);
 	case KVM_EXEC_EXIT_VMMCALL:

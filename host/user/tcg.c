@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TCG vCPU engine (library host): the guest's own x86-64 instructions on Unicorn 2.1.
+ *
+ * Unicorn runs with a virtual TLB (UC_TLB_VIRTUAL): every TLB miss comes to tcg_tlb_fill(),
+ * which walks the guest's page tables itself, reading each entry through the nested page
+ * table KVM's fault path filled (kvm->arch.npt), as the hardware's two-dimensional walk does.
+ * A gpa with no translation of the right kind stops the guest with the NPF the hardware would
+ * report; Unicorn's physical space holds only pages the nested page table maps (a private and
+ * a shared view of each gfn, TCG_PRIVATE apart), mapped on first use and dropped whenever KVM
+ * zaps or write-protects a translation (kvm->arch.npt_gen).
+ *
+ * Instructions that need the hypervisor (IN/OUT, HLT, VMMCALL) are stopped before they run by
+ * a code hook (Unicorn's instruction hooks fire after the instruction, too late for IN), and
+ * returned as exits; KVM carries them out.  An exception the guest raises is an exit too: the
+ * engine does not deliver exceptions through the guest's IDT yet.
+ *
+ * Not yet: real and protected mode, segment loads, a vCPU kicked out of the guest by another
+ * thread's zap (the engine picks a zap up at its next entry, so VMs whose memory changes while
+ * a vCPU runs must stay on the model engine), SNP's RMP and PVALIDATE, TDX's TDCALL.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/kvm_host.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include <asm/sev.h>
+
+#include "../../arch/x86/kvm/exec/exec.h"
+#include "../../arch/x86/kvm/mmu/npt.h"
+#include "host_user.h"
+
+#define TCG_PRIVATE		BIT_ULL(45)	/* Unicorn's view of a gfn's private page */
+#define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
+#define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
+#define PTE_P			BIT_ULL(0)
+#define PTE_W			BIT_ULL(1)
+#define PTE_U			BIT_ULL(2)
+#define PTE_PS			BIT_ULL(7)
+#define PTE_NX			BIT_ULL(63)
+#define PTE_ADDR		GENMASK_ULL(51, 12)
+
+struct tcg_vcpu {
+	uc_engine *uc;
+	struct kvm_vcpu *vcpu;
+	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
+	bool stopped;			/* a hook filled @exit and stopped the guest */
+	bool npf;			/* a TLB fill recorded an NPF in @exit */
+	u64 npt_gen;			/* the nested page table this TLB and map reflect */
+	u64 *mapped;			/* Unicorn physical pages mapped */
+	size_t nr_mapped, max_mapped;
+};
+
+static void tcg_stop(struct tcg_vcpu *t, enum kvm_exec_exit_reason reason)
+{
+	t->exit->reason = reason;
+	t->stopped = true;
+	uc_emu_stop(t->uc);
+}
+
+static void *tcg_host_page(const struct kvm_npt_entry *e)
+{
+	if (e->private)
+		return page_address(pfn_to_page(e->pfn));
+	return (void *)(e->pfn << PAGE_SHIFT);
+}
+
+/* The host page an access to @gpa may use, or NULL (and the translation there, in *e). */
+static void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+			   struct kvm_npt_entry *e, bool *private)
+{
+	struct kvm *kvm = t->vcpu->kvm;
+	gfn_t gfn;
+	int kind = kvm_hw_access_kind(&kvm->arch.hw, gpa, enc, &gfn);
+
+	mutex_lock(&kvm->slots_lock);
+	*e = kvm_npt_lookup(kvm, gfn);
+	mutex_unlock(&kvm->slots_lock);
+	*private = kind < 0 ? e->private : kind;
+	if (!e->present || e->private != *private || (write && !e->writable))
+		return NULL;
+	return tcg_host_page(e);
+}
+
+/* The NPF the hardware reports for an access the nested page table does not allow. */
+static void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
+		    const struct kvm_npt_entry *e)
+{
+	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
+	u64 err = pf_err & (PFERR_WRITE_MASK | PFERR_USER_MASK | PFERR_FETCH_MASK);
+
+	if (e->present)
+		err |= PFERR_PRESENT_MASK;
+	if (hw->amd) {
+		err |= final ? PFERR_GUEST_FINAL_MASK : PFERR_GUEST_PAGE_MASK;
+		if (enc)
+			err |= PFERR_GUEST_ENC_MASK;
+	}
+	t->exit->reason = KVM_EXEC_EXIT_NPF;
+	t->exit->gpa = gpa;
+	t->exit->error_code = err;
+	t->npf = true;
+}
+
+/* An address as a page-table entry names it: AMD's C-bit is not part of it. */
+static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
+{
+	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
+
+	*enc = hw->c_bit && (pte & BIT_ULL(TCG_C_BIT));
+	return pte & PTE_ADDR & ~(hw->c_bit ? BIT_ULL(TCG_C_BIT) : 0);
+}
+
+/*
+ * 4-level paging (the only mode the engine runs): the guest's walk of @vaddr, each table
+ * read through the nested page table.  Returns the final gpa, or sets t->npf.
+ */
+static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *enc,
+		     u64 *pte_bits)
+{
+	u64 cr3, table, pte = 0, acc = PTE_W | PTE_U;
+	struct kvm_npt_entry e;
+	bool private;
+	int level;
+	u64 *pt;
+
+	uc_reg_read(t->uc, UC_X86_REG_CR3, &cr3);
+	table = tcg_pte_gpa(t, cr3, enc);
+	for (level = 4; level >= 1; level--) {
+		unsigned int idx = (vaddr >> (12 + 9 * (level - 1))) & 511;
+
+		pt = tcg_translate(t, table, *enc, false, &e, &private);
+		if (!pt) {
+			tcg_npf(t, table, *enc, pf_err & PFERR_USER_MASK, false, &e);
+			return false;
+		}
+		pte = READ_ONCE(pt[idx]);
+		if (!(pte & PTE_P))
+			return false;
+		acc &= pte & (PTE_W | PTE_U);
+		acc |= pte & PTE_NX;
+		table = tcg_pte_gpa(t, pte, enc);
+		if (level <= 3 && level >= 2 && (pte & PTE_PS)) {
+			u64 mask = BIT_ULL(12 + 9 * (level - 1)) - 1;
+
+			*gpa = (table & ~mask) | (vaddr & mask & PAGE_MASK);
+			*pte_bits = acc;
+			return true;
+		}
+	}
+	*gpa = table;
+	*pte_bits = acc;
+	return true;
+}
+
+static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
+			 uc_tlb_entry *result, void *opaque)
+{
+	struct tcg_vcpu *t = opaque;
+	u64 pf_err = PFERR_USER_MASK, gpa, bits;
+	struct kvm_npt_entry e;
+	bool enc, private;
+
+	if (type == UC_MEM_WRITE)
+		pf_err |= PFERR_WRITE_MASK;
+	else if (type == UC_MEM_FETCH)
+		pf_err |= PFERR_FETCH_MASK;
+	if (!tcg_walk(t, vaddr, pf_err, &gpa, &enc, &bits)) {
+		if (!t->npf)
+			return false;		/* the guest's own #PF */
+		goto poison;
+	}
+	if (!tcg_translate(t, gpa, enc, pf_err & PFERR_WRITE_MASK, &e, &private)) {
+		tcg_npf(t, gpa, enc, pf_err, true, &e);
+		goto poison;
+	}
+	result->paddr = (gpa & PTE_ADDR & ~t->vcpu->kvm->arch.hw.shared_mask) |
+			(private ? TCG_PRIVATE : 0);
+	result->perms = UC_PROT_READ;
+	if ((bits & PTE_W) && e.writable)
+		result->perms |= UC_PROT_WRITE;
+	if (!(bits & PTE_NX))
+		result->perms |= UC_PROT_EXEC;
+	return true;
+
+poison:
+	/* The access goes to an address nothing maps: the guest stops at the instruction. */
+	result->paddr = TCG_POISON;
+	result->perms = UC_PROT_ALL;
+	return true;
+}
+
+static int tcg_remember(struct tcg_vcpu *t, u64 paddr)
+{
+	if (t->nr_mapped == t->max_mapped) {
+		size_t n = t->max_mapped ? 2 * t->max_mapped : 64;
+		u64 *m = realloc(t->mapped, n * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		t->mapped = m;
+		t->max_mapped = n;
+	}
+	t->mapped[t->nr_mapped++] = paddr;
+	return 0;
+}
+
+/* A page a TLB fill allowed is used for the first time: map its host page. */
+static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			 int64_t value, void *opaque)
+{
+	struct tcg_vcpu *t = opaque;
+	u64 paddr = addr & PAGE_MASK;
+	struct kvm *kvm = t->vcpu->kvm;
+	struct kvm_npt_entry e;
+
+	if (addr & TCG_POISON)
+		return false;
+	mutex_lock(&kvm->slots_lock);
+	e = kvm_npt_lookup(kvm, gpa_to_gfn(paddr & ~TCG_PRIVATE));
+	mutex_unlock(&kvm->slots_lock);
+	if (!e.present || e.private != !!(paddr & TCG_PRIVATE))
+		return false;
+	if (tcg_remember(t, paddr) ||
+	    uc_mem_map_ptr(uc, paddr, PAGE_SIZE, UC_PROT_ALL, tcg_host_page(&e))) {
+		t->nr_mapped -= t->nr_mapped && t->mapped[t->nr_mapped - 1] == paddr;
+		return false;
+	}
+	return true;
+}
+
+/* Drop every mapping and cached translation: the nested page table changed. */
+static void tcg_flush(struct tcg_vcpu *t)
+{
+	while (t->nr_mapped)
+		uc_mem_unmap(t->uc, t->mapped[--t->nr_mapped], PAGE_SIZE);
+	uc_ctl_flush_tlb(t->uc);
+}
+
+/* Stop before the instructions KVM carries out. */
+static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+{
+	struct tcg_vcpu *t = opaque;
+	struct kvm_exec_exit *exit = t->exit;
+	u8 b[4], *p = b, opsize = 4;
+	u64 rdx;
+
+	if (size > sizeof(b) || uc_mem_read(uc, addr, b, size))
+		return;
+	if (*p == 0x66 && size > 1) {
+		opsize = 2;
+		p++;
+	}
+	exit->insn_len = size;
+	switch (*p) {
+	case 0xf4:
+		return tcg_stop(t, KVM_EXEC_EXIT_HLT);
+	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+	case 0xec: case 0xed: case 0xee: case 0xef:
+		exit->io.in = !(*p & 2);
+		exit->io.size = (*p & 1) ? opsize : 1;
+		if (*p & 8) {
+			uc_reg_read(uc, UC_X86_REG_RDX, &rdx);
+			exit->io.port = rdx;
+		} else {
+			exit->io.port = p[1];
+		}
+		uc_reg_read(uc, UC_X86_REG_EAX, &exit->io.data);
+		return tcg_stop(t, KVM_EXEC_EXIT_IO);
+	}
+}
+
+static void tcg_intr(uc_engine *uc, uint32_t vector, void *opaque)
+{
+	struct tcg_vcpu *t = opaque;
+
+	t->exit->error_code = vector;
+	tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+}
+
+/*
+ * An instruction Unicorn cannot decode (VMMCALL among them) never reaches the code hook: it
+ * lands here, RIP at the instruction.
+ */
+static bool tcg_invalid(uc_engine *uc, void *opaque)
+{
+	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 };
+	struct tcg_vcpu *t = opaque;
+	u8 b[sizeof(vmmcall)];
+	u64 rip;
+
+	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
+	if (!uc_mem_read(uc, rip, b, sizeof(b)) && !memcmp(b, vmmcall, sizeof(b))) {
+		t->exit->insn_len = sizeof(vmmcall);
+		tcg_stop(t, KVM_EXEC_EXIT_VMMCALL);
+	} else {
+		/* Any other instruction the CPU does not know is #UD. */
+		t->exit->error_code = 6;
+		tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+	}
+	return false;
+}
+
+static const int tcg_gprs[] = {
+	UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
+	UC_X86_REG_RDI, UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_R8, UC_X86_REG_R9,
+	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+	UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_RFLAGS,
+};
+
+/* struct kvm_regs in tcg_gprs' order. */
+static u64 *tcg_regs_slot(struct kvm_regs *r, unsigned int i)
+{
+	u64 *slots[] = { &r->rax, &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rsp,
+			 &r->rbp, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14,
+			 &r->r15, &r->rip, &r->rflags };
+
+	return slots[i];
+}
+
+static bool tcg_long_mode(const struct kvm_sregs *s)
+{
+	return (s->efer & EFER_LMA) && (s->cr0 & X86_CR0_PG) && s->cs.l;
+}
+
+static void tcg_load(struct tcg_vcpu *t)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	uc_x86_mmr gdt = { .base = a->sregs.gdt.base, .limit = a->sregs.gdt.limit };
+	uc_x86_mmr idt = { .base = a->sregs.idt.base, .limit = a->sregs.idt.limit };
+	uc_x86_msr efer = { .rid = 0xc0000080, .value = a->sregs.efer };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
+		uc_reg_write(t->uc, tcg_gprs[i], tcg_regs_slot(&a->regs, i));
+	uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
+	uc_reg_write(t->uc, UC_X86_REG_CR4, &a->sregs.cr4);
+	uc_reg_write(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
+	uc_reg_write(t->uc, UC_X86_REG_CR0, &a->sregs.cr0);
+	uc_reg_write(t->uc, UC_X86_REG_GDTR, &gdt);
+	uc_reg_write(t->uc, UC_X86_REG_IDTR, &idt);
+}
+
+static void tcg_save(struct tcg_vcpu *t)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
+		uc_reg_read(t->uc, tcg_gprs[i], tcg_regs_slot(&a->regs, i));
+	uc_reg_read(t->uc, UC_X86_REG_CR2, &a->sregs.cr2);
+	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
+}
+
+static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
+{
+	struct tcg_vcpu *t = vcpu->arch.engine_data;
+	u64 gen = READ_ONCE(vcpu->kvm->arch.npt_gen);
+	uc_err err;
+
+	memset(exit, 0, sizeof(*exit));
+	if (!tcg_long_mode(&vcpu->arch.sregs)) {
+		exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
+		return 0;
+	}
+	/* A translation that went, or a fault KVM resolved (its poisoned TLB entry). */
+	if (gen != t->npt_gen || t->npf) {
+		tcg_flush(t);
+		t->npt_gen = gen;
+	}
+	t->exit = exit;
+	t->stopped = false;
+	t->npf = false;
+	tcg_load(t);
+	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
+	tcg_save(t);
+	if (t->npf)
+		return 0;
+	if (t->stopped) {
+		/* HLT leaves the guest after the instruction, as the hardware's intercept does. */
+		if (exit->reason == KVM_EXEC_EXIT_HLT)
+			vcpu->arch.regs.rip += exit->insn_len;
+		return 0;
+	}
+	pr_debug("tcg: stopped at %#llx: %s\n", vcpu->arch.regs.rip, uc_strerror(err));
+	exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
+	return 0;
+}
+
+static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct tcg_vcpu *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	uc_hook h;
+
+	if (!t)
+		return -ENOMEM;
+	t->vcpu = vcpu;
+	if (uc_open(UC_ARCH_X86, UC_MODE_64, &t->uc)) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	if (uc_ctl_tlb_mode(t->uc, UC_TLB_VIRTUAL) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_TLB_FILL, tcg_tlb_fill, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_MEM_UNMAPPED, tcg_unmapped, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_CODE, tcg_code, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_INTR, tcg_intr, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0)) {
+		uc_close(t->uc);
+		kfree(t);
+		return -EIO;
+	}
+	vcpu->arch.engine_data = t;
+	return 0;
+}
+
+static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
+{
+	struct tcg_vcpu *t = vcpu->arch.engine_data;
+
+	if (!t)
+		return;
+	uc_close(t->uc);
+	free(t->mapped);
+	kfree(t);
+	vcpu->arch.engine_data = NULL;
+}
+
+static long tcg_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
+{
+	return -ENOTTY;
+}
+
+static const struct kvm_exec_ops tcg_ops = {
+	.name = "tcg",
+	.run = tcg_run,
+	.vcpu_create = tcg_vcpu_create,
+	.vcpu_free = tcg_vcpu_free,
+	.vcpu_ioctl = tcg_vcpu_ioctl,
+};
+
+void host_tcg_register(void)
+{
+	kvm_exec_register(KVM_COCO_ENGINE_TCG, &tcg_ops);
+}

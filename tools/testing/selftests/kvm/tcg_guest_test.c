@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCG engine runs a guest's own instructions: a 64-bit guest on 4-level paging talks port
+ * I/O with the VMM (OUT's data, IN's answer), writes private memory that the shared view does
+ * not see, asks for a conversion with VMMCALL KVM_HC_MAP_GPA_RANGE, reads a page the VMM
+ * converted back to shared while the guest was stopped (the engine's stale translation must
+ * go), halts, and raises an exception the engine cannot deliver.  Skipped where the host has
+ * no TCG engine (the kernel module).
+ */
+#include <sys/mman.h>
+
+#include <linux/kvm_coco.h>
+#include <linux/kvm_para.h>
+
+#include "kvm_util.h"
+
+#define MEM		(2ul << 20)
+#define CODE		0x8000
+#define PRIV		0x10000ull
+
+struct guest {
+	int vm, gmem, vcpu;
+	uint8_t *shared;
+	struct kvm_run *run;
+};
+
+/*
+ * The guest.  Each OUT is an exit the test checks; the comments give the port.
+ */
+static const uint8_t guest_code[] = {
+	0xb0, 0x41,					/* mov al, 0x41 */
+	0xe6, 0x10,					/* out 0x10, al */
+	0x66, 0xba, 0x34, 0x12,				/* mov dx, 0x1234 */
+	0xed,						/* in eax, dx */
+	0x89, 0x04, 0x25, 0x00, 0x90, 0x00, 0x00,	/* mov [0x9000], eax */
+	0xe6, 0x11,					/* out 0x11, al */
+	0xc7, 0x04, 0x25, 0x00, 0x00, 0x01, 0x00,	/* mov dword [0x10000], */
+	0x78, 0x56, 0x34, 0x12,				/*     0x12345678 */
+	0x8b, 0x04, 0x25, 0x00, 0x00, 0x01, 0x00,	/* mov eax, [0x10000] */
+	0xe7, 0x12,					/* out 0x12, eax */
+	0xb8, 0x0c, 0x00, 0x00, 0x00,			/* mov eax, KVM_HC_MAP_GPA_RANGE */
+	0xbb, 0x00, 0x00, 0x02, 0x00,			/* mov ebx, 0x20000 */
+	0xb9, 0x01, 0x00, 0x00, 0x00,			/* mov ecx, 1 */
+	0xba, 0x10, 0x00, 0x00, 0x00,			/* mov edx, ENCRYPTED */
+	0x0f, 0x01, 0xd9,				/* vmmcall */
+	0xe7, 0x13,					/* out 0x13, eax */
+	0x8b, 0x04, 0x25, 0x00, 0x00, 0x01, 0x00,	/* mov eax, [0x10000] */
+	0xe7, 0x14,					/* out 0x14, eax */
+	0xf4,						/* hlt */
+	0x0f, 0x0b,					/* ud2 */
+};
+
+static bool have_tcg(void)
+{
+	return kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_TCG);
+}
+
+/* Page tables at 0x1000-0x3000 map the first 2 MiB 1:1 with one large page. */
+static void guest_create(struct guest *g)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_COCO_ENGINE,
+				      .args = { KVM_COCO_ENGINE_TCG } };
+	uint64_t *pml4, *pdpt, *pd;
+	struct kvm_regs r = {};
+	struct kvm_sregs s;
+
+	g->vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vm, KVM_ENABLE_CAP, &cap), 0);
+	g->gmem = vm_create_guest_memfd(g->vm, MEM, 0);
+	g->shared = test_alloc_mem(MEM);
+	vm_set_user_memory_region2(g->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, g->shared, g->gmem, 0);
+	pml4 = (uint64_t *)(g->shared + 0x1000);
+	pdpt = (uint64_t *)(g->shared + 0x2000);
+	pd = (uint64_t *)(g->shared + 0x3000);
+	pml4[0] = 0x2000 | 3;
+	pdpt[0] = 0x3000 | 3;
+	pd[0] = 0x83;					/* P | W | PS */
+	memcpy(g->shared + CODE, guest_code, sizeof(guest_code));
+
+	g->vcpu = vm_create_vcpu(g->vm, 0);
+	g->run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
+	TEST_ASSERT(g->run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_GET_SREGS, &s), 0);
+	s.cr0 |= 0x80000001;				/* PG | PE */
+	s.cr3 = 0x1000;
+	s.cr4 |= 1 << 5;				/* PAE */
+	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
+	s.cs.l = 1;
+	s.cs.db = 0;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_SREGS, &s), 0);
+	r.rip = CODE;
+	r.rsp = 0x7000;
+	r.rflags = 2;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_REGS, &r), 0);
+}
+
+static void guest_destroy(struct guest *g)
+{
+	munmap(g->run, PAGE_SIZE);
+	kvm_close(g->vcpu);
+	kvm_close(g->gmem);
+	kvm_close(g->vm);
+	munmap(g->shared, MEM);
+}
+
+static void run(struct guest *g, uint32_t exit_reason)
+{
+	TEST_ASSERT(!kvm_coco_ioctl(g->vcpu, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT(g->run->exit_reason == exit_reason, "exit %u (want %u), internal %u %#llx",
+		    g->run->exit_reason, exit_reason, g->run->internal.suberror,
+		    (unsigned long long)g->run->internal.data[0]);
+}
+
+static void *io_data(struct guest *g)
+{
+	return (uint8_t *)g->run + g->run->io.data_offset;
+}
+
+/* The guest's next exit is port I/O: @dir on @port, @size bytes. */
+static void run_to_io(struct guest *g, uint8_t dir, uint16_t port, uint8_t size)
+{
+	run(g, KVM_EXIT_IO);
+	TEST_ASSERT_EQ(g->run->io.direction, dir);
+	TEST_ASSERT_EQ(g->run->io.port, port);
+	TEST_ASSERT_EQ(g->run->io.size, size);
+	TEST_ASSERT_EQ(g->run->io.count, 1);
+	TEST_ASSERT(g->run->io.data_offset >= sizeof(*g->run) &&
+		    g->run->io.data_offset + size <= PAGE_SIZE, "data_offset %llu",
+		    (unsigned long long)g->run->io.data_offset);
+}
+
+static uint32_t out_data(struct guest *g, uint16_t port, uint8_t size)
+{
+	uint32_t v = 0;
+
+	run_to_io(g, KVM_EXIT_IO_OUT, port, size);
+	memcpy(&v, io_data(g), size);
+	return v;
+}
+
+static void test_guest_code(void)
+{
+	struct kvm_enable_cap hc = { .cap = KVM_CAP_EXIT_HYPERCALL,
+				     .args = { 1 << KVM_HC_MAP_GPA_RANGE } };
+	uint32_t answer = 0xdeadbeef;
+	struct kvm_regs r;
+	struct guest g;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vm, KVM_ENABLE_CAP, &hc), 0);
+	vm_mem_set_private(g.vm, PRIV, PAGE_SIZE);
+
+	TEST_ASSERT_EQ(out_data(&g, 0x10, 1), 0x41);
+	/* IN: the VMM's answer reaches EAX, which the guest stores to shared memory. */
+	run_to_io(&g, KVM_EXIT_IO_IN, 0x1234, 4);
+	memcpy(io_data(&g), &answer, 4);
+	TEST_ASSERT_EQ(out_data(&g, 0x11, 1), 0xef);
+	TEST_ASSERT_EQ(*(uint32_t *)(g.shared + 0x9000), 0xdeadbeef);
+
+	/* The private write landed in guest_memfd: the shared view is untouched. */
+	TEST_ASSERT_EQ(out_data(&g, 0x12, 4), 0x12345678);
+	TEST_ASSERT_EQ(*(uint32_t *)(g.shared + PRIV), 0);
+
+	/* VMMCALL MAP_GPA_RANGE exits; the VMM converts and answers in RAX. */
+	run(&g, KVM_EXIT_HYPERCALL);
+	TEST_ASSERT_EQ(g.run->hypercall.nr, KVM_HC_MAP_GPA_RANGE);
+	TEST_ASSERT_EQ(g.run->hypercall.args[0], 0x20000);
+	TEST_ASSERT_EQ(g.run->hypercall.args[1], 1);
+	TEST_ASSERT_EQ(g.run->hypercall.args[2], KVM_MAP_GPA_RANGE_ENCRYPTED);
+	vm_mem_set_private(g.vm, 0x20000, PAGE_SIZE);
+	/* Meanwhile the private page goes back to shared: the guest must see the shared page. */
+	vm_mem_set_shared(g.vm, PRIV, PAGE_SIZE);
+	*(uint32_t *)(g.shared + PRIV) = 0xcafe;
+	g.run->hypercall.ret = 0;
+	TEST_ASSERT_EQ(out_data(&g, 0x13, 4), 0);
+	TEST_ASSERT_EQ(out_data(&g, 0x14, 4), 0xcafe);
+
+	/* HLT exits after the instruction; the next instruction is UD2, which the engine cannot
+	 * deliver yet: an internal error naming #UD. */
+	run(&g, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_GET_REGS, &r), 0);
+	TEST_ASSERT_EQ(r.rip, CODE + sizeof(guest_code) - 2);
+	run(&g, KVM_EXIT_INTERNAL_ERROR);
+	TEST_ASSERT_EQ(g.run->internal.suberror, KVM_INTERNAL_ERROR_DELIVERY_EV);
+	TEST_ASSERT_EQ(g.run->internal.data[0], 6);
+	guest_destroy(&g);
+}
+
+/* Only 64-bit paged mode runs: the reset state (real mode) is refused with a clear exit. */
+static void test_real_mode_refused(void)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_COCO_ENGINE,
+				      .args = { KVM_COCO_ENGINE_TCG } };
+	struct kvm_run *run;
+	int vm, vcpu;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	vm = vm_create(KVM_X86_DEFAULT_VM);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), 0);
+	vcpu = vm_create_vcpu(vm, 0);
+	/* The engine is chosen before the first vCPU. */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), EINVAL);
+	run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	TEST_ASSERT(run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_RUN, 0), 0);
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	TEST_ASSERT_EQ(run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION);
+	munmap(run, PAGE_SIZE);
+	kvm_close(vcpu);
+	kvm_close(vm);
+}
+
+static void test_engine_cap(void)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_COCO_ENGINE, .args = { 2 } };
+	int vm = vm_create(KVM_X86_DEFAULT_VM);
+
+	TEST_ASSERT(kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_MODEL),
+		    "the model engine is always there");
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), EINVAL);
+	cap.args[0] = KVM_COCO_ENGINE_MODEL;
+	cap.args[1] = 1;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), EINVAL);
+	cap.args[1] = 0;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), 0);
+	kvm_close(vm);
+}
+
+int main(void)
+{
+	static const struct ksft_test tests[] = {
+		KSFT_TEST(test_guest_code),
+		KSFT_TEST(test_real_mode_refused),
+		KSFT_TEST(test_engine_cap),
+	};
+
+	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
