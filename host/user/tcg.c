@@ -15,10 +15,14 @@
  * returned as exits; KVM carries them out.  An exception the guest raises is an exit too: the
  * engine does not deliver exceptions through the guest's IDT yet.
  *
- * Not yet: real and protected mode, segment loads, a vCPU kicked out of the guest by another
- * thread's zap (the engine picks a zap up at its next entry, so VMs whose memory changes while
- * a vCPU runs must stay on the model engine), SNP's RMP and PVALIDATE, TDX's TDCALL.
+ * A zap on another thread is a TLB shootdown (tcg_flush_remote_tlbs()): it kicks every vCPU of
+ * the VM that is inside the guest and waits until each has dropped its mappings, so a page a
+ * conversion or punch takes away is never touched again through a stale one.
+ *
+ * Not yet: real and protected mode, segment loads, SNP's RMP and PVALIDATE, TDX's TDCALL.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,7 @@
 
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -51,13 +56,20 @@
 struct tcg_vcpu {
 	uc_engine *uc;
 	struct kvm_vcpu *vcpu;
+	struct list_head entry;		/* on tcg_vcpus */
+	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
+	int kicked;			/* a shootdown stopped the guest (atomic) */
 	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
 	bool stopped;			/* a hook filled @exit and stopped the guest */
 	bool npf;			/* a TLB fill recorded an NPF in @exit */
-	u64 npt_gen;			/* the nested page table this TLB and map reflect */
+	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
 	u64 *mapped;			/* Unicorn physical pages mapped */
 	size_t nr_mapped, max_mapped;
 };
+
+/* Every TCG vCPU, for shootdowns; vCPUs come and go under tcg_lock. */
+static LIST_HEAD(tcg_vcpus);
+static pthread_mutex_t tcg_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void tcg_stop(struct tcg_vcpu *t, enum kvm_exec_exit_reason reason)
 {
@@ -81,9 +93,9 @@ static void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 	gfn_t gfn;
 	int kind = kvm_hw_access_kind(&kvm->arch.hw, gpa, enc, &gfn);
 
-	mutex_lock(&kvm->slots_lock);
+	mutex_lock(&kvm->arch.mmu_lock);
 	*e = kvm_npt_lookup(kvm, gfn);
-	mutex_unlock(&kvm->slots_lock);
+	mutex_unlock(&kvm->arch.mmu_lock);
 	*private = kind < 0 ? e->private : kind;
 	if (!e->present || e->private != *private || (write && !e->writable))
 		return NULL;
@@ -224,9 +236,9 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 
 	if (addr & TCG_POISON)
 		return false;
-	mutex_lock(&kvm->slots_lock);
+	mutex_lock(&kvm->arch.mmu_lock);
 	e = kvm_npt_lookup(kvm, gpa_to_gfn(paddr & ~TCG_PRIVATE));
-	mutex_unlock(&kvm->slots_lock);
+	mutex_unlock(&kvm->arch.mmu_lock);
 	if (!e.present || e.private != !!(paddr & TCG_PRIVATE))
 		return false;
 	if (tcg_remember(t, paddr) ||
@@ -360,10 +372,36 @@ static void tcg_save(struct tcg_vcpu *t)
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
 }
 
+/*
+ * Enter the guest.  in_guest is set before the generation is read, and a shootdown bumps the
+ * generation before it reads in_guest: either this vCPU sees the new generation and flushes,
+ * or the shootdown sees it inside and kicks it until it has.
+ */
+static uc_err tcg_enter(struct tcg_vcpu *t, bool fault_resolved)
+{
+	struct kvm_vcpu *vcpu = t->vcpu;
+	u64 gen;
+	uc_err err;
+
+	__atomic_store_n(&t->in_guest, 1, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&vcpu->kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
+	/* A translation that went, or a fault KVM resolved (its poisoned TLB entry). */
+	if (gen != t->npt_gen || fault_resolved) {
+		tcg_flush(t);
+		__atomic_store_n(&t->npt_gen, gen, __ATOMIC_SEQ_CST);
+	}
+	__atomic_store_n(&t->kicked, 0, __ATOMIC_SEQ_CST);
+	tcg_load(t);
+	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
+	__atomic_store_n(&t->in_guest, 0, __ATOMIC_SEQ_CST);
+	tcg_save(t);
+	return err;
+}
+
 static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
-	u64 gen = READ_ONCE(vcpu->kvm->arch.npt_gen);
+	bool fault_resolved = t->npf;
 	uc_err err;
 
 	memset(exit, 0, sizeof(*exit));
@@ -371,17 +409,15 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 		exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
 		return 0;
 	}
-	/* A translation that went, or a fault KVM resolved (its poisoned TLB entry). */
-	if (gen != t->npt_gen || t->npf) {
-		tcg_flush(t);
-		t->npt_gen = gen;
-	}
 	t->exit = exit;
-	t->stopped = false;
-	t->npf = false;
-	tcg_load(t);
-	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
-	tcg_save(t);
+	do {
+		t->stopped = false;
+		t->npf = false;
+		err = tcg_enter(t, fault_resolved);
+		fault_resolved = false;
+		/* A shootdown's kick: back in with the new translations. */
+	} while (!t->npf && !t->stopped && err == UC_ERR_OK &&
+		 __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST));
 	if (t->npf)
 		return 0;
 	if (t->stopped) {
@@ -393,6 +429,27 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	pr_debug("tcg: stopped at %#llx: %s\n", vcpu->arch.regs.rip, uc_strerror(err));
 	exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
 	return 0;
+}
+
+/* Wait until every vCPU of @kvm inside the guest has seen the current generation. */
+static void tcg_flush_remote_tlbs(struct kvm *kvm)
+{
+	u64 gen = __atomic_load_n(&kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
+	struct tcg_vcpu *t;
+
+	pthread_mutex_lock(&tcg_lock);
+	list_for_each_entry(t, &tcg_vcpus, entry) {
+		if (t->vcpu->kvm != kvm)
+			continue;
+		while (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&t->npt_gen, __ATOMIC_SEQ_CST) != gen) {
+			__atomic_store_n(&t->kicked, 1, __ATOMIC_SEQ_CST);
+			/* Lost if it lands before Unicorn starts: so, again until seen. */
+			uc_emu_stop(t->uc);
+			sched_yield();
+		}
+	}
+	pthread_mutex_unlock(&tcg_lock);
 }
 
 static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
@@ -418,6 +475,9 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 		return -EIO;
 	}
 	vcpu->arch.engine_data = t;
+	pthread_mutex_lock(&tcg_lock);
+	list_add_tail(&t->entry, &tcg_vcpus);
+	pthread_mutex_unlock(&tcg_lock);
 	return 0;
 }
 
@@ -427,6 +487,9 @@ static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
 
 	if (!t)
 		return;
+	pthread_mutex_lock(&tcg_lock);
+	list_del(&t->entry);
+	pthread_mutex_unlock(&tcg_lock);
 	uc_close(t->uc);
 	free(t->mapped);
 	kfree(t);
@@ -443,6 +506,7 @@ static const struct kvm_exec_ops tcg_ops = {
 	.run = tcg_run,
 	.vcpu_create = tcg_vcpu_create,
 	.vcpu_free = tcg_vcpu_free,
+	.flush_remote_tlbs = tcg_flush_remote_tlbs,
 	.vcpu_ioctl = tcg_vcpu_ioctl,
 };
 

@@ -9,6 +9,8 @@
  *   kvm->lock          vCPU creation
  *   kvm->slots_lock    memslots, guest_memfd bindings, memory attributes
  *   gmem->lock         a guest_memfd's pages
+ *   kvm->arch.mmu_lock the nested page table's entries (writers also hold slots_lock; the
+ *                      vCPU engines read under mmu_lock alone, while the guest runs)
  *
  * A guest_memfd holds a reference on its VM, so a VM is destroyed only after every
  * guest_memfd it created is gone; a memslot points at its guest_memfd without a reference,
@@ -128,6 +130,7 @@ void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *
 				       gfn_t offset, unsigned long mask);
 long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg);
 unsigned long kvm_arch_engines(void);
+void kvm_flush_remote_tlbs(struct kvm *kvm);
 
 static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
 {

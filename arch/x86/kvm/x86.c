@@ -75,6 +75,15 @@ unsigned long kvm_arch_engines(void)
 	return mask;
 }
 
+/* Like a TLB shootdown: the engine makes sure no vCPU still holds a stale translation. */
+void kvm_flush_remote_tlbs(struct kvm *kvm)
+{
+	const struct kvm_exec_ops *engine = kvm_engines[kvm->arch.engine];
+
+	if (engine->flush_remote_tlbs)
+		engine->flush_remote_tlbs(kvm);
+}
+
 /* The engine for a VM's vCPUs: only before the first, and only one this host has. */
 static int kvm_vm_set_engine(struct kvm *kvm, u64 id)
 {
@@ -104,12 +113,14 @@ void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
 					type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 	xa_init(&kvm->arch.npt);
+	mutex_init(&kvm->arch.mmu_lock);
 	kvm->arch.ops->vm_init(kvm);
 }
 
 void kvm_arch_destroy_vm(struct kvm *kvm)
 {
 	xa_destroy(&kvm->arch.npt);
+	mutex_destroy(&kvm->arch.mmu_lock);
 	kvm->arch.ops->vm_destroy(kvm);
 }
 

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/kvm.h>
 #include <linux/kvm_types.h>
+#include <linux/mutex.h>
 #include <linux/xarray.h>
 
 struct page;
@@ -121,6 +122,7 @@ struct kvm_arch {
 	 * write-protect; under kvm->slots_lock.
 	 */
 	struct xarray npt;
+	struct mutex mmu_lock;		/* npt's entries; inside slots_lock */
 	u64 npt_gen;			/* bumped when a translation goes or loses rights */
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
 	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */

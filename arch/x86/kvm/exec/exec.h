@@ -48,6 +48,11 @@ struct kvm_exec_ops {
 	/* Optional: the engine's per-vCPU state (vcpu->arch.engine_data). */
 	int (*vcpu_create)(struct kvm_vcpu *vcpu);
 	void (*vcpu_free)(struct kvm_vcpu *vcpu);
+	/*
+	 * Optional: a translation went (kvm->arch.npt_gen moved on); return only once no vCPU
+	 * of @kvm can still use it.  Called under kvm->slots_lock, never under mmu_lock.
+	 */
+	void (*flush_remote_tlbs)(struct kvm *kvm);
 	/* The engine's own vCPU ioctls; -ENOTTY for any other. */
 	long (*vcpu_ioctl)(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg);
 };

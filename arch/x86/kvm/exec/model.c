@@ -194,9 +194,9 @@ static int model_walk(struct kvm_vcpu *vcpu)
 	int kind;
 
 	kind = kvm_hw_access_kind(hw, gpa, flags & KVM_COCO_ACCESS_ENCRYPTED, &gfn);
-	mutex_lock(&kvm->slots_lock);
+	mutex_lock(&kvm->arch.mmu_lock);
 	e = kvm_npt_lookup(kvm, gfn);
-	mutex_unlock(&kvm->slots_lock);
+	mutex_unlock(&kvm->arch.mmu_lock);
 	private = kind < 0 ? e.private : kind;
 	if (e.present && e.private == private && (e.writable || !write))
 		return 0;

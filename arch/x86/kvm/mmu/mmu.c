@@ -41,8 +41,13 @@ struct kvm_page_fault {
 
 static int kvm_mmu_install(struct kvm *kvm, gfn_t gfn, unsigned long e)
 {
+	int r;
+
 	lockdep_assert_held(&kvm->slots_lock);
-	return xa_err(xa_store(&kvm->arch.npt, gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
+	mutex_lock(&kvm->arch.mmu_lock);
+	r = xa_err(xa_store(&kvm->arch.npt, gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
+	mutex_unlock(&kvm->arch.mmu_lock);
+	return r;
 }
 
 /*
@@ -66,28 +71,51 @@ int kvm_mmu_map_private(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 	return kvm_mmu_install(kvm, gfn, pfn << NPT_PFN_SHIFT | NPT_PRIVATE | NPT_WRITABLE);
 }
 
+/* Undo a translation no vCPU has used yet (a TD page that never went in): no flush. */
 void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn)
 {
 	lockdep_assert_held(&kvm->slots_lock);
+	mutex_lock(&kvm->arch.mmu_lock);
 	xa_erase(&kvm->arch.npt, gfn);
+	mutex_unlock(&kvm->arch.mmu_lock);
 }
+
+/* Every translation that went is out of every vCPU's hands before the page is reused. */
+static void kvm_mmu_changed(struct kvm *kvm)
+{
+	lockdep_assert_held(&kvm->arch.mmu_lock);
+	WRITE_ONCE(kvm->arch.npt_gen, kvm->arch.npt_gen + 1);
+}
+
+#define KVM_ZAP_BATCH	64
 
 void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 {
 	void (*remove_private)(struct kvm *kvm, unsigned long pfn);
-	unsigned long gfn;
+	unsigned long gfn = start, pfns[KVM_ZAP_BATCH];
+	unsigned int i, n;
 	void *e;
 
 	lockdep_assert_held(&kvm->slots_lock);
-	if (start >= end)
-		return;
 	remove_private = kvm->arch.ops->remove_private_spte;
-	xa_for_each_range(&kvm->arch.npt, gfn, e, start, end - 1) {
-		xa_erase(&kvm->arch.npt, gfn);
-		WRITE_ONCE(kvm->arch.npt_gen, kvm->arch.npt_gen + 1);
+	while (gfn < end) {
+		n = 0;
+		mutex_lock(&kvm->arch.mmu_lock);
+		e = xa_find(&kvm->arch.npt, &gfn, end - 1, XA_PRESENT);
+		for (; e && n < KVM_ZAP_BATCH; e = xa_find_after(&kvm->arch.npt, &gfn, end - 1,
+								  XA_PRESENT)) {
+			xa_erase(&kvm->arch.npt, gfn);
+			if ((xa_to_value(e) & NPT_PRIVATE) && remove_private)
+				pfns[n++] = xa_to_value(e) >> NPT_PFN_SHIFT;
+			kvm_mmu_changed(kvm);
+		}
+		mutex_unlock(&kvm->arch.mmu_lock);
+		kvm_flush_remote_tlbs(kvm);
 		/* Where a private translation is the guest's hold on the page (a TD's S-EPT). */
-		if ((xa_to_value(e) & NPT_PRIVATE) && remove_private)
-			remove_private(kvm, xa_to_value(e) >> NPT_PFN_SHIFT);
+		for (i = 0; i < n; i++)
+			remove_private(kvm, pfns[i]);
+		if (!e)
+			break;
 	}
 }
 
@@ -103,6 +131,7 @@ void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *
 	void *e;
 
 	lockdep_assert_held(&kvm->slots_lock);
+	mutex_lock(&kvm->arch.mmu_lock);
 	for (; mask; mask &= mask - 1) {
 		gfn = slot->base_gfn + offset + __ffs(mask);
 		e = xa_load(&kvm->arch.npt, gfn);
@@ -110,9 +139,11 @@ void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *
 		if (!(v & NPT_WRITABLE))
 			continue;
 		/* Replacing a present entry allocates nothing: it cannot fail. */
-		kvm_mmu_install(kvm, gfn, v & ~NPT_WRITABLE);
-		WRITE_ONCE(kvm->arch.npt_gen, kvm->arch.npt_gen + 1);
+		xa_store(&kvm->arch.npt, gfn, xa_mk_value(v & ~NPT_WRITABLE), GFP_KERNEL_ACCOUNT);
+		kvm_mmu_changed(kvm);
 	}
+	mutex_unlock(&kvm->arch.mmu_lock);
+	kvm_flush_remote_tlbs(kvm);
 }
 
 /* Upstream's exit: the page, its size, and whether the access was private. */

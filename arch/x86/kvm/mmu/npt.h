@@ -4,10 +4,13 @@
 
 /*
  * The model's nested page table (kvm->arch.npt), as the hardware sees it: gfn -> a value entry.
- * The MMU writes it (mmu.c), under kvm->slots_lock; the vCPU engines only read it, as the
- * hardware walks the page table KVM built.  A shared translation has no pfn: the memslot's
- * userspace mapping backs it.  A translation without NPT_WRITABLE faults on a write (a
- * read-only memslot, or a page dirty logging watches).
+ * The MMU writes it (mmu.c), under kvm->slots_lock and kvm->arch.mmu_lock; the vCPU engines
+ * only read it, under mmu_lock, as the hardware walks the page table KVM built.  Whatever
+ * removes a translation or its write right bumps kvm->arch.npt_gen and, before the page can
+ * be reused, waits until no vCPU can still use it (kvm_flush_remote_tlbs()).  A private
+ * translation holds the guest_memfd page's pfn, a shared one the memslot's userspace address.
+ * A translation without NPT_WRITABLE faults on a write (a read-only memslot, or a page dirty
+ * logging watches).
  */
 #include <linux/kvm_host.h>
 #include <linux/xarray.h>
@@ -44,7 +47,7 @@ static inline struct kvm_npt_entry kvm_npt_lookup(struct kvm *kvm, gfn_t gfn)
 	void *e = xa_load(&kvm->arch.npt, gfn);
 	unsigned long v = e ? xa_to_value(e) : 0;
 
-	lockdep_assert_held(&kvm->slots_lock);
+	lockdep_assert_held(&kvm->arch.mmu_lock);
 	return (struct kvm_npt_entry){
 		.present = e,
 		.private = v & NPT_PRIVATE,

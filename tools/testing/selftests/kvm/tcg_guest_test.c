@@ -4,9 +4,14 @@
  * I/O with the VMM (OUT's data, IN's answer), writes private memory that the shared view does
  * not see, asks for a conversion with VMMCALL KVM_HC_MAP_GPA_RANGE, reads a page the VMM
  * converted back to shared while the guest was stopped (the engine's stale translation must
- * go), halts, and raises an exception the engine cannot deliver.  Skipped where the host has
+ * go), halts, and raises an exception the engine cannot deliver.  Then two vCPUs loop in the
+ * guest without ever exiting while the VMM converts and punches under them: once a conversion
+ * returns, no vCPU writes through the translation it took away.  Skipped where the host has
  * no TCG engine (the kernel module).
  */
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <sys/mman.h>
 
 #include <linux/kvm_coco.h>
@@ -18,10 +23,14 @@
 #define CODE		0x8000
 #define PRIV		0x10000ull
 
+#define NR_VCPUS	2
+
 struct guest {
 	int vm, gmem, vcpu;
 	uint8_t *shared;
 	struct kvm_run *run;
+	int vcpus[NR_VCPUS];
+	struct kvm_run *runs[NR_VCPUS];
 };
 
 /*
@@ -55,14 +64,51 @@ static bool have_tcg(void)
 	return kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_TCG);
 }
 
+/*
+ * A guest that loops until the VMM sets the byte at 0x9100, writing an ever larger RAX to
+ * the private page and to [RBX] (its progress, in shared memory) on every turn.
+ */
+static const uint8_t loop_code[] = {
+	0x48, 0xff, 0xc0,				/* 1: inc rax */
+	0x48, 0x89, 0x04, 0x25, 0x00, 0x00, 0x01, 0x00,	/* mov [0x10000], rax */
+	0x48, 0x89, 0x03,				/* mov [rbx], rax */
+	0x80, 0x3c, 0x25, 0x00, 0x91, 0x00, 0x00, 0x00,	/* cmp byte [0x9100], 0 */
+	0x74, 0xe8,					/* je 1b */
+	0xf4,						/* hlt */
+};
+#define PROGRESS	0x9000		/* vCPU i's at PROGRESS + 8 * i */
+
+/* A vCPU in 64-bit mode at CPL 0, about to run the code at CODE. */
+static int vcpu_create_64(struct guest *g, unsigned int id, struct kvm_run **run)
+{
+	int vcpu = vm_create_vcpu(g->vm, id);
+	struct kvm_regs r = {};
+	struct kvm_sregs s;
+
+	*run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	TEST_ASSERT(*run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &s), 0);
+	s.cr0 |= 0x80000001;				/* PG | PE */
+	s.cr3 = 0x1000;
+	s.cr4 |= 1 << 5;				/* PAE */
+	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
+	s.cs.l = 1;
+	s.cs.db = 0;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	r.rip = CODE;
+	r.rsp = 0x7000;
+	r.rbx = PROGRESS + 8 * id;
+	r.rflags = 2;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_REGS, &r), 0);
+	return vcpu;
+}
+
 /* Page tables at 0x1000-0x3000 map the first 2 MiB 1:1 with one large page. */
-static void guest_create(struct guest *g)
+static void guest_create(struct guest *g, const uint8_t *code, size_t len)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_COCO_ENGINE,
 				      .args = { KVM_COCO_ENGINE_TCG } };
 	uint64_t *pml4, *pdpt, *pd;
-	struct kvm_regs r = {};
-	struct kvm_sregs s;
 
 	g->vm = vm_create(KVM_X86_SW_PROTECTED_VM);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vm, KVM_ENABLE_CAP, &cap), 0);
@@ -75,23 +121,8 @@ static void guest_create(struct guest *g)
 	pml4[0] = 0x2000 | 3;
 	pdpt[0] = 0x3000 | 3;
 	pd[0] = 0x83;					/* P | W | PS */
-	memcpy(g->shared + CODE, guest_code, sizeof(guest_code));
-
-	g->vcpu = vm_create_vcpu(g->vm, 0);
-	g->run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
-	TEST_ASSERT(g->run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
-	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_GET_SREGS, &s), 0);
-	s.cr0 |= 0x80000001;				/* PG | PE */
-	s.cr3 = 0x1000;
-	s.cr4 |= 1 << 5;				/* PAE */
-	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
-	s.cs.l = 1;
-	s.cs.db = 0;
-	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_SREGS, &s), 0);
-	r.rip = CODE;
-	r.rsp = 0x7000;
-	r.rflags = 2;
-	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_REGS, &r), 0);
+	memcpy(g->shared + CODE, code, len);
+	g->vcpu = vcpu_create_64(g, 0, &g->run);
 }
 
 static void guest_destroy(struct guest *g)
@@ -148,7 +179,7 @@ static void test_guest_code(void)
 
 	if (!have_tcg())
 		return test_skip("no TCG engine in this host");
-	guest_create(&g);
+	guest_create(&g, guest_code, sizeof(guest_code));
 	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vm, KVM_ENABLE_CAP, &hc), 0);
 	vm_mem_set_private(g.vm, PRIV, PAGE_SIZE);
 
@@ -185,6 +216,93 @@ static void test_guest_code(void)
 	run(&g, KVM_EXIT_INTERNAL_ERROR);
 	TEST_ASSERT_EQ(g.run->internal.suberror, KVM_INTERNAL_ERROR_DELIVERY_EV);
 	TEST_ASSERT_EQ(g.run->internal.data[0], 6);
+	guest_destroy(&g);
+}
+
+struct vcpu_thread {
+	pthread_t thread;
+	int vcpu;
+	struct kvm_run *run;
+};
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu_thread *v = arg;
+
+	TEST_ASSERT(!kvm_coco_ioctl(v->vcpu, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(v->run->exit_reason, KVM_EXIT_HLT);
+	return NULL;
+}
+
+static uint64_t load(struct guest *g, uint64_t gpa)
+{
+	return __atomic_load_n((uint64_t *)(g->shared + gpa), __ATOMIC_SEQ_CST);
+}
+
+/* Let every vCPU run @turns more turns of its loop. */
+static void wait_turns(struct guest *g, uint64_t turns)
+{
+	uint64_t start[NR_VCPUS];
+	time_t deadline = time(NULL) + 60;
+	unsigned int i;
+
+	for (i = 0; i < NR_VCPUS; i++)
+		start[i] = load(g, PROGRESS + 8 * i);
+	for (i = 0; i < NR_VCPUS; i++)
+		while (load(g, PROGRESS + 8 * i) - start[i] < turns)
+			TEST_ASSERT(time(NULL) < deadline, "vCPU %u stopped making progress", i);
+}
+
+/*
+ * Conversions and punches under vCPUs that never exit: a conversion to private must take the
+ * shared page out of their hands before it returns (the shared copy then never changes
+ * again), and a conversion to shared must let them reach the shared page.
+ */
+static void test_shootdown_under_running_vcpus(void)
+{
+	struct vcpu_thread v[NR_VCPUS];
+	struct gmem_puncher puncher;
+	struct guest g;
+	uint64_t before;
+	unsigned int i;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g, loop_code, sizeof(loop_code));
+	vm_mem_set_private(g.vm, PRIV, PAGE_SIZE);
+	g.vcpus[0] = g.vcpu;
+	g.runs[0] = g.run;
+	for (i = 1; i < NR_VCPUS; i++)
+		g.vcpus[i] = vcpu_create_64(&g, i, &g.runs[i]);
+	for (i = 0; i < NR_VCPUS; i++) {
+		v[i].vcpu = g.vcpus[i];
+		v[i].run = g.runs[i];
+		TEST_ASSERT(!pthread_create(&v[i].thread, NULL, vcpu_thread, &v[i]), "thread");
+	}
+	wait_turns(&g, 1000);
+	for (i = 0; i < 20; i++) {
+		vm_mem_set_shared(g.vm, PRIV, PAGE_SIZE);
+		before = load(&g, PRIV);
+		wait_turns(&g, 1000);
+		TEST_ASSERT(load(&g, PRIV) != before, "the guests never reached the shared page");
+
+		vm_mem_set_private(g.vm, PRIV, PAGE_SIZE);
+		before = load(&g, PRIV);
+		wait_turns(&g, 1000);
+		TEST_ASSERT_EQ(load(&g, PRIV), before);
+	}
+	/* Private pages punched away while the guests write them. */
+	gmem_puncher_start(&puncher, g.gmem, MEM);
+	wait_turns(&g, 10000);
+	gmem_puncher_stop(&puncher);
+
+	__atomic_store_n(g.shared + 0x9100, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < NR_VCPUS; i++)
+		pthread_join(v[i].thread, NULL);
+	for (i = 1; i < NR_VCPUS; i++) {
+		munmap(g.runs[i], PAGE_SIZE);
+		kvm_close(g.vcpus[i]);
+	}
 	guest_destroy(&g);
 }
 
@@ -233,6 +351,7 @@ int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_guest_code),
+		KSFT_TEST(test_shootdown_under_running_vcpus),
 		KSFT_TEST(test_real_mode_refused),
 		KSFT_TEST(test_engine_cap),
 	};
