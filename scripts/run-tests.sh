@@ -4,7 +4,7 @@
 set -u
 build=$1; shift
 # A sanitized build's leak check skips a leak inside Unicorn itself (scripts/lsan.supp).
-export LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp
+export LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0
 fail=0; pass=0; skip=0; failed=()
 for t in "$@"; do
 	$t

@@ -19,6 +19,10 @@
  * the VM that is inside the guest and waits until each has dropped its mappings, so a page a
  * conversion or punch takes away is never touched again through a stale one.
  *
+ * A VMM takes a running vCPU back as it does from upstream KVM: it sets run->immediate_exit
+ * (and signals the thread, which changes nothing here); a watcher thread notices within a
+ * millisecond and kicks the vCPU, whose KVM_RUN then fails with EINTR.
+ *
  * Not yet: real and protected mode, segment loads, SNP's RMP and PVALIDATE, TDX's TDCALL.
  */
 #include <pthread.h>
@@ -26,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 #include <linux/kernel.h>
@@ -70,6 +75,7 @@ struct tcg_vcpu {
 /* Every TCG vCPU, for shootdowns; vCPUs come and go under tcg_lock. */
 static LIST_HEAD(tcg_vcpus);
 static pthread_mutex_t tcg_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool tcg_watcher_started;	/* under tcg_lock */
 
 static void tcg_stop(struct tcg_vcpu *t, enum kvm_exec_exit_reason reason)
 {
@@ -416,6 +422,10 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 		err = tcg_enter(t, fault_resolved);
 		fault_resolved = false;
 		/* A shootdown's kick: back in with the new translations. */
+		if (!t->npf && !t->stopped && READ_ONCE(vcpu->run->immediate_exit)) {
+			exit->reason = KVM_EXEC_EXIT_INTR;
+			return 0;
+		}
 	} while (!t->npf && !t->stopped && err == UC_ERR_OK &&
 		 __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST));
 	if (t->npf)
@@ -452,10 +462,46 @@ static void tcg_flush_remote_tlbs(struct kvm *kvm)
 	pthread_mutex_unlock(&tcg_lock);
 }
 
+/* Kick every vCPU inside the guest whose VMM wants it back (run->immediate_exit). */
+static void *tcg_watch(void *unused)
+{
+	const struct timespec tick = { .tv_nsec = 1000 * 1000 };
+	struct tcg_vcpu *t;
+
+	for (;;) {
+		nanosleep(&tick, NULL);
+		pthread_mutex_lock(&tcg_lock);
+		list_for_each_entry(t, &tcg_vcpus, entry) {
+			if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+			    READ_ONCE(t->vcpu->run->immediate_exit)) {
+				__atomic_store_n(&t->kicked, 1, __ATOMIC_SEQ_CST);
+				uc_emu_stop(t->uc);
+			}
+		}
+		pthread_mutex_unlock(&tcg_lock);
+	}
+	return NULL;
+}
+
+/* The watcher starts with the first vCPU and lives as long as the process. */
+static int tcg_watcher_start(void)
+{
+	pthread_t thread;
+
+	if (tcg_watcher_started)
+		return 0;
+	if (pthread_create(&thread, NULL, tcg_watch, NULL))
+		return -EAGAIN;
+	pthread_detach(thread);
+	tcg_watcher_started = true;
+	return 0;
+}
+
 static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	struct tcg_vcpu *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	uc_hook h;
+	int r;
 
 	if (!t)
 		return -ENOMEM;
@@ -474,10 +520,17 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 		kfree(t);
 		return -EIO;
 	}
-	vcpu->arch.engine_data = t;
 	pthread_mutex_lock(&tcg_lock);
-	list_add_tail(&t->entry, &tcg_vcpus);
+	r = tcg_watcher_start();
+	if (!r)
+		list_add_tail(&t->entry, &tcg_vcpus);
 	pthread_mutex_unlock(&tcg_lock);
+	if (r) {
+		uc_close(t->uc);
+		kfree(t);
+		return r;
+	}
+	vcpu->arch.engine_data = t;
 	return 0;
 }
 
@@ -512,5 +565,5 @@ static const struct kvm_exec_ops tcg_ops = {
 
 void host_tcg_register(void)
 {
-	kvm_exec_register(KVM_COCO_ENGINE_TCG, &tcg_ops);
+	kvm_exec_register(KVM_COCO_ENGINE_TCG, &tcg_ops, true);
 }

@@ -137,8 +137,14 @@ static int demo_setup(int vm, void *shared)
 		.memory_size = DEMO_MEM,
 		.userspace_addr = (unsigned long)shared,
 	};
-	int fd = kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &gmem);
+	struct kvm_enable_cap model = { .cap = KVM_CAP_COCO_ENGINE,
+					.args = { KVM_COCO_ENGINE_MODEL } };
+	int fd;
 
+	/* The demo plays the guest's hypercalls itself (KVM_COCO_VCPU_INJECT_VMMCALL). */
+	if (kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &model))
+		return cli_error("KVM_CAP_COCO_ENGINE: %s", strerror(errno));
+	fd = kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &gmem);
 	if (fd < 0)
 		return cli_error("KVM_CREATE_GUEST_MEMFD: %s", strerror(errno));
 	region.guest_memfd = fd;

@@ -58,10 +58,16 @@ static const struct kvm_exec_ops *kvm_engines[] = {
 	[KVM_COCO_ENGINE_TCG] = NULL,
 };
 
-void kvm_exec_register(unsigned int id, const struct kvm_exec_ops *ops)
+/* What a new VM's vCPUs run on unless its VMM chooses (KVM_CAP_COCO_ENGINE). */
+static unsigned int kvm_default_engine = KVM_COCO_ENGINE_MODEL;
+
+void kvm_exec_register(unsigned int id, const struct kvm_exec_ops *ops, bool dflt)
 {
-	if (!WARN_ON(id >= ARRAY_SIZE(kvm_engines)))
-		kvm_engines[id] = ops;
+	if (WARN_ON(id >= ARRAY_SIZE(kvm_engines)))
+		return;
+	kvm_engines[id] = ops;
+	if (dflt)
+		kvm_default_engine = id;
 }
 
 unsigned long kvm_arch_engines(void)
@@ -108,6 +114,7 @@ void kvm_arch_init_vm(struct kvm *kvm, unsigned long type)
 {
 	kvm->arch.vm_type = type;
 	kvm->arch.ops = kvm_x86_ops_for(type);
+	kvm->arch.engine = kvm_default_engine;
 	kvm->arch.has_private_mem = type == KVM_X86_SW_PROTECTED_VM ||
 				    type == KVM_X86_SNP_VM || type == KVM_X86_TDX_VM;
 	kvm->arch.has_protected_state = type == KVM_X86_SEV_ES_VM ||
@@ -371,6 +378,9 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 	case KVM_EXEC_EXIT_SHUTDOWN:
 	case KVM_EXEC_EXIT_UNSUPPORTED:
 		return kvm_engine_failure_exit(vcpu, exit);
+	case KVM_EXEC_EXIT_INTR:
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
 	default:
 		return 2;
 	}

@@ -21,7 +21,7 @@
  * What executes a VM's vCPUs.  KVM_CHECK_EXTENSION: a mask of the engines this host has (bit
  * N: engine N).  KVM_ENABLE_CAP on a VM before its first vCPU: args[0] the engine.  MODEL runs
  * no guest code (the KVM_COCO_VCPU_INJECT_* events); TCG runs the guest's own instructions
- * (library host only).
+ * (library host only, and its default; the kernel host has only MODEL).
  */
 #define KVM_CAP_COCO_ENGINE		0xc0c0
 #define KVM_COCO_ENGINE_MODEL		0

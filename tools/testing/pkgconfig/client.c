@@ -29,11 +29,16 @@ static int snp_guest(int sys, int sev, void *shared, int *vcpu)
 						  .userspace_addr = (unsigned long)shared };
 	struct kvm_sev_snp_launch_start start = { .policy = (1ull << 17) | (1ull << 16) };
 	struct kvm_sev_snp_launch_finish finish = {};
+	struct kvm_enable_cap model = { .cap = KVM_CAP_COCO_ENGINE,
+					.args = { KVM_COCO_ENGINE_MODEL } };
 	struct kvm_sev_init init = {};
 	int vm = kvm_coco_ioctl(sys, KVM_CREATE_VM, KVM_X86_SNP_VM);
 
+	/* The model engine: the test plays the guest (KVM_COCO_VCPU_INJECT_ACCESS). */
+	if (vm < 0 || kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &model))
+		return -1;
 	r.guest_memfd = kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &g);
-	if (vm < 0 || (int)r.guest_memfd < 0 ||
+	if ((int)r.guest_memfd < 0 ||
 	    kvm_coco_ioctl(vm, KVM_SET_USER_MEMORY_REGION2, &r) ||
 	    snp_cmd(vm, sev, KVM_SEV_INIT2, &init))
 		return -1;

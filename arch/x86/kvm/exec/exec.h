@@ -22,6 +22,7 @@ enum kvm_exec_exit_reason {
 	KVM_EXEC_EXIT_EXCEPTION,	/* an exception the engine cannot deliver */
 	KVM_EXEC_EXIT_SHUTDOWN,		/* a triple fault */
 	KVM_EXEC_EXIT_UNSUPPORTED,	/* guest state or an instruction the engine cannot run */
+	KVM_EXEC_EXIT_INTR,		/* userspace asked for the vCPU (immediate_exit) */
 };
 
 struct kvm_exec_exit {
@@ -61,9 +62,10 @@ struct kvm_exec_ops {
 extern const struct kvm_exec_ops kvm_exec_model_ops;
 
 /*
- * The engines a host offers, indexed by KVM_COCO_ENGINE_*; a host registers those it has
- * before kvm_coco_init() (the library host: TCG, host/user/tcg.c).
+ * The engines a host offers, indexed by KVM_COCO_ENGINE_*, and (@dflt) the one new VMs get; a
+ * host registers those it has before kvm_coco_init() (the library host: TCG, the default,
+ * host/user/tcg.c).  Without one, VMs run on the model.
  */
-void kvm_exec_register(unsigned int id, const struct kvm_exec_ops *ops);
+void kvm_exec_register(unsigned int id, const struct kvm_exec_ops *ops, bool dflt);
 
 #endif

@@ -24,7 +24,7 @@ struct guest {
 
 static void guest_create(struct guest *g, uint32_t flags)
 {
-	g->vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	g->vm = vm_create_model(KVM_X86_SW_PROTECTED_VM);
 	g->mem = test_alloc_mem(MEM);
 	vm_set_user_memory_region2(g->vm, 0, flags, 0, MEM, g->mem, 0, 0);
 	g->vcpu = vm_create_vcpu(g->vm, 0);

@@ -64,7 +64,7 @@ static void guest_create(struct guest *g)
 {
 	struct kvm_sregs s;
 
-	g->vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	g->vm = vm_create_model(KVM_X86_SW_PROTECTED_VM);
 	g->gmem = vm_create_guest_memfd(g->vm, MEM, 0);
 	g->shared = test_alloc_mem(MEM);
 	vm_set_user_memory_region2(g->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, g->shared, g->gmem, 0);
@@ -123,7 +123,7 @@ static void assert_returned(struct guest *g, uint64_t rip, uint64_t ret)
 static void test_enable_cap(void)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_EXIT_HYPERCALL };
-	int sys = kvm_open(), vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	int sys = kvm_open(), vm = vm_create_model(KVM_X86_SW_PROTECTED_VM);
 
 	TEST_ASSERT_EQ(kvm_coco_ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_EXIT_HYPERCALL),
 		       1 << MAP_GPA_RANGE);

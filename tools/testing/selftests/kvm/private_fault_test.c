@@ -99,7 +99,7 @@ static void sw_guest_create(struct sw_guest *g)
 {
 	kvm_close(kvm_open());
 	host_get_counters(&g->before);
-	g->vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	g->vm = vm_create_model(KVM_X86_SW_PROTECTED_VM);
 	g->gmem = vm_create_guest_memfd(g->vm, MEM, 0);
 	g->shared = test_alloc_mem(MEM);
 	vm_set_user_memory_region2(g->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, g->shared, g->gmem, 0);
@@ -153,7 +153,7 @@ static void test_sw_protected_follows_attributes(void)
 static void test_private_without_guest_memfd(void)
 {
 	void *shared = test_alloc_mem(MEM);
-	int vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	int vm = vm_create_model(KVM_X86_SW_PROTECTED_VM);
 	struct vcpu c;
 
 	vm_set_user_memory_region2(vm, 0, 0, 0, MEM, shared, 0, 0);
@@ -399,7 +399,7 @@ static void test_readonly_slot_refuses_writes(void)
 	struct vcpu c;
 	int vm;
 
-	vm = vm_create(KVM_X86_DEFAULT_VM);
+	vm = vm_create_model(KVM_X86_DEFAULT_VM);
 	vm_set_user_memory_region2(vm, 0, KVM_MEM_READONLY, 0, MEM, mem, 0, 0);
 	vcpu_open(&c, vm_create_vcpu(vm, 0));
 	access(&c, GPA, 0);
@@ -420,7 +420,7 @@ static void test_sev_enc_is_not_private(void)
 	struct kvm_sev_init init = {};
 	void *shared = test_alloc_mem(MEM);
 	int sev = kvm_coco_open_sev();
-	int vm = vm_create(KVM_X86_SEV_VM);
+	int vm = vm_create_model(KVM_X86_SEV_VM);
 	struct vcpu c;
 
 	/* Without KVM_SEV_INIT2 (which must come before any vCPU) nothing runs. */
@@ -430,7 +430,7 @@ static void test_sev_enc_is_not_private(void)
 	vcpu_close(&c);
 	kvm_close(vm);
 
-	vm = vm_create(KVM_X86_SEV_VM);
+	vm = vm_create_model(KVM_X86_SEV_VM);
 	vm_set_user_memory_region2(vm, 0, 0, 0, MEM, shared, 0, 0);
 	TEST_ASSERT(!__snp_cmd(vm, sev, KVM_SEV_INIT2, &init, NULL), "KVM_SEV_INIT2: %s",
 		    strerror(errno));

@@ -223,15 +223,32 @@ struct vcpu_thread {
 	pthread_t thread;
 	int vcpu;
 	struct kvm_run *run;
+	int r, err;			/* what KVM_RUN returned */
 };
 
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu_thread *v = arg;
 
-	TEST_ASSERT(!kvm_coco_ioctl(v->vcpu, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
-	TEST_ASSERT_EQ(v->run->exit_reason, KVM_EXIT_HLT);
+	v->r = kvm_coco_ioctl(v->vcpu, KVM_RUN, 0);
+	v->err = errno;
 	return NULL;
+}
+
+static void vcpu_thread_start(struct vcpu_thread *v)
+{
+	TEST_ASSERT(!pthread_create(&v->thread, NULL, vcpu_thread, v), "vCPU thread");
+}
+
+/* The vCPU's KVM_RUN must come back (within a minute) with @exit_reason. */
+static void vcpu_thread_join(struct vcpu_thread *v, uint32_t exit_reason)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 60;
+	TEST_ASSERT(!pthread_timedjoin_np(v->thread, NULL, &deadline), "KVM_RUN never returned");
+	TEST_ASSERT_EQ(v->run->exit_reason, exit_reason);
 }
 
 static uint64_t load(struct guest *g, uint64_t gpa)
@@ -239,16 +256,16 @@ static uint64_t load(struct guest *g, uint64_t gpa)
 	return __atomic_load_n((uint64_t *)(g->shared + gpa), __ATOMIC_SEQ_CST);
 }
 
-/* Let every vCPU run @turns more turns of its loop. */
-static void wait_turns(struct guest *g, uint64_t turns)
+/* Let each of the first @nr vCPUs run @turns more turns of its loop. */
+static void wait_turns(struct guest *g, unsigned int nr, uint64_t turns)
 {
 	uint64_t start[NR_VCPUS];
 	time_t deadline = time(NULL) + 60;
 	unsigned int i;
 
-	for (i = 0; i < NR_VCPUS; i++)
+	for (i = 0; i < nr; i++)
 		start[i] = load(g, PROGRESS + 8 * i);
-	for (i = 0; i < NR_VCPUS; i++)
+	for (i = 0; i < nr; i++)
 		while (load(g, PROGRESS + 8 * i) - start[i] < turns)
 			TEST_ASSERT(time(NULL) < deadline, "vCPU %u stopped making progress", i);
 }
@@ -277,32 +294,69 @@ static void test_shootdown_under_running_vcpus(void)
 	for (i = 0; i < NR_VCPUS; i++) {
 		v[i].vcpu = g.vcpus[i];
 		v[i].run = g.runs[i];
-		TEST_ASSERT(!pthread_create(&v[i].thread, NULL, vcpu_thread, &v[i]), "thread");
+		vcpu_thread_start(&v[i]);
 	}
-	wait_turns(&g, 1000);
+	wait_turns(&g, NR_VCPUS, 1000);
 	for (i = 0; i < 20; i++) {
 		vm_mem_set_shared(g.vm, PRIV, PAGE_SIZE);
 		before = load(&g, PRIV);
-		wait_turns(&g, 1000);
+		wait_turns(&g, NR_VCPUS, 1000);
 		TEST_ASSERT(load(&g, PRIV) != before, "the guests never reached the shared page");
 
 		vm_mem_set_private(g.vm, PRIV, PAGE_SIZE);
 		before = load(&g, PRIV);
-		wait_turns(&g, 1000);
+		wait_turns(&g, NR_VCPUS, 1000);
 		TEST_ASSERT_EQ(load(&g, PRIV), before);
 	}
 	/* Private pages punched away while the guests write them. */
 	gmem_puncher_start(&puncher, g.gmem, MEM);
-	wait_turns(&g, 10000);
+	wait_turns(&g, NR_VCPUS, 10000);
 	gmem_puncher_stop(&puncher);
 
 	__atomic_store_n(g.shared + 0x9100, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < NR_VCPUS; i++)
-		pthread_join(v[i].thread, NULL);
+	for (i = 0; i < NR_VCPUS; i++) {
+		vcpu_thread_join(&v[i], KVM_EXIT_HLT);
+		TEST_ASSERT_EQ(v[i].r, 0);
+	}
 	for (i = 1; i < NR_VCPUS; i++) {
 		munmap(g.runs[i], PAGE_SIZE);
 		kvm_close(g.vcpus[i]);
 	}
+	guest_destroy(&g);
+}
+
+/*
+ * A VMM takes back a vCPU that never exits by setting immediate_exit: KVM_RUN fails with
+ * EINTR, and the next KVM_RUN goes on where the guest was.
+ */
+static void test_immediate_exit(void)
+{
+	struct vcpu_thread v;
+	struct guest g;
+	uint64_t where;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g, loop_code, sizeof(loop_code));
+	v.vcpu = g.vcpu;
+	v.run = g.run;
+	vcpu_thread_start(&v);
+	wait_turns(&g, 1, 1000);
+	g.run->immediate_exit = 1;
+	vcpu_thread_join(&v, KVM_EXIT_INTR);
+	TEST_ASSERT(v.r == -1 && v.err == EINTR, "KVM_RUN: %d, errno %d", v.r, v.err);
+	where = load(&g, PROGRESS);
+	/* Still set: KVM_RUN does not even enter. */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_RUN, 0), EINTR);
+	TEST_ASSERT_EQ(load(&g, PROGRESS), where);
+
+	g.run->immediate_exit = 0;
+	vcpu_thread_start(&v);
+	wait_turns(&g, 1, 1000);
+	TEST_ASSERT(load(&g, PROGRESS) > where, "the guest started over");
+	__atomic_store_n(g.shared + 0x9100, 1, __ATOMIC_SEQ_CST);
+	vcpu_thread_join(&v, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(v.r, 0);
 	guest_destroy(&g);
 }
 
@@ -352,6 +406,7 @@ int main(void)
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_guest_code),
 		KSFT_TEST(test_shootdown_under_running_vcpus),
+		KSFT_TEST(test_immediate_exit),
 		KSFT_TEST(test_real_mode_refused),
 		KSFT_TEST(test_engine_cap),
 	};

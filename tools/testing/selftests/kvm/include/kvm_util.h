@@ -22,6 +22,10 @@ int kvm_check_cap(long cap);
 int __vm_create(unsigned long type);
 int vm_create(unsigned long type);
 int vm_check_cap(int vm, long cap);
+/* The vCPU engine (KVM_CAP_COCO_ENGINE), before the first vCPU. */
+void vm_set_engine(int vm, unsigned int engine);
+/* A VM on the model engine: its tests hand in the guest's events (KVM_COCO_VCPU_INJECT_*). */
+int vm_create_model(unsigned long type);
 
 int __vm_create_vcpu(int vm, unsigned long id);
 int vm_create_vcpu(int vm, unsigned long id);

@@ -2,6 +2,8 @@
 #include <sched.h>
 #include <sys/mman.h>
 
+#include <linux/kvm_coco.h>
+
 #include "kvm_util.h"
 #include "host_user.h"
 
@@ -39,6 +41,22 @@ int vm_create(unsigned long type)
 	int vm = __vm_create(type);
 
 	TEST_ASSERT(vm >= 0, "KVM_CREATE_VM(%lu): %s", type, strerror(errno));
+	return vm;
+}
+
+void vm_set_engine(int vm, unsigned int engine)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_COCO_ENGINE, .args = { engine } };
+
+	TEST_ASSERT(!kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), "KVM_CAP_COCO_ENGINE(%u): %s",
+		    engine, strerror(errno));
+}
+
+int vm_create_model(unsigned long type)
+{
+	int vm = vm_create(type);
+
+	vm_set_engine(vm, KVM_COCO_ENGINE_MODEL);
 	return vm;
 }
 

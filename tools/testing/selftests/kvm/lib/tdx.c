@@ -37,7 +37,8 @@ int tdx_init_vm(int vm, struct kvm_tdx_init_vm *over, uint32_t nent)
 
 void td_create(uint64_t mem, struct td *t)
 {
-	t->vm = vm_create(KVM_X86_TDX_VM);
+	/* The TCG engine runs no TD yet: its tests hand in the guest's events. */
+	t->vm = vm_create_model(KVM_X86_TDX_VM);
 	t->gmem = vm_create_guest_memfd(t->vm, mem, 0);
 	vm_set_user_memory_region2(t->vm, 0, KVM_MEM_GUEST_MEMFD, 0, mem, NULL, t->gmem, 0);
 	vm_mem_set_private(t->vm, 0, mem);
