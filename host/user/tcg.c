@@ -63,10 +63,10 @@ struct tcg_vcpu {
 	struct kvm_vcpu *vcpu;
 	struct list_head entry;		/* on tcg_vcpus */
 	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
-	int kicked;			/* a shootdown stopped the guest (atomic) */
 	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
 	bool stopped;			/* a hook filled @exit and stopped the guest */
 	bool npf;			/* a TLB fill recorded an NPF in @exit */
+	bool stale;			/* a translation went between TLB fill and use */
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
 	u64 *mapped;			/* Unicorn physical pages mapped */
 	size_t nr_mapped, max_mapped;
@@ -139,7 +139,8 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
 
 /*
  * 4-level paging (the only mode the engine runs): the guest's walk of @vaddr, each table
- * read through the nested page table.  Returns the final gpa, or sets t->npf.
+ * read through the nested page table.  Returns the final gpa, or false: a guest #PF, or (if
+ * @pf_err is not 0, the walk is a guest access) the NPF in t->exit with t->npf set.
  */
 static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *enc,
 		     u64 *pte_bits)
@@ -157,7 +158,8 @@ static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *
 
 		pt = tcg_translate(t, table, *enc, false, &e, &private);
 		if (!pt) {
-			tcg_npf(t, table, *enc, pf_err & PFERR_USER_MASK, false, &e);
+			if (pf_err)
+				tcg_npf(t, table, *enc, pf_err & PFERR_USER_MASK, false, &e);
 			return false;
 		}
 		pte = READ_ONCE(pt[idx]);
@@ -245,8 +247,11 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 	mutex_lock(&kvm->arch.mmu_lock);
 	e = kvm_npt_lookup(kvm, gpa_to_gfn(paddr & ~TCG_PRIVATE));
 	mutex_unlock(&kvm->arch.mmu_lock);
-	if (!e.present || e.private != !!(paddr & TCG_PRIVATE))
+	/* Zapped since the TLB fill: stop, and the access walks again. */
+	if (!e.present || e.private != !!(paddr & TCG_PRIVATE)) {
+		t->stale = true;
 		return false;
+	}
 	if (tcg_remember(t, paddr) ||
 	    uc_mem_map_ptr(uc, paddr, PAGE_SIZE, UC_PROT_ALL, tcg_host_page(&e))) {
 		t->nr_mapped -= t->nr_mapped && t->mapped[t->nr_mapped - 1] == paddr;
@@ -263,6 +268,33 @@ static void tcg_flush(struct tcg_vcpu *t)
 	uc_ctl_flush_tlb(t->uc);
 }
 
+/*
+ * Read the instruction at @vaddr (Unicorn's uc_mem_read() takes physical addresses): it was
+ * just fetched, so every translation it needs is there.
+ */
+static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int len)
+{
+	struct kvm_npt_entry e;
+	unsigned int n;
+	bool enc, private;
+	u64 gpa, bits;
+	u8 *host;
+
+	while (len) {
+		n = min_t(u64, len, PAGE_SIZE - (vaddr & ~PAGE_MASK));
+		if (!tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
+			return -EFAULT;
+		host = tcg_translate(t, gpa, enc, false, &e, &private);
+		if (!host)
+			return -EFAULT;
+		memcpy(buf, host + (vaddr & ~PAGE_MASK), n);
+		vaddr += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Stop before the instructions KVM carries out. */
 static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 {
@@ -271,7 +303,7 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	u8 b[4], *p = b, opsize = 4;
 	u64 rdx;
 
-	if (size > sizeof(b) || uc_mem_read(uc, addr, b, size))
+	if (size > sizeof(b) || tcg_read_insn(t, addr, b, size))
 		return;
 	if (*p == 0x66 && size > 1) {
 		opsize = 2;
@@ -316,7 +348,7 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 	u64 rip;
 
 	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
-	if (!uc_mem_read(uc, rip, b, sizeof(b)) && !memcmp(b, vmmcall, sizeof(b))) {
+	if (!tcg_read_insn(t, rip, b, sizeof(b)) && !memcmp(b, vmmcall, sizeof(b))) {
 		t->exit->insn_len = sizeof(vmmcall);
 		tcg_stop(t, KVM_EXEC_EXIT_VMMCALL);
 	} else {
@@ -383,7 +415,7 @@ static void tcg_save(struct tcg_vcpu *t)
  * generation before it reads in_guest: either this vCPU sees the new generation and flushes,
  * or the shootdown sees it inside and kicks it until it has.
  */
-static uc_err tcg_enter(struct tcg_vcpu *t, bool fault_resolved)
+static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 {
 	struct kvm_vcpu *vcpu = t->vcpu;
 	u64 gen;
@@ -391,12 +423,11 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool fault_resolved)
 
 	__atomic_store_n(&t->in_guest, 1, __ATOMIC_SEQ_CST);
 	gen = __atomic_load_n(&vcpu->kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
-	/* A translation that went, or a fault KVM resolved (its poisoned TLB entry). */
-	if (gen != t->npt_gen || fault_resolved) {
+	/* A translation that went, or one the TLB must not keep. */
+	if (gen != t->npt_gen || flush) {
 		tcg_flush(t);
 		__atomic_store_n(&t->npt_gen, gen, __ATOMIC_SEQ_CST);
 	}
-	__atomic_store_n(&t->kicked, 0, __ATOMIC_SEQ_CST);
 	tcg_load(t);
 	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
 	__atomic_store_n(&t->in_guest, 0, __ATOMIC_SEQ_CST);
@@ -407,7 +438,7 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool fault_resolved)
 static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
-	bool fault_resolved = t->npf;
+	bool flush = t->npf;		/* a fault KVM resolved: its poisoned TLB entry */
 	uc_err err;
 
 	memset(exit, 0, sizeof(*exit));
@@ -419,15 +450,20 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	do {
 		t->stopped = false;
 		t->npf = false;
-		err = tcg_enter(t, fault_resolved);
-		fault_resolved = false;
-		/* A shootdown's kick: back in with the new translations. */
+		t->stale = false;
+		err = tcg_enter(t, flush);
+		flush = t->stale;
 		if (!t->npf && !t->stopped && READ_ONCE(vcpu->run->immediate_exit)) {
 			exit->reason = KVM_EXEC_EXIT_INTR;
 			return 0;
 		}
-	} while (!t->npf && !t->stopped && err == UC_ERR_OK &&
-		 __atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST));
+		/*
+		 * Stopped with no exit of its own: a kick (a shootdown, or one that landed late
+		 * in this entry); back in with the current translations.  Unicorn also stops at
+		 * its "until" address, 0: a guest that jumps there is not run.
+		 */
+	} while (!t->npf && !t->stopped &&
+		 (t->stale || (err == UC_ERR_OK && vcpu->arch.regs.rip)));
 	if (t->npf)
 		return 0;
 	if (t->stopped) {
@@ -453,7 +489,6 @@ static void tcg_flush_remote_tlbs(struct kvm *kvm)
 			continue;
 		while (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
 		       __atomic_load_n(&t->npt_gen, __ATOMIC_SEQ_CST) != gen) {
-			__atomic_store_n(&t->kicked, 1, __ATOMIC_SEQ_CST);
 			/* Lost if it lands before Unicorn starts: so, again until seen. */
 			uc_emu_stop(t->uc);
 			sched_yield();
@@ -474,7 +509,6 @@ static void *tcg_watch(void *unused)
 		list_for_each_entry(t, &tcg_vcpus, entry) {
 			if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
 			    READ_ONCE(t->vcpu->run->immediate_exit)) {
-				__atomic_store_n(&t->kicked, 1, __ATOMIC_SEQ_CST);
 				uc_emu_stop(t->uc);
 			}
 		}
