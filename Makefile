@@ -127,8 +127,14 @@ module-check: module $(MODULE_TESTS) $(BUILD)/module-cli/kvm-coco
 	$(Q)scripts/module-test.sh build/module/kvm_coco.ko $(BUILD)/module-cli/kvm-coco \
 		$(MODULE_TESTS)
 
-bench: all $(BUILD)/unit/bench
+# The guest-code figures: a client of the front door and the selftests' guest library.
+$(BUILD)/bench-guest: $(BUILD)/obj/tools/testing/kvm-coco/bench_guest.o $(SELFTEST_LIB) \
+		      $(BUILD)/libkvm-coco.a
+	$(Q)$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+bench: all $(BUILD)/unit/bench $(BUILD)/bench-guest
 	$(Q)$(BUILD)/unit/bench
+	$(Q)$(BUILD)/bench-guest
 
 run: all
 	$(Q)$(BUILD)/kvm-coco demo

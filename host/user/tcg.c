@@ -68,7 +68,14 @@ struct tcg_vcpu {
 	bool npf;			/* a TLB fill recorded an NPF in @exit */
 	bool stale;			/* a translation went between TLB fill and use */
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
-	u64 *mapped;			/* Unicorn physical pages mapped */
+	struct {			/* the code page last read, as a TLB entry */
+		u64 vpage;
+		u8 *host;
+	} itlb;
+	struct tcg_mapping {		/* Unicorn physical pages mapped, and what to */
+		u64 paddr;
+		void *host;
+	} *mapped;
 	size_t nr_mapped, max_mapped;
 };
 
@@ -189,10 +196,12 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 	struct kvm_npt_entry e;
 	bool enc, private;
 
-	if (type == UC_MEM_WRITE)
+	if (type == UC_MEM_WRITE) {
 		pf_err |= PFERR_WRITE_MASK;
-	else if (type == UC_MEM_FETCH)
+	} else if (type == UC_MEM_FETCH) {
 		pf_err |= PFERR_FETCH_MASK;
+		t->itlb.host = NULL;
+	}
 	if (!tcg_walk(t, vaddr, pf_err, &gpa, &enc, &bits)) {
 		if (!t->npf)
 			return false;		/* the guest's own #PF */
@@ -218,18 +227,20 @@ poison:
 	return true;
 }
 
-static int tcg_remember(struct tcg_vcpu *t, u64 paddr)
+static int tcg_map(struct tcg_vcpu *t, u64 paddr, void *host)
 {
 	if (t->nr_mapped == t->max_mapped) {
 		size_t n = t->max_mapped ? 2 * t->max_mapped : 64;
-		u64 *m = realloc(t->mapped, n * sizeof(*m));
+		struct tcg_mapping *m = realloc(t->mapped, n * sizeof(*m));
 
 		if (!m)
 			return -ENOMEM;
 		t->mapped = m;
 		t->max_mapped = n;
 	}
-	t->mapped[t->nr_mapped++] = paddr;
+	if (uc_mem_map_ptr(t->uc, paddr, PAGE_SIZE, UC_PROT_ALL, host))
+		return -ENOMEM;
+	t->mapped[t->nr_mapped++] = (struct tcg_mapping){ .paddr = paddr, .host = host };
 	return 0;
 }
 
@@ -252,19 +263,43 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 		t->stale = true;
 		return false;
 	}
-	if (tcg_remember(t, paddr) ||
-	    uc_mem_map_ptr(uc, paddr, PAGE_SIZE, UC_PROT_ALL, tcg_host_page(&e))) {
-		t->nr_mapped -= t->nr_mapped && t->mapped[t->nr_mapped - 1] == paddr;
-		return false;
-	}
-	return true;
+	return !tcg_map(t, paddr, tcg_host_page(&e));
 }
 
-/* Drop every mapping and cached translation: the nested page table changed. */
+/* Whether Unicorn's page at @m->paddr still shows what the nested page table maps there. */
+static bool tcg_mapping_current(struct tcg_vcpu *t, const struct tcg_mapping *m)
+{
+	struct kvm_npt_entry e = kvm_npt_lookup(t->vcpu->kvm,
+						gpa_to_gfn(m->paddr & ~TCG_PRIVATE));
+
+	return e.present && e.private == !!(m->paddr & TCG_PRIVATE) &&
+	       tcg_host_page(&e) == m->host;
+}
+
+/*
+ * The nested page table changed: drop the mappings it no longer has (unmapping costs Unicorn
+ * its translated code for the page, so keep the rest) and every cached translation.
+ */
 static void tcg_flush(struct tcg_vcpu *t)
 {
-	while (t->nr_mapped)
-		uc_mem_unmap(t->uc, t->mapped[--t->nr_mapped], PAGE_SIZE);
+	struct kvm *kvm = t->vcpu->kvm;
+	size_t i, kept = 0;
+
+	t->itlb.host = NULL;
+	/* Sort the stale to the end under the lock; unmap them outside it (Unicorn calls back). */
+	mutex_lock(&kvm->arch.mmu_lock);
+	for (i = 0; i < t->nr_mapped; i++) {
+		if (tcg_mapping_current(t, &t->mapped[i])) {
+			struct tcg_mapping m = t->mapped[kept];
+
+			t->mapped[kept++] = t->mapped[i];
+			t->mapped[i] = m;
+		}
+	}
+	mutex_unlock(&kvm->arch.mmu_lock);
+	for (i = kept; i < t->nr_mapped; i++)
+		uc_mem_unmap(t->uc, t->mapped[i].paddr, PAGE_SIZE);
+	t->nr_mapped = kept;
 	uc_ctl_flush_tlb(t->uc);
 }
 
@@ -282,11 +317,21 @@ static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 
 	while (len) {
 		n = min_t(u64, len, PAGE_SIZE - (vaddr & ~PAGE_MASK));
-		if (!tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
-			return -EFAULT;
-		host = tcg_translate(t, gpa, enc, false, &e, &private);
-		if (!host)
-			return -EFAULT;
+		/*
+		 * Like an instruction TLB: kept until Unicorn's own misses on a fetch (a new
+		 * CR3 empties it) or the engine flushes.
+		 */
+		if (t->itlb.host && t->itlb.vpage == (vaddr & PAGE_MASK)) {
+			host = t->itlb.host;
+		} else {
+			if (!tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
+				return -EFAULT;
+			host = tcg_translate(t, gpa, enc, false, &e, &private);
+			if (!host)
+				return -EFAULT;
+			t->itlb.vpage = vaddr & PAGE_MASK;
+			t->itlb.host = host;
+		}
 		memcpy(buf, host + (vaddr & ~PAGE_MASK), n);
 		vaddr += n;
 		buf += n;

@@ -3,7 +3,9 @@
  * kvm-coco demo: what `make run` shows.  Create a software-protected VM, back 16 MiB of guest
  * memory with a guest_memfd, and let its vCPU ask for conversions with the
  * KVM_HC_MAP_GPA_RANGE hypercall: each one exits from KVM_RUN, and the demo, as the VMM,
- * converts and answers; then print the resulting attribute map.  Then launch an SNP guest and
+ * converts and answers; then print the resulting attribute map.  Where the host has the TCG
+ * engine the vCPU runs a real guest program (demo_guest.c); elsewhere (the kernel module)
+ * the demo plays the guest's hypercalls on the model engine.  Then launch an SNP guest and
  * build a TD through KVM_MEMORY_ENCRYPT_OP, each checked against what `measure` predicts.
  */
 #include <errno.h>
@@ -18,17 +20,13 @@
 #include <linux/kvm_para.h>
 
 #include "cli.h"
+#include "demo.h"
 #include "launch.h"
 
 #define DEMO_MEM	(16ul << 20)
 
-struct demo_vcpu {
-	int fd;
-	struct kvm_run *run;
-};
-
 /* The VMM's side of a KVM_HC_MAP_GPA_RANGE exit: convert, and answer 0. */
-static int demo_convert(int vm, struct kvm_run *run)
+int demo_convert(int vm, struct kvm_run *run)
 {
 	unsigned long gpa = run->hypercall.args[0], size = run->hypercall.args[1] << 12;
 	bool private = run->hypercall.args[2] & KVM_MAP_GPA_RANGE_ENCRYPTED;
@@ -127,7 +125,13 @@ static int demo_print_map(int vm)
 	return 0;
 }
 
-static int demo_setup(int vm, void *shared)
+static bool demo_has_tcg(int sys)
+{
+	return kvm_coco_ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_COCO_ENGINE) &
+	       (1 << KVM_COCO_ENGINE_TCG);
+}
+
+static int demo_setup(int vm, void *shared, bool real_guest)
 {
 	struct kvm_create_guest_memfd gmem = { .size = DEMO_MEM };
 	struct kvm_userspace_memory_region2 region = {
@@ -141,8 +145,8 @@ static int demo_setup(int vm, void *shared)
 					.args = { KVM_COCO_ENGINE_MODEL } };
 	int fd;
 
-	/* The demo plays the guest's hypercalls itself (KVM_COCO_VCPU_INJECT_VMMCALL). */
-	if (kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &model))
+	/* Without TCG the demo plays the guest's hypercalls (KVM_COCO_VCPU_INJECT_VMMCALL). */
+	if (!real_guest && kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &model))
 		return cli_error("KVM_CAP_COCO_ENGINE: %s", strerror(errno));
 	fd = kvm_coco_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &gmem);
 	if (fd < 0)
@@ -263,6 +267,7 @@ static int demo_tdx(void)
 int cmd_demo(int argc, char **argv)
 {
 	struct demo_vcpu vcpu = { .fd = -1 };
+	bool real_guest;
 	void *shared;
 	int sys, vm, gmem, r = 1;
 
@@ -279,12 +284,17 @@ int cmd_demo(int argc, char **argv)
 		cli_error("KVM_CREATE_VM: %s", strerror(errno));
 		goto out_sys;
 	}
-	gmem = demo_setup(vm, shared);
+	real_guest = demo_has_tcg(sys);
+	gmem = demo_setup(vm, shared, real_guest);
 	if (gmem < 0)
 		goto out_vm;
 
-	printf("the guest asks (KVM_HC_MAP_GPA_RANGE), KVM_RUN exits, the VMM answers:\n");
-	if (demo_vcpu_create(vm, &vcpu) ||
+	printf("the guest asks (KVM_HC_MAP_GPA_RANGE), KVM_RUN exits, the VMM answers%s:\n",
+	       real_guest ? " (a real guest program on the TCG engine)" :
+			    " (the model engine: the demo plays the guest)");
+	if (demo_vcpu_create(vm, &vcpu))
+		goto out_vcpu;
+	if (real_guest ? demo_guest_run(vm, &vcpu, shared) :
 	    demo_guest_map(vm, &vcpu, 0x100000, 0x400000, true) ||	/* kernel image */
 	    demo_guest_map(vm, &vcpu, 0x200000, 0x10000, false) ||	/* a bounce buffer */
 	    demo_guest_map(vm, &vcpu, 0x800000, 0x800000, true) ||	/* the rest of RAM */
