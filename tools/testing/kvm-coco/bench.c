@@ -4,7 +4,6 @@
  * measured in the same run, never a bare time: the median of per-batch ratios, the limit and
  * the path timed back to back in each batch.
  */
-#include <time.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -16,33 +15,9 @@
 
 #include <kvm-coco.h>
 #include "test_util.h"
+#include "bench.h"
 
 #define BATCHES		25
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The median of per-batch ratios: each batch measures the limit and the path back to back,
- * so a frequency or load change between batches moves both, not the ratio.
- */
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Seconds per KVM_SET_MEMORY_ATTRIBUTES of @size bytes (a private/shared pair, halved). */
 static double attr_time(int vm, unsigned long long size, unsigned int iters)
@@ -51,7 +26,7 @@ static double attr_time(int vm, unsigned long long size, unsigned int iters)
 	unsigned int b, i;
 
 	for (b = 0; b < BATCHES; b++) {
-		double t0 = now();
+		double t0 = bench_now();
 
 		for (i = 0; i < iters; i++) {
 			struct kvm_memory_attributes a = {
@@ -64,7 +39,7 @@ static double attr_time(int vm, unsigned long long size, unsigned int iters)
 				exit(1);
 			}
 		}
-		double t = (now() - t0) / iters;
+		double t = (bench_now() - t0) / iters;
 
 		if (t < best)
 			best = t;
@@ -116,24 +91,24 @@ static void bench_digest_vs_sha384(void)
 	for (i = 0; i < DIGEST_PAGES; i++)
 		memset(buf[i], i, PAGE_SIZE);
 	for (b = 0; b < BATCHES; b++) {
-		double t0 = now(), t;
+		double t0 = bench_now(), t;
 
 		for (i = 0; i < DIGEST_PAGES; i++)
 			crypto_shash_tfm_digest(tfm, buf[i], PAGE_SIZE, out);
-		t = now() - t0;
+		t = bench_now() - t0;
 		raw = t;
 
 		snp_digest_init(&d);
-		t0 = now();
+		t0 = bench_now();
 		for (i = 0; i < DIGEST_PAGES; i++)
 			snp_digest_add_page(&d, SNP_PAGE_TYPE_NORMAL, (u64)i << PAGE_SHIFT, buf[i]);
-		t = now() - t0;
+		t = bench_now() - t0;
 		chain = t;
 		ratio[b] = raw / chain;
 		snp_digest_destroy(&d);
 	}
 	crypto_free_shash(tfm);
-	printf("digest_vs_sha384 %.3f ratio\n", median(ratio, BATCHES));
+	printf("digest_vs_sha384 %.3f ratio\n", bench_median(ratio, BATCHES));
 }
 
 #define LAUNCH_PAGES	2048
@@ -191,13 +166,13 @@ static double launch_time(unsigned long pages, unsigned int type, const void *sr
 	double t0, t;
 
 	bench_vm_create(&b, pages);
-	t0 = now();
+	t0 = bench_now();
 	while (u.len)
 		if (bench_cmd(&b, KVM_SEV_SNP_LAUNCH_UPDATE, &u)) {
 			perror("bench: LAUNCH_UPDATE");
 			exit(1);
 		}
-	t = now() - t0;
+	t = bench_now() - t0;
 	bench_vm_destroy(&b);
 	return t;
 }
@@ -211,7 +186,7 @@ static double launch_time(unsigned long pages, unsigned int type, const void *sr
 static double launch_ideal(struct crypto_shash *tfm, u8 (*src)[PAGE_SIZE], u8 (*dst)[PAGE_SIZE])
 {
 	struct snp_page_info info = { .length = sizeof(info) };
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned int i;
 	u8 *page;
 
@@ -224,7 +199,7 @@ static double launch_ideal(struct crypto_shash *tfm, u8 (*src)[PAGE_SIZE], u8 (*
 		crypto_shash_tfm_digest(tfm, page, PAGE_SIZE, info.contents);
 		crypto_shash_tfm_digest(tfm, (u8 *)&info, sizeof(info), info.digest_cur);
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* NORMAL-page LAUNCH_UPDATE throughput over raw SHA-384 of the same 4 KiB buffers. */
@@ -241,19 +216,19 @@ static void bench_launch_vs_sha384(void)
 		memset(buf[i], i * 3, PAGE_SIZE);
 	memset(dst, 0, sizeof(dst));
 	for (b = 0; b < BATCHES; b++) {
-		t0 = now();
+		t0 = bench_now();
 		for (i = 0; i < LAUNCH_PAGES; i++)
 			crypto_shash_tfm_digest(tfm, buf[i], PAGE_SIZE, out);
-		raw = now() - t0;
+		raw = bench_now() - t0;
 		launch = launch_time(LAUNCH_PAGES, KVM_SEV_SNP_PAGE_TYPE_NORMAL, buf);
 		ratio[b] = raw / launch;
 		ideal[b] = raw / launch_ideal(tfm, buf, dst);
 		hash_only[b] = raw / launch_ideal(tfm, buf, NULL);
 	}
 	crypto_free_shash(tfm);
-	printf("launch_vs_sha384 %.3f ratio\n", median(ratio, BATCHES));
-	printf("launch_ideal_vs_sha384 %.3f ratio\n", median(ideal, BATCHES));
-	printf("launch_hash_only_vs_sha384 %.3f ratio\n", median(hash_only, BATCHES));
+	printf("launch_vs_sha384 %.3f ratio\n", bench_median(ratio, BATCHES));
+	printf("launch_ideal_vs_sha384 %.3f ratio\n", bench_median(ideal, BATCHES));
+	printf("launch_hash_only_vs_sha384 %.3f ratio\n", bench_median(hash_only, BATCHES));
 }
 
 /* ZERO pages launched per second on one core. */
@@ -314,12 +289,12 @@ static void bench_mrtd_vs_sha384(void)
 		}
 	}
 	for (b = 0; b < BATCHES; b++) {
-		t0 = now();
+		t0 = bench_now();
 		crypto_shash_init(desc);
 		for (i = 0; i < MRTD_PAGES; i++)
 			crypto_shash_update(desc, stream[i], sizeof(stream[i]));
 		crypto_shash_final(desc, out);
-		t = now() - t0;
+		t = bench_now() - t0;
 		raw = t;
 
 		tdr = new_page_pa();
@@ -332,7 +307,7 @@ static void bench_mrtd_vs_sha384(void)
 		tdh_mng_init(tdr, 48);
 		for (i = 0; i < MRTD_PAGES; i++)
 			pages[i] = new_page_pa();
-		t0 = now();
+		t0 = bench_now();
 		for (i = 0; i < MRTD_PAGES; i++) {
 			if (tdh_mem_page_add(tdr, (u64)i << PAGE_SHIFT, pages[i], src)) {
 				fprintf(stderr, "bench: PAGE.ADD failed\n");
@@ -342,7 +317,7 @@ static void bench_mrtd_vs_sha384(void)
 				tdh_mr_extend(tdr, ((u64)i << PAGE_SHIFT) + j * 256);
 		}
 		tdh_mr_finalize(tdr);
-		t = now() - t0;
+		t = bench_now() - t0;
 		build = t;
 		ratio[b] = raw / build;
 		/* The limit hashed the same bytes: the MRTD must equal its digest. */
@@ -368,7 +343,7 @@ static void bench_mrtd_vs_sha384(void)
 	free(pages);
 	free(desc);
 	crypto_free_shash(tfm);
-	printf("mrtd_vs_sha384 %.3f ratio\n", median(ratio, BATCHES));
+	printf("mrtd_vs_sha384 %.3f ratio\n", bench_median(ratio, BATCHES));
 }
 
 int main(void)

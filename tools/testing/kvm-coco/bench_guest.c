@@ -10,38 +10,17 @@
  *
  * Ratios are the median of per-batch ratios, both sides timed back to back in each batch.
  */
-#include <time.h>
 
 #include <linux/kvm_coco.h>
 #include <linux/kvm_para.h>
 
 #include "guest.h"
+#include "bench.h"
 
 #define BATCHES		15
 #define ROUNDS		2000
 #define SPIN		(1ul << 22)
 #define PAGE_GPA	GUEST_DATA_GPA
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static GUEST_CODE void guest_out_loop(uint64_t id)
 {
@@ -103,21 +82,21 @@ static void bench_guest_destroy(struct bench_guest *b)
 /* Seconds per OUT round trip, over @rounds. */
 static double out_rounds(struct bench_guest *b, unsigned int rounds)
 {
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned int i;
 
 	for (i = 0; i < rounds; i++) {
 		vcpu_run(&b->v);
 		TEST_ASSERT_EQ(b->v.run->exit_reason, KVM_EXIT_IO);
 	}
-	return (now() - t0) / rounds;
+	return (bench_now() - t0) / rounds;
 }
 
 /* Seconds per conversion round trip: the exit, the VMM's conversion, the guest's write. */
 static double conversion_rounds(struct bench_guest *b, unsigned int rounds)
 {
 	struct kvm_run *run = b->v.run;
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned int i;
 
 	for (i = 0; i < rounds; i++) {
@@ -128,7 +107,7 @@ static double conversion_rounds(struct bench_guest *b, unsigned int rounds)
 					 KVM_MEMORY_ATTRIBUTE_PRIVATE : 0);
 		run->hypercall.ret = 0;
 	}
-	return (now() - t0) / rounds;
+	return (bench_now() - t0) / rounds;
 }
 
 static void bench_exits(void)
@@ -147,8 +126,8 @@ static void bench_exits(void)
 		ratio[b] = conversion_rounds(&conv, ROUNDS) / out;
 		ns[b] = out * 1e9;
 	}
-	printf("conversion_vs_io_exit %.2f ratio\n", median(ratio, BATCHES));
-	printf("io_exit_round_trip_ns %.0f ns\n", median(ns, BATCHES));
+	printf("conversion_vs_io_exit %.2f ratio\n", bench_median(ratio, BATCHES));
+	printf("io_exit_round_trip_ns %.0f ns\n", bench_median(ns, BATCHES));
 	bench_guest_destroy(&io);
 	bench_guest_destroy(&conv);
 }
@@ -164,16 +143,16 @@ static void bench_guest_loop_vs_native(void)
 	bench_guest_create(&s, guest_spin);
 	vcpu_run(&s.v);				/* warm */
 	for (b = 0; b < BATCHES; b++) {
-		t0 = now();
+		t0 = bench_now();
 		sink = spin(SPIN);
-		native = now() - t0;
-		t0 = now();
+		native = bench_now() - t0;
+		t0 = bench_now();
 		vcpu_run(&s.v);
 		assert_ucall(&s.g, &s.v, &uc, UCALL_SYNC);
-		ratio[b] = (now() - t0) / native;
+		ratio[b] = (bench_now() - t0) / native;
 	}
 	(void)sink;
-	printf("guest_loop_vs_native %.1f ratio\n", median(ratio, BATCHES));
+	printf("guest_loop_vs_native %.1f ratio\n", bench_median(ratio, BATCHES));
 	bench_guest_destroy(&s);
 }
 

@@ -62,21 +62,13 @@ static struct kvm_run *map_run(int vcpu)
 /* A software-protected VM whose vCPU is in 64-bit mode at CPL 0. */
 static void guest_create(struct guest *g)
 {
-	struct kvm_sregs s;
-
 	g->vm = vm_create_model(KVM_X86_SW_PROTECTED_VM);
 	g->gmem = vm_create_guest_memfd(g->vm, MEM, 0);
 	g->shared = test_alloc_mem(MEM);
 	vm_set_user_memory_region2(g->vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, g->shared, g->gmem, 0);
 	g->vcpu = vm_create_vcpu(g->vm, 0);
 	g->run = map_run(g->vcpu);
-	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_GET_SREGS, &s), 0);
-	s.cr0 |= 0x80000001;			/* PG | PE */
-	s.cr4 |= 1 << 5;			/* PAE */
-	s.efer |= (1 << 8) | (1 << 10);		/* LME | LMA */
-	s.cs.l = 1;
-	s.cs.db = 0;
-	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_SREGS, &s), 0);
+	vcpu_set_long_mode(g->vcpu, 0);
 }
 
 static void guest_destroy(struct guest *g)

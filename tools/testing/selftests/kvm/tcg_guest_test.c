@@ -83,18 +83,10 @@ static int vcpu_create_64(struct guest *g, unsigned int id, struct kvm_run **run
 {
 	int vcpu = vm_create_vcpu(g->vm, id);
 	struct kvm_regs r = {};
-	struct kvm_sregs s;
 
 	*run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	TEST_ASSERT(*run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
-	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &s), 0);
-	s.cr0 |= 0x80000001;				/* PG | PE */
-	s.cr3 = 0x1000;
-	s.cr4 |= 1 << 5;				/* PAE */
-	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
-	s.cs.l = 1;
-	s.cs.db = 0;
-	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	vcpu_set_long_mode(vcpu, 0x1000);
 	r.rip = CODE;
 	r.rsp = 0x7000;
 	r.rbx = PROGRESS + 8 * id;

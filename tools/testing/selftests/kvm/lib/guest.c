@@ -159,7 +159,6 @@ void guest_vcpu_add(struct guest_vm *g, struct guest_vcpu *v, unsigned int id,
 		    void *guest_code)
 {
 	struct kvm_regs r = { .rflags = 2 };
-	struct kvm_sregs s;
 	uint64_t stack = 0;
 	int i;
 
@@ -171,14 +170,7 @@ void guest_vcpu_add(struct guest_vm *g, struct guest_vcpu *v, unsigned int id,
 	v->fd = vm_create_vcpu(g->vm, id);
 	v->run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	TEST_ASSERT(v->run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
-	TEST_ASSERT_EQ(kvm_coco_ioctl(v->fd, KVM_GET_SREGS, &s), 0);
-	s.cr0 |= 0x80000001;				/* PG | PE */
-	s.cr3 = g->pml4;
-	s.cr4 |= 1 << 5;				/* PAE */
-	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
-	s.cs.l = 1;
-	s.cs.db = 0;
-	TEST_ASSERT_EQ(kvm_coco_ioctl(v->fd, KVM_SET_SREGS, &s), 0);
+	vcpu_set_long_mode(v->fd, g->pml4);
 	r.rip = (uint64_t)guest_code;
 	/* As after a call: the return address slot below a 16-byte aligned top. */
 	r.rsp = stack + PAGE_SIZE - 8;

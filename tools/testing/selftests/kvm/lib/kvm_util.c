@@ -60,6 +60,20 @@ int vm_create_model(unsigned long type)
 	return vm;
 }
 
+void vcpu_set_long_mode(int vcpu, uint64_t cr3)
+{
+	struct kvm_sregs s;
+
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &s), 0);
+	s.cr0 |= 0x80000001;				/* PG | PE */
+	s.cr3 = cr3;
+	s.cr4 |= 1 << 5;				/* PAE */
+	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
+	s.cs.l = 1;
+	s.cs.db = 0;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+}
+
 int vm_check_cap(int vm, long cap)
 {
 	int r = kvm_coco_ioctl(vm, KVM_CHECK_EXTENSION, cap);
