@@ -23,7 +23,14 @@
  * (and signals the thread, which changes nothing here); a watcher thread notices within a
  * millisecond and kicks the vCPU, whose KVM_RUN then fails with EINTR.
  *
- * Not yet: real and protected mode, segment loads, SNP's RMP and PVALIDATE, TDX's TDCALL.
+ * SNP guests (kvm->arch.hw.rmp): instruction fetches and page-table reads are private, as on
+ * silicon; a private access needs the page validated in the RMP (else #VC); PVALIDATE runs the
+ * platform model's instruction; RDMSR/WRMSR of SEV_STATUS and the GHCB MSR are the CPU's;
+ * VMGEXIT exits (the GHCB MSR protocol).  An SEV-ES/SNP guest's port I/O and other MSRs are
+ * #VC, as the hardware intercepts them.
+ *
+ * Not yet: real and protected mode, segment loads, exception delivery through the guest's
+ * IDT (an exception, #VC included, is an exit), RMPADJUST, the GHCB page protocol, TDCALL.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -51,6 +58,14 @@
 #define TCG_PRIVATE		BIT_ULL(45)	/* Unicorn's view of a gfn's private page */
 #define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
 #define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
+#define X86_VC_VECTOR		29
+#define X86_UD_VECTOR		6
+#define X86_EFLAGS_CF		BIT_ULL(0)
+#define MSR_AMD64_SEV_ES_GHCB	0xc0010130
+#define MSR_AMD64_SEV		0xc0010131
+#define MSR_AMD64_SEV_ENABLED	BIT_ULL(0)
+#define MSR_AMD64_SEV_ES_ENABLED	BIT_ULL(1)
+#define MSR_AMD64_SEV_SNP_ENABLED	BIT_ULL(2)
 #define PTE_P			BIT_ULL(0)
 #define PTE_W			BIT_ULL(1)
 #define PTE_U			BIT_ULL(2)
@@ -65,8 +80,14 @@ struct tcg_vcpu {
 	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
 	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
 	bool stopped;			/* a hook filled @exit and stopped the guest */
-	bool npf;			/* a TLB fill recorded an NPF in @exit */
+	bool fill_exit;			/* a TLB fill recorded an exit (NPF, #VC) */
 	bool stale;			/* a translation went between TLB fill and use */
+	enum tcg_insn {			/* an instruction the engine carries out itself */
+		TCG_INSN_NONE,
+		TCG_INSN_RDMSR,
+		TCG_INSN_WRMSR,
+		TCG_INSN_PVALIDATE,
+	} insn;
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
 	struct {			/* the code page last read, as a TLB entry */
 		u64 vpage;
@@ -124,6 +145,9 @@ static void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool fina
 
 	if (e->present)
 		err |= PFERR_PRESENT_MASK;
+	/* On SNP a translation of the other kind is the RMP check failing. */
+	if (hw->rmp && e->present && e->private != enc)
+		err |= PFERR_GUEST_RMP_MASK;
 	if (hw->amd) {
 		err |= final ? PFERR_GUEST_FINAL_MASK : PFERR_GUEST_PAGE_MASK;
 		if (enc)
@@ -132,7 +156,24 @@ static void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool fina
 	t->exit->reason = KVM_EXEC_EXIT_NPF;
 	t->exit->gpa = gpa;
 	t->exit->error_code = err;
-	t->npf = true;
+	t->fill_exit = true;
+}
+
+/* SNP: a private page the guest has not validated (PVALIDATE) raises #VC when touched. */
+static bool tcg_rmp_unvalidated(struct tcg_vcpu *t, const struct kvm_npt_entry *e)
+{
+	struct rmpentry r;
+
+	if (!t->vcpu->kvm->arch.hw.rmp || !e->private)
+		return false;
+	return snp_lookup_rmpentry_raw(e->pfn, &r) || !rmpentry_validated(&r);
+}
+
+static void tcg_fill_exception(struct tcg_vcpu *t, unsigned int vector)
+{
+	t->exit->reason = KVM_EXEC_EXIT_EXCEPTION;
+	t->exit->error_code = vector;
+	t->fill_exit = true;
 }
 
 /* An address as a page-table entry names it: AMD's C-bit is not part of it. */
@@ -147,7 +188,7 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
 /*
  * 4-level paging (the only mode the engine runs): the guest's walk of @vaddr, each table
  * read through the nested page table.  Returns the final gpa, or false: a guest #PF, or (if
- * @pf_err is not 0, the walk is a guest access) the NPF in t->exit with t->npf set.
+ * @pf_err is not 0, the walk is a guest access) the NPF in t->exit with t->fill_exit set.
  */
 static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *enc,
 		     u64 *pte_bits)
@@ -158,15 +199,23 @@ static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *
 	int level;
 	u64 *pt;
 
+	/* An SEV guest's page tables are always read privately, whatever their C-bits say. */
+	bool table_enc = t->vcpu->kvm->arch.hw.c_bit, tenc;
+
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &cr3);
 	table = tcg_pte_gpa(t, cr3, enc);
 	for (level = 4; level >= 1; level--) {
 		unsigned int idx = (vaddr >> (12 + 9 * (level - 1))) & 511;
 
-		pt = tcg_translate(t, table, *enc, false, &e, &private);
+		tenc = table_enc || *enc;
+		pt = tcg_translate(t, table, tenc, false, &e, &private);
 		if (!pt) {
 			if (pf_err)
-				tcg_npf(t, table, *enc, pf_err & PFERR_USER_MASK, false, &e);
+				tcg_npf(t, table, tenc, pf_err & PFERR_USER_MASK, false, &e);
+			return false;
+		}
+		if (pf_err && tcg_rmp_unvalidated(t, &e)) {
+			tcg_fill_exception(t, X86_VC_VECTOR);
 			return false;
 		}
 		pte = READ_ONCE(pt[idx]);
@@ -203,12 +252,19 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 		t->itlb.host = NULL;
 	}
 	if (!tcg_walk(t, vaddr, pf_err, &gpa, &enc, &bits)) {
-		if (!t->npf)
+		if (!t->fill_exit)
 			return false;		/* the guest's own #PF */
 		goto poison;
 	}
+	/* An SEV guest's instruction fetches are always private. */
+	if (type == UC_MEM_FETCH && t->vcpu->kvm->arch.hw.c_bit)
+		enc = true;
 	if (!tcg_translate(t, gpa, enc, pf_err & PFERR_WRITE_MASK, &e, &private)) {
 		tcg_npf(t, gpa, enc, pf_err, true, &e);
+		goto poison;
+	}
+	if (tcg_rmp_unvalidated(t, &e)) {
+		tcg_fill_exception(t, X86_VC_VECTOR);
 		goto poison;
 	}
 	result->paddr = (gpa & PTE_ADDR & ~t->vcpu->kvm->arch.hw.shared_mask) |
@@ -358,8 +414,21 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	switch (*p) {
 	case 0xf4:
 		return tcg_stop(t, KVM_EXEC_EXIT_HLT);
+	case 0x0f:
+		/* RDMSR and WRMSR of an SEV-ES/SNP guest: the CPU's own MSRs, or #VC. */
+		if (size == 2 && (p[1] == 0x32 || p[1] == 0x30) && t->vcpu->kvm->arch.hw.ghcb) {
+			t->insn = p[1] == 0x32 ? TCG_INSN_RDMSR : TCG_INSN_WRMSR;
+			t->stopped = true;
+			uc_emu_stop(uc);
+		}
+		return;
 	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
 	case 0xec: case 0xed: case 0xee: case 0xef:
+		/* The hardware intercepts an SEV-ES/SNP guest's port I/O as #VC. */
+		if (t->vcpu->kvm->arch.hw.ghcb) {
+			exit->error_code = X86_VC_VECTOR;
+			return tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+		}
 		exit->io.in = !(*p & 2);
 		exit->io.size = (*p & 1) ? opsize : 1;
 		if (*p & 8) {
@@ -381,27 +450,130 @@ static void tcg_intr(uc_engine *uc, uint32_t vector, void *opaque)
 	tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
 }
 
+static bool tcg_insn_is(struct tcg_vcpu *t, u64 rip, const u8 *insn, unsigned int len)
+{
+	u8 b[4];
+
+	return !tcg_read_insn(t, rip, b, len) && !memcmp(b, insn, len);
+}
+
 /*
- * An instruction Unicorn cannot decode (VMMCALL among them) never reaches the code hook: it
- * lands here, RIP at the instruction.
+ * An instruction Unicorn cannot decode (VMMCALL, VMGEXIT, PVALIDATE) never reaches the code
+ * hook: it lands here, RIP at the instruction.
  */
 static bool tcg_invalid(uc_engine *uc, void *opaque)
 {
 	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 };
+	static const u8 vmgexit[] = { 0xf3, 0x0f, 0x01, 0xd9 };
+	static const u8 pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
+	const struct kvm_x86_hw *hw = &((struct tcg_vcpu *)opaque)->vcpu->kvm->arch.hw;
 	struct tcg_vcpu *t = opaque;
-	u8 b[sizeof(vmmcall)];
 	u64 rip;
 
 	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
-	if (!tcg_read_insn(t, rip, b, sizeof(b)) && !memcmp(b, vmmcall, sizeof(b))) {
+	if (tcg_insn_is(t, rip, vmmcall, sizeof(vmmcall))) {
 		t->exit->insn_len = sizeof(vmmcall);
 		tcg_stop(t, KVM_EXEC_EXIT_VMMCALL);
+	} else if (hw->ghcb && tcg_insn_is(t, rip, vmgexit, sizeof(vmgexit))) {
+		t->exit->insn_len = sizeof(vmgexit);
+		tcg_stop(t, KVM_EXEC_EXIT_VMGEXIT);
+	} else if (hw->rmp && tcg_insn_is(t, rip, pvalidate, sizeof(pvalidate))) {
+		t->insn = TCG_INSN_PVALIDATE;
+		t->stopped = true;
+		uc_emu_stop(uc);
 	} else {
 		/* Any other instruction the CPU does not know is #UD. */
-		t->exit->error_code = 6;
+		t->exit->error_code = X86_UD_VECTOR;
 		tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
 	}
 	return false;
+}
+
+/* RDMSR/WRMSR of the MSRs an SEV-ES/SNP guest's CPU answers itself; any other is #VC. */
+static bool tcg_emulate_msr(struct tcg_vcpu *t, bool write)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
+	u64 v;
+
+	switch ((u32)a->regs.rcx) {
+	case MSR_AMD64_SEV:
+		if (write)
+			return false;
+		v = MSR_AMD64_SEV_ENABLED | MSR_AMD64_SEV_ES_ENABLED |
+		    (hw->rmp ? MSR_AMD64_SEV_SNP_ENABLED : 0);
+		break;
+	case MSR_AMD64_SEV_ES_GHCB:
+		if (write)
+			a->ghcb_msr = (a->regs.rdx << 32) | (u32)a->regs.rax;
+		v = a->ghcb_msr;
+		break;
+	default:
+		return false;
+	}
+	if (!write) {
+		a->regs.rax = (u32)v;
+		a->regs.rdx = v >> 32;
+	}
+	a->regs.rip += 2;
+	return true;
+}
+
+/*
+ * PVALIDATE (RAX the page's virtual address, ECX 1 for 2 MiB, EDX 1 to validate) through the
+ * platform model.  A page with no private translation yet is an NPF first (the fault path
+ * assigns it), then the instruction runs again.  0: done; 1: an exit is in t->exit.
+ */
+static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	struct kvm *kvm = t->vcpu->kvm;
+	struct kvm_npt_entry e;
+	u64 gpa, bits, npf_err = PFERR_GUEST_ENC_MASK;
+	bool enc;
+	int r;
+
+	if (!tcg_walk(t, a->regs.rax, PFERR_USER_MASK, &gpa, &enc, &bits)) {
+		if (!t->fill_exit)
+			tcg_fill_exception(t, 14);	/* the guest's own #PF: not delivered */
+		return 1;
+	}
+	gpa &= PAGE_MASK;
+	mutex_lock(&kvm->arch.mmu_lock);
+	e = kvm_npt_lookup(kvm, gpa_to_gfn(gpa));
+	mutex_unlock(&kvm->arch.mmu_lock);
+	r = PVALIDATE_NPF;
+	if (e.present && e.private)
+		r = pvalidate(kvm->arch.hw.asid, gpa, e.pfn, a->regs.rcx & 1, a->regs.rdx & 1,
+			      &npf_err);
+	if (r == PVALIDATE_NPF) {
+		tcg_npf(t, gpa, true, PFERR_WRITE_MASK, true, &e);
+		t->exit->error_code |= npf_err;
+		return 1;
+	}
+	a->regs.rflags &= ~X86_EFLAGS_CF;
+	if (r == PVALIDATE_FAIL_NOUPDATE) {
+		a->regs.rflags |= X86_EFLAGS_CF;
+		r = 0;
+	}
+	a->regs.rax = r;
+	a->regs.rip += 4;
+	return 0;
+}
+
+/* The instruction a hook stopped at for the engine: 0 the guest goes on, 1 an exit. */
+static int tcg_emulate(struct tcg_vcpu *t)
+{
+	enum tcg_insn insn = t->insn;
+
+	t->insn = TCG_INSN_NONE;
+	if (insn == TCG_INSN_PVALIDATE)
+		return tcg_emulate_pvalidate(t);
+	if (tcg_emulate_msr(t, insn == TCG_INSN_WRMSR))
+		return 0;
+	t->exit->reason = KVM_EXEC_EXIT_EXCEPTION;
+	t->exit->error_code = X86_VC_VECTOR;
+	return 1;
 }
 
 static const int tcg_gprs[] = {
@@ -483,7 +655,7 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
-	bool flush = t->npf;		/* a fault KVM resolved: its poisoned TLB entry */
+	bool flush = t->fill_exit;		/* a fault KVM resolved: its poisoned TLB entry */
 	uc_err err;
 
 	memset(exit, 0, sizeof(*exit));
@@ -492,13 +664,29 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 		return 0;
 	}
 	t->exit = exit;
-	do {
+	for (;;) {
 		t->stopped = false;
-		t->npf = false;
+		t->fill_exit = false;
 		t->stale = false;
 		err = tcg_enter(t, flush);
 		flush = t->stale;
-		if (!t->npf && !t->stopped && READ_ONCE(vcpu->run->immediate_exit)) {
+		if (t->insn) {
+			/* PVALIDATE changes what the TLB may hold. */
+			flush = t->insn == TCG_INSN_PVALIDATE;
+			if (tcg_emulate(t))
+				return 0;
+			continue;
+		}
+		if (t->fill_exit)
+			return 0;
+		if (t->stopped) {
+			/* HLT and VMGEXIT leave the guest after the instruction, as on silicon. */
+			if (exit->reason == KVM_EXEC_EXIT_HLT ||
+			    exit->reason == KVM_EXEC_EXIT_VMGEXIT)
+				vcpu->arch.regs.rip += exit->insn_len;
+			return 0;
+		}
+		if (READ_ONCE(vcpu->run->immediate_exit)) {
 			exit->reason = KVM_EXEC_EXIT_INTR;
 			return 0;
 		}
@@ -507,15 +695,8 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 		 * in this entry); back in with the current translations.  Unicorn also stops at
 		 * its "until" address, 0: a guest that jumps there is not run.
 		 */
-	} while (!t->npf && !t->stopped &&
-		 (t->stale || (err == UC_ERR_OK && vcpu->arch.regs.rip)));
-	if (t->npf)
-		return 0;
-	if (t->stopped) {
-		/* HLT leaves the guest after the instruction, as the hardware's intercept does. */
-		if (exit->reason == KVM_EXEC_EXIT_HLT)
-			vcpu->arch.regs.rip += exit->insn_len;
-		return 0;
+		if (!t->stale && (err != UC_ERR_OK || !vcpu->arch.regs.rip))
+			break;
 	}
 	pr_debug("tcg: stopped at %#llx: %s\n", vcpu->arch.regs.rip, uc_strerror(err));
 	exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;

@@ -107,6 +107,7 @@ struct kvm_x86_hw {
 	bool rmp;			/* SNP: RMP-checked accesses; the C-bit is the kind */
 	bool ghcb;			/* SEV-ES, SNP: VMGEXIT and the GHCB MSR */
 	bool tdx;			/* a TD: TDCALL */
+	u32 asid;			/* SEV: the guest's ASID (its RMP entries name it) */
 	u64 shared_mask;		/* TDX: the gpa bit of the shared alias (from INIT_VM) */
 };
 

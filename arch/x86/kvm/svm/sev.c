@@ -139,6 +139,7 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	sev->snp_active = snp;
 	kvm->arch.hw.ghcb = es;
 	kvm->arch.hw.rmp = snp;
+	kvm->arch.hw.asid = asid;
 	sev->fd = -1;
 	sev->vmsa_features = data.vmsa_features | (snp ? SVM_SEV_FEAT_SNP_ACTIVE : 0);
 	sev->ghcb_version = data.ghcb_version ? data.ghcb_version :

@@ -21,6 +21,8 @@ struct snp_vm {
 
 /* An SNP VM with @mem bytes of private memory and @nr_vcpus vCPUs, after KVM_SEV_INIT2. */
 void snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus);
+/* The same on the vCPU engine @engine (KVM_COCO_ENGINE_*). */
+void __snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus, unsigned int engine);
 void snp_vm_destroy(struct snp_vm *v);
 
 int __snp_cmd(int vm, int sev_fd, uint32_t id, void *data, uint32_t *error);

@@ -19,6 +19,12 @@ uint64_t gfn_rmp(int vm, uint64_t gfn)
 
 void snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus)
 {
+	/* Most SNP tests hand in the guest's events themselves. */
+	__snp_vm_create(v, mem, nr_vcpus, KVM_COCO_ENGINE_MODEL);
+}
+
+void __snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus, unsigned int engine)
+{
 	struct kvm_sev_init init = {};
 	int i;
 
@@ -27,8 +33,8 @@ void snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus)
 	v->mem = mem;
 	v->sev = kvm_coco_open_sev();
 	TEST_ASSERT(v->sev >= 0, "kvm_coco_open_sev: %s", strerror(errno));
-	/* The TCG engine runs no SNP guest yet: its tests hand in the guest's events. */
-	v->vm = vm_create_model(KVM_X86_SNP_VM);
+	v->vm = vm_create(KVM_X86_SNP_VM);
+	vm_set_engine(v->vm, engine);
 	v->gmem = vm_create_guest_memfd(v->vm, mem, 0);
 	vm_set_user_memory_region2(v->vm, 0, KVM_MEM_GUEST_MEMFD, 0, mem, NULL, v->gmem, 0);
 	vm_mem_set_private(v->vm, 0, mem);

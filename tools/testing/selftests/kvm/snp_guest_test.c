@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An SNP guest's own instructions on the TCG engine.  The guest image (page tables with the
+ * C-bit, code) goes in through LAUNCH_UPDATE, so it is private and validated; the guest then
+ * reads SEV_STATUS, PVALIDATEs a page the fault path hands it, writes and reads it back, asks
+ * for a page to become shared with the GHCB MSR protocol's page-state change, and finally
+ * touches a private page it never validated (#VC).  It reports through the MSR protocol's
+ * termination request (KVM_EXIT_SYSTEM_EVENT), a value in the reason code.
+ */
+#include <sys/mman.h>
+
+#include <linux/kvm_para.h>
+
+#include "sev.h"
+
+#define MEM		(4ul << 20)
+#define IMAGE		0x10000			/* launched: [0, IMAGE) */
+#define C_BIT		(1ull << 51)		/* the model CPU's C-bit position */
+#define CODE		0x8000
+#define VALIDATED	0x100000		/* the page the guest validates */
+#define TO_SHARED	0x101000		/* the page it asks to share */
+#define UNVALIDATED	0x102000		/* the page it never validates */
+#define GHCB_MSR	0xc0010130
+#define SEV_STATUS	0xc0010131
+
+static uint8_t *emit(uint8_t *p, const void *b, size_t n)
+{
+	memcpy(p, b, n);
+	return p + n;
+}
+
+static uint8_t *emit_imm32(uint8_t *p, uint8_t op, uint32_t imm)
+{
+	*p++ = op;
+	return emit(p, &imm, 4);
+}
+
+/* Terminate (GHCB MSR 0x100) with EAX's low byte as the reason code, then go on. */
+static uint8_t *emit_report(uint8_t *p)
+{
+	static const uint8_t report[] = {
+		0xc1, 0xe0, 0x10,			/* shl eax, 16 */
+		0x0d, 0x00, 0x01, 0x00, 0x00,		/* or eax, 0x100 */
+		0x31, 0xd2,				/* xor edx, edx */
+		0xb9, 0x30, 0x01, 0x01, 0xc0,		/* mov ecx, GHCB_MSR */
+		0x0f, 0x30,				/* wrmsr */
+		0xf3, 0x0f, 0x01, 0xd9,			/* vmgexit */
+	};
+
+	return emit(p, report, sizeof(report));
+}
+
+static void assemble(uint8_t *p)
+{
+	static const uint8_t rdmsr[] = { 0x0f, 0x32 }, wrmsr[] = { 0x0f, 0x30 };
+	static const uint8_t vmgexit[] = { 0xf3, 0x0f, 0x01, 0xd9 };
+	static const uint8_t pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
+	static const uint8_t xor_ecx[] = { 0x31, 0xc9 };
+	static const uint8_t store[] = { 0xc7, 0x04, 0x25 };	/* mov dword [disp32], imm32 */
+	static const uint8_t load[] = { 0x8b, 0x04, 0x25 };	/* mov eax, [disp32] */
+	uint32_t v;
+
+	/* 1: SEV_STATUS */
+	p = emit_imm32(p, 0xb9, SEV_STATUS);
+	p = emit(p, rdmsr, sizeof(rdmsr));
+	p = emit_report(p);
+	/* 2: PVALIDATE(VALIDATED, 4K, validate): RAX */
+	p = emit_imm32(p, 0xb8, VALIDATED);
+	p = emit(p, xor_ecx, sizeof(xor_ecx));
+	p = emit_imm32(p, 0xba, 1);
+	p = emit(p, pvalidate, sizeof(pvalidate));
+	p = emit_report(p);
+	/* 3: write and read back the validated page */
+	p = emit(p, store, sizeof(store));
+	v = VALIDATED;
+	p = emit(p, &v, 4);
+	v = 0x5a5a5a5a;
+	p = emit(p, &v, 4);
+	p = emit(p, load, sizeof(load));
+	v = VALIDATED;
+	p = emit(p, &v, 4);
+	p = emit_report(p);
+	/* 4: page-state change of TO_SHARED to shared (MSR protocol), then the answer */
+	p = emit_imm32(p, 0xb8, (TO_SHARED >> 12) << 12 | 0x014);
+	p = emit_imm32(p, 0xba, 2 << 20);			/* op 2 (shared), bits 55:52 */
+	p = emit_imm32(p, 0xb9, GHCB_MSR);
+	p = emit(p, wrmsr, sizeof(wrmsr));
+	p = emit(p, vmgexit, sizeof(vmgexit));
+	p = emit_imm32(p, 0xb9, GHCB_MSR);
+	p = emit(p, rdmsr, sizeof(rdmsr));
+	p = emit_report(p);
+	/* 5: a private page never validated */
+	p = emit(p, load, sizeof(load));
+	v = UNVALIDATED;
+	p = emit(p, &v, 4);
+	*p = 0xf4;						/* hlt */
+}
+
+/* Page tables at 0x1000-0x3000, every entry private (C-bit), the first 2 MiB 1:1. */
+static void build_image(uint8_t *image)
+{
+	uint64_t *pml4 = (uint64_t *)(image + 0x1000), *pdpt = (uint64_t *)(image + 0x2000);
+	uint64_t *pd = (uint64_t *)(image + 0x3000);
+
+	memset(image, 0, IMAGE);
+	pml4[0] = C_BIT | 0x2000 | 3;
+	pdpt[0] = C_BIT | 0x3000 | 3;
+	pd[0] = C_BIT | 0x83;
+	assemble(image + CODE);
+}
+
+static struct kvm_run *map_run(int vcpu)
+{
+	struct kvm_run *run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+					    vcpu, 0);
+
+	TEST_ASSERT(run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
+	return run;
+}
+
+/* The guest's next exit is a termination request: its reason code. */
+static uint8_t run_to_report(int vcpu, struct kvm_run *run)
+{
+	TEST_ASSERT(!kvm_coco_ioctl(vcpu, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT(run->exit_reason == KVM_EXIT_SYSTEM_EVENT, "exit %u (internal %u %#llx)",
+		    run->exit_reason, run->internal.suberror,
+		    (unsigned long long)run->internal.data[0]);
+	TEST_ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_SEV_TERM);
+	TEST_ASSERT_EQ(run->system_event.data[0] & 0xfff, 0x100);
+	return run->system_event.data[0] >> 16;
+}
+
+static void test_snp_guest_code(void)
+{
+	struct kvm_enable_cap hc = { .cap = KVM_CAP_EXIT_HYPERCALL,
+				     .args = { 1 << KVM_HC_MAP_GPA_RANGE } };
+	static uint8_t image[IMAGE] __attribute__((aligned(4096)));
+	struct kvm_run *run;
+	struct snp_vm v;
+	uint64_t rmp;
+
+	if (!(kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_TCG)))
+		return test_skip("no TCG engine in this host");
+	__snp_vm_create(&v, MEM, 1, KVM_COCO_ENGINE_TCG);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(v.vm, KVM_ENABLE_CAP, &hc), 0);
+	build_image(image);
+	snp_launch_start(&v);
+	snp_launch_update(&v, 0, image, IMAGE, KVM_SEV_SNP_PAGE_TYPE_NORMAL);
+	vcpu_set_long_mode(v.vcpus[0], C_BIT | 0x1000);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(v.vcpus[0], KVM_SET_REGS,
+				      &(struct kvm_regs){ .rip = CODE, .rflags = 2 }), 0);
+	snp_launch_finish(&v);
+	run = map_run(v.vcpus[0]);
+
+	/* SEV, SEV-ES and SNP enabled. */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 7);
+	/* PVALIDATE succeeded on the page the private fault assigned. */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+	INSPECT(rmp = gfn_rmp(v.vm, VALIDATED >> 12);
+		TEST_ASSERT((rmp & RMP_ASSIGNED) && (rmp & RMP_VALIDATED), "rmp %#llx",
+			    (unsigned long long)rmp));
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x5a);
+
+	/* The page-state change exits as the MAP_GPA_RANGE hypercall; the VMM converts. */
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HYPERCALL);
+	TEST_ASSERT_EQ(run->hypercall.args[0], TO_SHARED);
+	TEST_ASSERT_EQ(run->hypercall.args[1], 1);
+	TEST_ASSERT_EQ(run->hypercall.args[2], KVM_MAP_GPA_RANGE_DECRYPTED);
+	vm_mem_set_shared(v.vm, TO_SHARED, PAGE_SIZE);
+	run->hypercall.ret = 0;
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x15);	/* the PSC response */
+
+	/* A private page the guest never validated: #VC, which the engine cannot deliver. */
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	TEST_ASSERT_EQ(run->internal.suberror, KVM_INTERNAL_ERROR_DELIVERY_EV);
+	TEST_ASSERT_EQ(run->internal.data[0], 29);
+	INSPECT(rmp = gfn_rmp(v.vm, UNVALIDATED >> 12);
+		TEST_ASSERT((rmp & RMP_ASSIGNED) && !(rmp & RMP_VALIDATED), "rmp %#llx",
+			    (unsigned long long)rmp));
+	check_rmp();
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
+int main(void)
+{
+	static const struct ksft_test tests[] = {
+		KSFT_TEST(test_snp_guest_code),
+	};
+
+	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
