@@ -5,7 +5,9 @@
  * reads SEV_STATUS, PVALIDATEs a page the fault path hands it, writes and reads it back, asks
  * for a page to become shared with the GHCB MSR protocol's page-state change, and finally
  * touches a private page it never validated (#VC).  It reports through the MSR protocol's
- * termination request (KVM_EXIT_SYSTEM_EVENT), a value in the reason code.
+ * termination request (KVM_EXIT_SYSTEM_EVENT), a value in the reason code.  A second guest
+ * makes each kind of private/shared mismatch with its own instructions: each exits with
+ * KVM_EXIT_MEMORY_FAULT for its page, and goes on once the VMM converts.
  */
 #include <sys/mman.h>
 
@@ -22,6 +24,9 @@
 #define UNVALIDATED	0x102000		/* the page it never validates */
 #define GHCB_MSR	0xc0010130
 #define SEV_STATUS	0xc0010131
+#define SHARED_ALIAS	0x200000		/* gva + this: the same gpa, no C-bit */
+#define MISMATCH_PRIV	0x110000		/* shared, validated via the private alias */
+#define MISMATCH_SHARED	0x120000		/* private, read through the shared alias */
 
 static uint8_t *emit(uint8_t *p, const void *b, size_t n)
 {
@@ -96,8 +101,30 @@ static void assemble(uint8_t *p)
 	*p = 0xf4;						/* hlt */
 }
 
-/* Page tables at 0x1000-0x3000, every entry private (C-bit), the first 2 MiB 1:1. */
-static void build_image(uint8_t *image)
+/* PVALIDATE a page the VMM left shared; then read a private page through the shared alias. */
+static void assemble_mismatches(uint8_t *p)
+{
+	static const uint8_t pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
+	static const uint8_t xor_ecx[] = { 0x31, 0xc9 };
+	static const uint8_t load[] = { 0x8b, 0x04, 0x25 };	/* mov eax, [disp32] */
+	uint32_t v = SHARED_ALIAS + MISMATCH_SHARED;
+
+	p = emit_imm32(p, 0xb8, MISMATCH_PRIV);
+	p = emit(p, xor_ecx, sizeof(xor_ecx));
+	p = emit_imm32(p, 0xba, 1);
+	p = emit(p, pvalidate, sizeof(pvalidate));
+	p = emit_report(p);
+	p = emit(p, load, sizeof(load));
+	p = emit(p, &v, 4);
+	p = emit_report(p);
+	*p = 0xf4;						/* hlt */
+}
+
+/*
+ * Page tables at 0x1000-0x3000, read privately: the first 2 MiB 1:1 with the C-bit (the
+ * private alias), and again at SHARED_ALIAS without it.
+ */
+static void build_image(uint8_t *image, void (*assemble_code)(uint8_t *p))
 {
 	uint64_t *pml4 = (uint64_t *)(image + 0x1000), *pdpt = (uint64_t *)(image + 0x2000);
 	uint64_t *pd = (uint64_t *)(image + 0x3000);
@@ -106,7 +133,8 @@ static void build_image(uint8_t *image)
 	pml4[0] = C_BIT | 0x2000 | 3;
 	pdpt[0] = C_BIT | 0x3000 | 3;
 	pd[0] = C_BIT | 0x83;
-	assemble(image + CODE);
+	pd[1] = 0x83;
+	assemble_code(image + CODE);
 }
 
 static struct kvm_run *map_run(int vcpu)
@@ -130,27 +158,39 @@ static uint8_t run_to_report(int vcpu, struct kvm_run *run)
 	return run->system_event.data[0] >> 16;
 }
 
-static void test_snp_guest_code(void)
+/* An SNP guest on the TCG engine, its image launched, its vCPU about to run it. */
+static struct kvm_run *snp_guest_launch(struct snp_vm *v, void (*assemble_code)(uint8_t *p))
 {
 	struct kvm_enable_cap hc = { .cap = KVM_CAP_EXIT_HYPERCALL,
 				     .args = { 1 << KVM_HC_MAP_GPA_RANGE } };
 	static uint8_t image[IMAGE] __attribute__((aligned(4096)));
+
+	__snp_vm_create(v, MEM, 1, KVM_COCO_ENGINE_TCG);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(v->vm, KVM_ENABLE_CAP, &hc), 0);
+	build_image(image, assemble_code);
+	snp_launch_start(v);
+	snp_launch_update(v, 0, image, IMAGE, KVM_SEV_SNP_PAGE_TYPE_NORMAL);
+	vcpu_set_long_mode(v->vcpus[0], C_BIT | 0x1000);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(v->vcpus[0], KVM_SET_REGS,
+				      &(struct kvm_regs){ .rip = CODE, .rflags = 2 }), 0);
+	snp_launch_finish(v);
+	return map_run(v->vcpus[0]);
+}
+
+static bool have_tcg(void)
+{
+	return kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_TCG);
+}
+
+static void test_snp_guest_code(void)
+{
 	struct kvm_run *run;
 	struct snp_vm v;
 	uint64_t rmp;
 
-	if (!(kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_TCG)))
+	if (!have_tcg())
 		return test_skip("no TCG engine in this host");
-	__snp_vm_create(&v, MEM, 1, KVM_COCO_ENGINE_TCG);
-	TEST_ASSERT_EQ(kvm_coco_ioctl(v.vm, KVM_ENABLE_CAP, &hc), 0);
-	build_image(image);
-	snp_launch_start(&v);
-	snp_launch_update(&v, 0, image, IMAGE, KVM_SEV_SNP_PAGE_TYPE_NORMAL);
-	vcpu_set_long_mode(v.vcpus[0], C_BIT | 0x1000);
-	TEST_ASSERT_EQ(kvm_coco_ioctl(v.vcpus[0], KVM_SET_REGS,
-				      &(struct kvm_regs){ .rip = CODE, .rflags = 2 }), 0);
-	snp_launch_finish(&v);
-	run = map_run(v.vcpus[0]);
+	run = snp_guest_launch(&v, assemble);
 
 	/* SEV, SEV-ES and SNP enabled. */
 	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 7);
@@ -184,10 +224,51 @@ static void test_snp_guest_code(void)
 	snp_vm_destroy(&v);
 }
 
+/* KVM_RUN must fail with EFAULT and KVM_EXIT_MEMORY_FAULT for @gpa's page, @flags. */
+static void run_to_memory_fault(int vcpu, struct kvm_run *run, uint64_t gpa, uint64_t flags)
+{
+	TEST_ASSERT(kvm_coco_ioctl(vcpu, KVM_RUN, 0) == -1 && errno == EFAULT,
+		    "KVM_RUN should fail with EFAULT: errno %d, exit %u", errno, run->exit_reason);
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	TEST_ASSERT_EQ(run->memory_fault.gpa, gpa);
+	TEST_ASSERT_EQ(run->memory_fault.size, PAGE_SIZE);
+	TEST_ASSERT_EQ(run->memory_fault.flags, flags);
+}
+
+/* Each mismatch a guest's own instructions make reaches the VMM, which converts. */
+static void test_snp_mismatches_exit(void)
+{
+	struct kvm_run *run;
+	struct snp_vm v;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	run = snp_guest_launch(&v, assemble_mismatches);
+	vm_mem_set_shared(v.vm, MISMATCH_PRIV, PAGE_SIZE);
+	v.shared[MISMATCH_SHARED] = 0x77;
+
+	/* PVALIDATE of a shared gfn: the private access it makes does not match. */
+	run_to_memory_fault(v.vcpus[0], run, MISMATCH_PRIV, KVM_MEMORY_EXIT_FLAG_PRIVATE);
+	run_to_memory_fault(v.vcpus[0], run, MISMATCH_PRIV, KVM_MEMORY_EXIT_FLAG_PRIVATE);
+	vm_mem_set_private(v.vm, MISMATCH_PRIV, PAGE_SIZE);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+
+	/* A read through the shared alias of a private gfn. */
+	run_to_memory_fault(v.vcpus[0], run, MISMATCH_SHARED, 0);
+	vm_mem_set_shared(v.vm, MISMATCH_SHARED, PAGE_SIZE);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x77);
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HLT);
+	check_rmp();
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_snp_guest_code),
+		KSFT_TEST(test_snp_mismatches_exit),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));

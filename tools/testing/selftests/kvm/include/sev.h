@@ -15,6 +15,7 @@ struct snp_vm {
 	int vm;
 	int gmem;
 	uint64_t mem;		/* bytes of guest memory, one guest_memfd slot at gpa 0 */
+	uint8_t *shared;	/* its shared side (the TCG engine only; else none) */
 	int vcpus[SNP_MAX_VCPUS];
 	int nr_vcpus;
 };

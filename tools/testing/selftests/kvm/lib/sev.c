@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <sys/mman.h>
+
 #include "sev.h"
 #include "host_user.h"
 
@@ -36,7 +38,10 @@ void __snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus, unsigned int 
 	v->vm = vm_create(KVM_X86_SNP_VM);
 	vm_set_engine(v->vm, engine);
 	v->gmem = vm_create_guest_memfd(v->vm, mem, 0);
-	vm_set_user_memory_region2(v->vm, 0, KVM_MEM_GUEST_MEMFD, 0, mem, NULL, v->gmem, 0);
+	/* A guest that runs its own code has a shared side too. */
+	if (engine != KVM_COCO_ENGINE_MODEL)
+		v->shared = test_alloc_mem(mem);
+	vm_set_user_memory_region2(v->vm, 0, KVM_MEM_GUEST_MEMFD, 0, mem, v->shared, v->gmem, 0);
 	vm_mem_set_private(v->vm, 0, mem);
 	TEST_ASSERT(!__snp_cmd(v->vm, v->sev, KVM_SEV_INIT2, &init, NULL), "KVM_SEV_INIT2: %s",
 		    strerror(errno));
@@ -54,6 +59,8 @@ void snp_vm_destroy(struct snp_vm *v)
 	kvm_close(v->gmem);
 	kvm_close(v->vm);
 	kvm_close(v->sev);
+	if (v->shared)
+		munmap(v->shared, v->mem);
 	check_rmp();
 }
 
