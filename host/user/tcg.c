@@ -415,6 +415,13 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	case 0xf4:
 		return tcg_stop(t, KVM_EXEC_EXIT_HLT);
 	case 0x0f:
+		/* CPUID: KVM answers (an SEV-ES/SNP guest's is #VC: it asks through the GHCB). */
+		if (size == 2 && p[1] == 0xa2) {
+			if (!t->vcpu->kvm->arch.hw.ghcb)
+				return tcg_stop(t, KVM_EXEC_EXIT_CPUID);
+			exit->error_code = X86_VC_VECTOR;
+			return tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+		}
 		/* RDMSR and WRMSR of an SEV-ES/SNP guest: the CPU's own MSRs, or #VC. */
 		if (size == 2 && (p[1] == 0x32 || p[1] == 0x30) && t->vcpu->kvm->arch.hw.ghcb) {
 			t->insn = p[1] == 0x32 ? TCG_INSN_RDMSR : TCG_INSN_WRMSR;

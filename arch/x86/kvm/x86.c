@@ -152,6 +152,7 @@ void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu)
 	if (vcpu->arch.engine->vcpu_free)
 		vcpu->arch.engine->vcpu_free(vcpu);
 	vcpu->kvm->arch.ops->vcpu_free(vcpu);
+	kvm_vcpu_free_cpuid(vcpu);
 }
 
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
@@ -294,6 +295,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_GET_SREGS:
 	case KVM_SET_SREGS:
 		return kvm_vcpu_ioctl_regs(vcpu, ioctl, (void __user *)arg);
+	case KVM_SET_CPUID2:
+		return kvm_vcpu_ioctl_set_cpuid2(vcpu, (void __user *)arg);
+	case KVM_GET_CPUID2:
+		return kvm_vcpu_ioctl_get_cpuid2(vcpu, (void __user *)arg);
 	case KVM_MEMORY_ENCRYPT_OP:
 		if (!vcpu->kvm->arch.ops->vcpu_mem_enc_ioctl)
 			return -ENOTTY;
@@ -374,6 +379,8 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 		return kvm_emulate_halt(vcpu);
 	case KVM_EXEC_EXIT_IO:
 		return kvm_fast_pio(vcpu, exit);
+	case KVM_EXEC_EXIT_CPUID:
+		return kvm_emulate_cpuid(vcpu);
 	case KVM_EXEC_EXIT_EXCEPTION:
 	case KVM_EXEC_EXIT_SHUTDOWN:
 	case KVM_EXEC_EXIT_UNSUPPORTED:
@@ -434,6 +441,7 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 		run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	}
+	vcpu->arch.has_run = true;
 	for (;;) {
 		r = vcpu->arch.engine->run(vcpu, &exit, resumed);
 		if (r)

@@ -21,6 +21,12 @@ void kvm_prepare_map_gpa_range_exit(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, 
 				    bool long_mode);
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
 
+/* cpuid.c: KVM_{SET,GET}_CPUID2 and the CPUID exit */
+int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
+int kvm_vcpu_ioctl_get_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
+void kvm_vcpu_free_cpuid(struct kvm_vcpu *vcpu);
+int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
+
 /* x86.c: exits every vendor handles alike */
 struct kvm_exec_exit;
 int kvm_emulate_halt(struct kvm_vcpu *vcpu);

@@ -53,6 +53,8 @@
 
 /* vCPU ioctls. */
 #define KVM_RUN			_IO(KVMIO, 0x80)
+#define KVM_SET_CPUID2		_IOW(KVMIO, 0x90, struct kvm_cpuid2)
+#define KVM_GET_CPUID2		_IOWR(KVMIO, 0x91, struct kvm_cpuid2)
 #define KVM_GET_REGS		_IOR(KVMIO, 0x81, struct kvm_regs)
 #define KVM_SET_REGS		_IOW(KVMIO, 0x82, struct kvm_regs)
 #define KVM_GET_SREGS		_IOR(KVMIO, 0x83, struct kvm_sregs)

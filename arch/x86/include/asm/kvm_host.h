@@ -140,6 +140,9 @@ struct kvm_vcpu_arch {
 	u64 xcr0;
 	u64 pat;
 	bool guest_state_protected;	/* the VMSA is the guest's: KVM can no longer see it */
+	bool has_run;			/* KVM_RUN entered the guest once */
+	struct kvm_cpuid_entry2 *cpuid_entries;	/* KVM_SET_CPUID2 (cpuid.c) */
+	u32 cpuid_nent;
 	struct page *vmsa;		/* SEV-ES/SNP: the VMSA page */
 	struct page *tdvpr;		/* TDX: the TD vCPU root page (KVM_TDX_INIT_VCPU) */
 	/* The model engine's pending guest event (KVM_COCO_VCPU_INJECT_*). */

@@ -19,6 +19,7 @@ enum kvm_exec_exit_reason {
 	KVM_EXEC_EXIT_VMGEXIT,		/* VMGEXIT, GHCB MSR protocol (AMD SEV-ES/SNP) */
 	KVM_EXEC_EXIT_TDVMCALL,		/* TDG.VP.VMCALL (Intel TDX), R10-R15 in the vCPU */
 	KVM_EXEC_EXIT_IO,		/* IN or OUT, not yet executed */
+	KVM_EXEC_EXIT_CPUID,		/* CPUID, not yet executed */
 	KVM_EXEC_EXIT_EXCEPTION,	/* an exception the engine cannot deliver */
 	KVM_EXEC_EXIT_SHUTDOWN,		/* a triple fault */
 	KVM_EXEC_EXIT_UNSUPPORTED,	/* guest state or an instruction the engine cannot run */

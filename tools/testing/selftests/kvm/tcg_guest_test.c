@@ -352,6 +352,64 @@ static void test_immediate_exit(void)
 	guest_destroy(&g);
 }
 
+static const uint8_t cpuid_code[] = {
+	0xb8, 0x00, 0x00, 0x00, 0x40,			/* mov eax, 0x40000000 */
+	0x31, 0xc9,					/* xor ecx, ecx */
+	0x0f, 0xa2,					/* cpuid */
+	0x89, 0xd8,					/* mov eax, ebx */
+	0xe7, 0x10,					/* out 0x10, eax */
+	0xb8, 0x45, 0x23, 0x01, 0x00,			/* mov eax, 0x12345 */
+	0x0f, 0xa2,					/* cpuid */
+	0x09, 0xd8, 0x09, 0xc8, 0x09, 0xd0,		/* or eax, ebx / ecx / edx */
+	0xe7, 0x11,					/* out 0x11, eax */
+	0xf4,						/* hlt */
+};
+
+#define NENT	2
+
+struct cpuid_table {
+	struct kvm_cpuid2 c;
+	struct kvm_cpuid_entry2 e[NENT];
+};
+
+/*
+ * CPUID answers from the table KVM_SET_CPUID2 gave (a leaf it lacks reads as zeros); the table
+ * reads back; bad sizes and pointers fail as upstream; after the first KVM_RUN only the same
+ * table may be set again.
+ */
+static void test_cpuid(void)
+{
+	struct cpuid_table t = { .c.nent = NENT, .e = {
+		{ .function = 0, .eax = 0x40000000 },
+		{ .function = 0x40000000, .ebx = 0x6f63206d },
+	} }, back = { .c.nent = NENT };
+	struct kvm_cpuid2 big = { .nent = 257 }, small = { .nent = 1 }, *edge;
+	struct guest g;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g, cpuid_code, sizeof(cpuid_code));
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, &big), E2BIG);
+	/* The header cut short; then a header whose one entry is not there. */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, test_mem_at_end(4)), EFAULT);
+	edge = test_mem_at_end(sizeof(*edge));
+	edge->nent = 1;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, edge), EFAULT);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, &t), 0);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_GET_CPUID2, &small), E2BIG);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_GET_CPUID2, &back), 0);
+	TEST_ASSERT(back.c.nent == NENT && !memcmp(back.e, t.e, sizeof(t.e)), "GET_CPUID2");
+
+	TEST_ASSERT_EQ(out_data(&g, 0x10, 4), 0x6f63206d);
+	TEST_ASSERT_EQ(out_data(&g, 0x11, 4), 0);
+	run(&g, KVM_EXIT_HLT);
+	/* It has run: the same table again is fine, another is not. */
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, &t), 0);
+	t.e[1].ebx++;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, &t), EINVAL);
+	guest_destroy(&g);
+}
+
 /* Only 64-bit paged mode runs: the reset state (real mode) is refused with a clear exit. */
 static void test_real_mode_refused(void)
 {
@@ -399,6 +457,7 @@ int main(void)
 		KSFT_TEST(test_guest_code),
 		KSFT_TEST(test_shootdown_under_running_vcpus),
 		KSFT_TEST(test_immediate_exit),
+		KSFT_TEST(test_cpuid),
 		KSFT_TEST(test_real_mode_refused),
 		KSFT_TEST(test_engine_cap),
 	};

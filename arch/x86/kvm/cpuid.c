@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The CPUID a vCPU's guest sees: the table the VMM hands in with KVM_SET_CPUID2, and the
+ * CPUID instruction's exit, answered from it.  As upstream: at most KVM_MAX_CPUID_ENTRIES
+ * entries; once the vCPU has run, only the same table again (same leaves and values: EINVAL
+ * otherwise); a leaf the table lacks reads as zeros (the AMD behaviour: the model's CPU is
+ * AMD's).
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/kvm_host.h>
+
+#include "x86.h"
+
+#define KVM_MAX_CPUID_ENTRIES		256
+#define KVM_CPUID_FLAG_SIGNIFCANT_INDEX	BIT(0)
+#define CPUID_INSN_LEN			2		/* 0f a2 */
+
+static bool kvm_cpuid_same(const struct kvm_vcpu_arch *a, const struct kvm_cpuid_entry2 *e,
+			   u32 nent)
+{
+	const struct kvm_cpuid_entry2 *o = a->cpuid_entries;
+	u32 i;
+
+	if (nent != a->cpuid_nent)
+		return false;
+	for (i = 0; i < nent; i++)
+		if (e[i].function != o[i].function || e[i].index != o[i].index ||
+		    e[i].eax != o[i].eax || e[i].ebx != o[i].ebx || e[i].ecx != o[i].ecx ||
+		    e[i].edx != o[i].edx)
+			return false;
+	return true;
+}
+
+int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *argp)
+{
+	struct kvm_vcpu_arch *a = &vcpu->arch;
+	struct kvm_cpuid_entry2 *e = NULL;
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent > KVM_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	if (c.nent) {
+		e = kvcalloc(c.nent, sizeof(*e), GFP_KERNEL_ACCOUNT);
+		if (!e)
+			return -ENOMEM;
+		if (copy_from_user(e, argp->entries, c.nent * sizeof(*e))) {
+			kvfree(e);
+			return -EFAULT;
+		}
+	}
+	/* A guest that has run keeps the CPU it saw. */
+	if (a->has_run) {
+		int r = kvm_cpuid_same(a, e, c.nent) ? 0 : -EINVAL;
+
+		kvfree(e);
+		return r;
+	}
+	kvfree(a->cpuid_entries);
+	a->cpuid_entries = e;
+	a->cpuid_nent = c.nent;
+	return 0;
+}
+
+int kvm_vcpu_ioctl_get_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *argp)
+{
+	struct kvm_vcpu_arch *a = &vcpu->arch;
+	size_t bytes = a->cpuid_nent * sizeof(*a->cpuid_entries);
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < a->cpuid_nent)
+		return -E2BIG;
+	if (bytes && copy_to_user(argp->entries, a->cpuid_entries, bytes))
+		return -EFAULT;
+	c.nent = a->cpuid_nent;
+	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+void kvm_vcpu_free_cpuid(struct kvm_vcpu *vcpu)
+{
+	kvfree(vcpu->arch.cpuid_entries);
+	vcpu->arch.cpuid_entries = NULL;
+	vcpu->arch.cpuid_nent = 0;
+}
+
+static const struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu, u32 function,
+							    u32 index)
+{
+	const struct kvm_cpuid_entry2 *e;
+	u32 i;
+
+	for (i = 0; i < vcpu->arch.cpuid_nent; i++) {
+		e = &vcpu->arch.cpuid_entries[i];
+		if (e->function == function &&
+		    (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || e->index == index))
+			return e;
+	}
+	return NULL;
+}
+
+/* The CPUID exit: EAX the leaf, ECX the subleaf; the answer in EAX-EDX, RIP past it. */
+int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
+{
+	struct kvm_regs *r = &vcpu->arch.regs;
+	const struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, r->rax, r->rcx);
+
+	r->rax = e ? e->eax : 0;
+	r->rbx = e ? e->ebx : 0;
+	r->rcx = e ? e->ecx : 0;
+	r->rdx = e ? e->edx : 0;
+	r->rip += CPUID_INSN_LEN;
+	return 1;
+}
