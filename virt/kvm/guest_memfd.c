@@ -226,6 +226,7 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd
 	struct kvm_gmem *gmem;
 	struct file *file;
 	int r = -EINVAL;
+	u64 end;
 
 	lockdep_assert_held(&kvm->slots_lock);
 
@@ -238,8 +239,10 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot, unsigned int fd
 	gmem = file->private_data;
 	if (gmem->kvm != kvm)
 		goto out;
+	/* Unsigned and checked: offset + size must not wrap past the end of the file. */
 	if (offset < 0 || !PAGE_ALIGNED(offset) ||
-	    offset + (loff_t)(slot->npages << PAGE_SHIFT) > gmem->size)
+	    check_add_overflow((u64)offset, (u64)slot->npages << PAGE_SHIFT, &end) ||
+	    end > gmem->size)
 		goto out;
 	if (kvm_gmem_range_bound(gmem, start, start + slot->npages))
 		goto out;

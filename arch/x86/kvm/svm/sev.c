@@ -645,8 +645,9 @@ void sev_vm_destroy(struct kvm *kvm)
 /*
  * A private fault on a page the guest does not have yet: assign it to the guest, mutable,
  * not validated (the guest PVALIDATEs it).  A page already assigned came from the launch or
- * an earlier fault on the same gfn (guest_memfd gives each gfn its own page), so its entry
- * names this guest and this gpa; anything else is a page KVM lost track of: refuse it.
+ * an earlier fault, so its entry names this guest; a different gpa means userspace moved the
+ * memslot over the same guest_memfd pages: refuse (upstream maps the page anyway), and quietly,
+ * since userspace, not a kernel bug, got here.
  */
 int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 {
@@ -658,9 +659,12 @@ int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 	e = snp_rmp_lo(pfn);
 	if (!(e & RMPENTRY_ASSIGNED))
 		return rmp_make_private(kvm, pfn, gpa, sev->asid, false);
-	if (WARN_ON_ONCE((e & RMPENTRY_GPA_MASK) != gpa ||
-			 (e & RMPENTRY_ASID_MASK) >> RMPENTRY_ASID_SHIFT != sev->asid))
+	if ((e & RMPENTRY_GPA_MASK) != gpa ||
+	    (e & RMPENTRY_ASID_MASK) >> RMPENTRY_ASID_SHIFT != sev->asid) {
+		pr_debug("SNP: pfn %#lx is assigned at gpa %#llx, not %#llx\n", pfn,
+			 e & RMPENTRY_GPA_MASK, gpa);
 		return -EEXIST;
+	}
 	return 0;
 }
 

@@ -135,6 +135,29 @@ static void test_vm_outlives_its_fd(void)
 	assert_nothing_leaked(&base);
 }
 
+/*
+ * A binding must lie inside the file: an offset near 2^63 plus the slot's size wraps as a
+ * signed sum (issue 21's finding), and upstream refuses it with EINVAL.
+ */
+static void test_binding_past_the_end(void)
+{
+	char *mem = test_alloc_mem(0x10000);
+	int vm, fd;
+
+	vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	fd = vm_create_guest_memfd(vm, PAGE_SIZE, 0);
+	TEST_ASSERT_ERRNO(__vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0x10000,
+						       mem, fd, 0x7ffffffffffff000ull), EINVAL);
+	TEST_ASSERT_ERRNO(__vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0x10000,
+						       mem, fd, 0xfffffffffffff000ull), EINVAL);
+	TEST_ASSERT_ERRNO(__vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0x2000,
+						       mem, fd, 0), EINVAL);
+	vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, PAGE_SIZE, mem, fd, 0);
+	kvm_close(fd);
+	kvm_close(vm);
+	munmap(mem, 0x10000);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
@@ -143,6 +166,7 @@ int main(void)
 		KSFT_TEST(test_allocation_is_accounted),
 		KSFT_TEST(test_io_on_the_descriptor_is_refused),
 		KSFT_TEST(test_vm_outlives_its_fd),
+		KSFT_TEST(test_binding_past_the_end),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));

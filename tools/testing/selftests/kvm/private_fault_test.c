@@ -359,6 +359,37 @@ static void test_snp_translations_are_zapped(void)
 }
 
 /*
+ * The memslot moves while its guest_memfd keeps a page the guest has at its old gpa: the
+ * private fault at the new gpa is refused (EEXIST, the page's RMP entry names the old gpa)
+ * with a memory-fault exit, and, as userspace caused it, without a WARN in the host log.
+ */
+static void test_snp_moved_slot_refused_quietly(void)
+{
+	struct host_counters before, after;
+	uint64_t moved = 0x100000;
+	struct snp_vm v;
+	struct vcpu c;
+
+	snp_running_vm(&v, &c);
+	host_get_counters(&before);
+	access(&c, GPA, ENC | WRITE);
+	run_to_halt(&c);
+	vm_set_user_memory_region2(v.vm, 0, KVM_MEM_GUEST_MEMFD, 0, 0, NULL, v.gmem, 0);
+	vm_set_user_memory_region2(v.vm, 0, KVM_MEM_GUEST_MEMFD, moved, MEM, NULL, v.gmem, 0);
+	vm_mem_set_private(v.vm, moved, MEM);
+	access(&c, moved + GPA, ENC);
+	TEST_ASSERT(kvm_coco_ioctl(c.fd, KVM_RUN, 0) == -1 && errno == EEXIST,
+		    "KVM_RUN should fail with EEXIST: errno %d", errno);
+	TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	TEST_ASSERT_EQ(c.run->memory_fault.gpa, moved + GPA);
+	host_get_counters(&after);
+	INSPECT(TEST_ASSERT_EQ(after.warnings, before.warnings));
+	check_rmp();
+	munmap(c.run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
+/*
  * Software-protected: a shared translation dies with a conversion to private (the next
  * access takes the guest_memfd page) and with its memslot (the next access finds no memory).
  */
@@ -562,6 +593,7 @@ int main(void)
 		KSFT_TEST(test_sev_enc_is_not_private),
 		KSFT_TEST(test_snp_translations_are_zapped),
 		KSFT_TEST(test_sw_translations_are_zapped),
+		KSFT_TEST(test_snp_moved_slot_refused_quietly),
 		KSFT_TEST(test_readonly_slot_refuses_writes),
 		KSFT_TEST(test_snp_faults_race_conversions_and_punches),
 		KSFT_TEST(test_tdx_shared_bit),
