@@ -71,6 +71,24 @@ static int xa_grow(struct xarray *xa, unsigned long index)
 	return 0;
 }
 
+/*
+ * A store that could not allocate the node for @level leaves the nodes it made above it empty:
+ * free them, bottom up, so a failed store changes nothing (an empty array stays xa_empty()).
+ */
+static void xa_prune(struct xarray *xa, struct xa_node **path, unsigned long index,
+		     unsigned int level)
+{
+	for (level++; level < xa->xa_height && !path[level]->count; level++) {
+		free(path[level]);
+		if (level + 1 < xa->xa_height) {
+			path[level + 1]->slots[xa_slot(index, level + 1)] = NULL;
+			path[level + 1]->count--;
+		} else {
+			xa->xa_head = NULL;
+		}
+	}
+}
+
 /* Store or clear; clearing frees the nodes it empties (path[] remembers the way down). */
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 {
@@ -92,8 +110,10 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 		if (!node) {
 			if (!entry)
 				return NULL;
-			if (host_should_fail_alloc() || !(node = calloc(1, sizeof(*node))))
+			if (host_should_fail_alloc() || !(node = calloc(1, sizeof(*node)))) {
+				xa_prune(xa, path, index, level);
 				return xa_mk_err(-ENOMEM);
+			}
 			*slot = node;
 			if (level + 1 < xa->xa_height)
 				path[level + 1]->count++;

@@ -186,7 +186,16 @@ static int kvm_mmu_faultin_private(struct kvm_vcpu *vcpu, struct kvm_page_fault 
 		return r;
 	}
 	r = kvm_mmu_map(vcpu->kvm, fault);
-	return r ? r : 1;
+	if (!r)
+		return 1;
+	/*
+	 * The guest has the page but no translation of it: where the translation is the guest's
+	 * hold on the page (a TD's S-EPT), take the page back out, or a later conversion, which
+	 * finds such pages by their translations, would leave it in.
+	 */
+	if (vcpu->kvm->arch.ops->remove_private_spte)
+		vcpu->kvm->arch.ops->remove_private_spte(vcpu->kvm, fault->pfn);
+	return r;
 }
 
 /* Shared: the memslot's userspace mapping, if it has one where the guest looked. */

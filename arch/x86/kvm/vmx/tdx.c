@@ -585,8 +585,6 @@ static int tdx_remove_page(struct kvm *kvm, unsigned long pfn)
 /* guest_memfd frees @pfn: out of the TD first, or leaked. */
 int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
-	if (kvm->arch.vm_type != KVM_X86_TDX_VM)
-		return 0;
 	if (tdx_remove_page(kvm, pfn)) {
 		xa_erase(&kvm->arch.tdx_info.private, pfn);
 		tdx_leak(kvm, pfn);

@@ -584,6 +584,49 @@ static void test_bad_input(void)
 	sw_guest_destroy(&g);
 }
 
+/*
+ * A TD's private fault under every allocation failure in turn: when KVM_RUN fails, the page
+ * is not left in the TD without a translation (a later conversion, which finds TD pages by
+ * their translations, could not take it out), and nothing warns or leaks.
+ */
+static void test_tdx_fault_allocation_failures(void)
+{
+	struct host_counters before;
+	unsigned int n, failed = 0;
+	struct vcpu c;
+	struct td t;
+	int r;
+
+	TEST_SKIP_UNLESS(host_is_library(), "allocation failures are injected in the library host");
+	kvm_close(kvm_open());
+	host_get_counters(&before);
+	for (n = 1; n < 16; n++) {
+		td_create(MEM, &t);
+		vcpu_open(&c, t.vcpu);
+		TEST_ASSERT_EQ(tdx_cmd(t.vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+		inject(&c, GPA, 0);
+		host_fail_alloc_after(n);
+		r = kvm_coco_ioctl(c.fd, KVM_RUN, 0);
+		host_fail_alloc_after(0);
+		if (r) {
+			TEST_ASSERT(errno == ENOMEM || errno == EBUSY, "allocation %u: %s", n,
+				    strerror(errno));
+			TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 0);
+			failed++;
+		} else {
+			TEST_ASSERT_EQ(c.run->exit_reason, KVM_EXIT_HLT);
+			TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 1);
+		}
+		vm_mem_set_shared(t.vm, GPA, PAGE_SIZE);
+		TEST_ASSERT_EQ(host_tdx_gfn_is_td_private(t.vm, GFN), 0);
+		check_pamt();
+		munmap(c.run, PAGE_SIZE);
+		td_destroy(&t);
+	}
+	TEST_ASSERT(failed, "no allocation of the fault path was made to fail");
+	assert_nothing_leaked(&before);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
@@ -597,6 +640,7 @@ int main(void)
 		KSFT_TEST(test_readonly_slot_refuses_writes),
 		KSFT_TEST(test_snp_faults_race_conversions_and_punches),
 		KSFT_TEST(test_tdx_shared_bit),
+		KSFT_TEST(test_tdx_fault_allocation_failures),
 		KSFT_TEST(test_bad_input),
 	};
 
