@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <kvm-coco.h>
+#include <linux/kvm_coco.h>
 
 #include "cli.h"
 
@@ -42,6 +43,8 @@ static const struct {
 	{ KVM_CAP_NR_MEMSLOTS,		"NR_MEMSLOTS" },
 	{ KVM_CAP_MAX_VCPUS,		"MAX_VCPUS" },
 	{ KVM_CAP_EXIT_HYPERCALL,	"EXIT_HYPERCALL" },
+	{ KVM_CAP_IMMEDIATE_EXIT,	"IMMEDIATE_EXIT" },
+	{ KVM_CAP_COCO_ENGINE,		"COCO_ENGINE (ours)" },
 };
 
 int cmd_caps(int argc, char **argv)

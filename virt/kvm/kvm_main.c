@@ -92,6 +92,7 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_USER_MEMORY:
 	case KVM_CAP_USER_MEMORY2:
 	case KVM_CAP_MEMORY_FAULT_INFO:
+	case KVM_CAP_IMMEDIATE_EXIT:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVM_USER_MEM_SLOTS;

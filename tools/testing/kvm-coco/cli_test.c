@@ -271,7 +271,8 @@ static void test_help_and_caps(void)
 	TEST_ASSERT(!cli("caps"), "caps failed: %s", err);
 	TEST_ASSERT(strstr(out, "SW_PROTECTED(1)") && strstr(out, "SNP(4)") &&
 		    strstr(out, "GUEST_MEMFD          1") &&
-		    strstr(out, "EXIT_HYPERCALL       4096"), "caps: %s", out);
+		    strstr(out, "EXIT_HYPERCALL       4096") &&
+		    strstr(out, "COCO_ENGINE (ours)   3"), "caps: %s", out);
 	TEST_ASSERT(cli("caps extra") != 0, "caps accepted an argument");
 }
 

@@ -442,6 +442,8 @@ static void test_engine_cap(void)
 
 	TEST_ASSERT(kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_MODEL),
 		    "the model engine is always there");
+	/* run->immediate_exit works on every engine, and says so. */
+	TEST_ASSERT_EQ(kvm_check_cap(KVM_CAP_IMMEDIATE_EXIT), 1);
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &cap), EINVAL);
 	cap.args[0] = KVM_COCO_ENGINE_MODEL;
 	cap.args[1] = 1;
