@@ -40,6 +40,27 @@ static uint8_t *emit_imm32(uint8_t *p, uint8_t op, uint32_t imm)
 	return emit(p, &imm, 4);
 }
 
+/* PVALIDATE(@gva, 4 KiB, validate): the result in RAX. */
+static uint8_t *emit_pvalidate(uint8_t *p, uint32_t gva)
+{
+	static const uint8_t xor_ecx[] = { 0x31, 0xc9 };
+	static const uint8_t pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
+
+	p = emit_imm32(p, 0xb8, gva);
+	p = emit(p, xor_ecx, sizeof(xor_ecx));
+	p = emit_imm32(p, 0xba, 1);
+	return emit(p, pvalidate, sizeof(pvalidate));
+}
+
+/* mov eax, [@gva] */
+static uint8_t *emit_load(uint8_t *p, uint32_t gva)
+{
+	static const uint8_t load[] = { 0x8b, 0x04, 0x25 };
+
+	p = emit(p, load, sizeof(load));
+	return emit(p, &gva, 4);
+}
+
 /* Terminate (GHCB MSR 0x100) with EAX's low byte as the reason code, then go on. */
 static uint8_t *emit_report(uint8_t *p)
 {
@@ -59,10 +80,7 @@ static void assemble(uint8_t *p)
 {
 	static const uint8_t rdmsr[] = { 0x0f, 0x32 }, wrmsr[] = { 0x0f, 0x30 };
 	static const uint8_t vmgexit[] = { 0xf3, 0x0f, 0x01, 0xd9 };
-	static const uint8_t pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
-	static const uint8_t xor_ecx[] = { 0x31, 0xc9 };
 	static const uint8_t store[] = { 0xc7, 0x04, 0x25 };	/* mov dword [disp32], imm32 */
-	static const uint8_t load[] = { 0x8b, 0x04, 0x25 };	/* mov eax, [disp32] */
 	uint32_t v;
 
 	/* 1: SEV_STATUS */
@@ -70,10 +88,7 @@ static void assemble(uint8_t *p)
 	p = emit(p, rdmsr, sizeof(rdmsr));
 	p = emit_report(p);
 	/* 2: PVALIDATE(VALIDATED, 4K, validate): RAX */
-	p = emit_imm32(p, 0xb8, VALIDATED);
-	p = emit(p, xor_ecx, sizeof(xor_ecx));
-	p = emit_imm32(p, 0xba, 1);
-	p = emit(p, pvalidate, sizeof(pvalidate));
+	p = emit_pvalidate(p, VALIDATED);
 	p = emit_report(p);
 	/* 3: write and read back the validated page */
 	p = emit(p, store, sizeof(store));
@@ -81,9 +96,7 @@ static void assemble(uint8_t *p)
 	p = emit(p, &v, 4);
 	v = 0x5a5a5a5a;
 	p = emit(p, &v, 4);
-	p = emit(p, load, sizeof(load));
-	v = VALIDATED;
-	p = emit(p, &v, 4);
+	p = emit_load(p, VALIDATED);
 	p = emit_report(p);
 	/* 4: page-state change of TO_SHARED to shared (MSR protocol), then the answer */
 	p = emit_imm32(p, 0xb8, (TO_SHARED >> 12) << 12 | 0x014);
@@ -95,27 +108,16 @@ static void assemble(uint8_t *p)
 	p = emit(p, rdmsr, sizeof(rdmsr));
 	p = emit_report(p);
 	/* 5: a private page never validated */
-	p = emit(p, load, sizeof(load));
-	v = UNVALIDATED;
-	p = emit(p, &v, 4);
+	p = emit_load(p, UNVALIDATED);
 	*p = 0xf4;						/* hlt */
 }
 
 /* PVALIDATE a page the VMM left shared; then read a private page through the shared alias. */
 static void assemble_mismatches(uint8_t *p)
 {
-	static const uint8_t pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
-	static const uint8_t xor_ecx[] = { 0x31, 0xc9 };
-	static const uint8_t load[] = { 0x8b, 0x04, 0x25 };	/* mov eax, [disp32] */
-	uint32_t v = SHARED_ALIAS + MISMATCH_SHARED;
-
-	p = emit_imm32(p, 0xb8, MISMATCH_PRIV);
-	p = emit(p, xor_ecx, sizeof(xor_ecx));
-	p = emit_imm32(p, 0xba, 1);
-	p = emit(p, pvalidate, sizeof(pvalidate));
+	p = emit_pvalidate(p, MISMATCH_PRIV);
 	p = emit_report(p);
-	p = emit(p, load, sizeof(load));
-	p = emit(p, &v, 4);
+	p = emit_load(p, SHARED_ALIAS + MISMATCH_SHARED);
 	p = emit_report(p);
 	*p = 0xf4;						/* hlt */
 }
