@@ -235,14 +235,24 @@ void kvm_vcpu_arch_reset(struct kvm_vcpu_arch *a, bool bsp)
 	a->pat = 0x0007040600070406ULL;
 }
 
+/* As upstream's kvm_is_valid_sregs(), less the CR4 checks that depend on CPUID. */
 static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
 {
 	unsigned int i, pending = 0;
 
+	if (s->cr0 & GENMASK_ULL(63, 32))
+		return false;
+	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
+		return false;
 	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
 		return false;
-	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG) && !(s->cr4 & X86_CR4_PAE))
+	/* Long mode is active exactly when enabled with paging on; 64-bit code needs it. */
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
+		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
+			return false;
+	} else if ((s->efer & EFER_LMA) || s->cs.l) {
 		return false;
+	}
 	/* At most one pending interrupt can be injected. */
 	for (i = 0; i < ARRAY_SIZE(s->interrupt_bitmap); i++)
 		pending += hweight64(s->interrupt_bitmap[i]);

@@ -435,6 +435,44 @@ static void test_real_mode_refused(void)
 	kvm_close(vm);
 }
 
+/*
+ * KVM_SET_SREGS refuses what upstream refuses: CR0's high half, NW without CD, LMA or CS.L
+ * without long mode enabled under paging, long mode without PAE or LMA.
+ */
+static void test_sregs_rules(void)
+{
+	int vm = vm_create(KVM_X86_DEFAULT_VM), vcpu = vm_create_vcpu(vm, 0);
+	struct kvm_sregs good, s;
+
+	vcpu_set_long_mode(vcpu, 0x1000);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &good), 0);
+	s = good;
+	s.cr0 |= 1ull << 32;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	s = good;
+	s.cr0 = (s.cr0 | (1u << 29)) & ~(1u << 30);		/* NW, no CD */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	s = good;
+	s.efer &= ~(1u << 10);					/* LME, PG, no LMA */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	s = good;
+	s.cr4 &= ~(1u << 5);					/* no PAE */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	s = good;
+	s.cr0 &= ~0x80000000u;					/* no paging: */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);	/* LMA */
+	s.efer &= ~(1u << 10);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);	/* CS.L */
+	s.cs.l = 0;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	/* Compatibility mode: long mode active, CS.L clear. */
+	s = good;
+	s.cs.l = 0;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	kvm_close(vcpu);
+	kvm_close(vm);
+}
+
 static void test_engine_cap(void)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_COCO_ENGINE, .args = { 2 } };
@@ -462,6 +500,7 @@ int main(void)
 		KSFT_TEST(test_cpuid),
 		KSFT_TEST(test_real_mode_refused),
 		KSFT_TEST(test_engine_cap),
+		KSFT_TEST(test_sregs_rules),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
