@@ -537,7 +537,7 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 	struct kvm *kvm = t->vcpu->kvm;
 	struct kvm_npt_entry e;
 	u64 gpa, bits, npf_err = PFERR_GUEST_ENC_MASK;
-	bool enc;
+	bool enc, private;
 	int r;
 
 	if (!tcg_walk(t, a->regs.rax, PFERR_USER_MASK, &gpa, &enc, &bits)) {
@@ -546,11 +546,9 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 		return 1;
 	}
 	gpa &= PAGE_MASK;
-	mutex_lock(&kvm->arch.mmu_lock);
-	e = kvm_npt_lookup(kvm, gpa_to_gfn(gpa));
-	mutex_unlock(&kvm->arch.mmu_lock);
+	/* PVALIDATE's own access is private, whatever the C-bit of its mapping says. */
 	r = PVALIDATE_NPF;
-	if (e.present && e.private)
+	if (tcg_translate(t, gpa, true, false, &e, &private))
 		r = pvalidate(kvm->arch.hw.asid, gpa, e.pfn, a->regs.rcx & 1, a->regs.rdx & 1,
 			      &npf_err);
 	if (r == PVALIDATE_NPF) {

@@ -321,6 +321,24 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	}
 }
 
+static int kvm_emulate_halt(struct kvm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_HLT;
+	return 0;
+}
+
+/* An engine's exit the vendor has no handler for: userspace learns which. */
+static int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
+	run->internal.ndata = 1;
+	run->internal.data[0] = reason;
+	return 0;
+}
+
 /* IN's data reaches the guest's RAX (its low bytes) when userspace has supplied it. */
 static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 {
@@ -338,7 +356,7 @@ static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 }
 
 /* Port I/O: every port goes to userspace, one item at a time, as upstream lays out the exit. */
-int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+static int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
 
@@ -360,7 +378,7 @@ int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 }
 
 /* What the guest did that neither the engine nor KVM can carry out. */
-int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+static int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
 
@@ -381,7 +399,7 @@ int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *e
 	return 0;
 }
 
-/* The exits every vendor handles alike; 2 when @exit is none of them. */
+/* The exits every vendor handles alike; any other is one KVM has no handler for. */
 int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 {
 	switch (exit->reason) {
@@ -399,27 +417,11 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	default:
-		return 2;
+		return kvm_unexpected_exit(vcpu, exit->reason);
 	}
 }
 
-int kvm_emulate_halt(struct kvm_vcpu *vcpu)
-{
-	vcpu->run->exit_reason = KVM_EXIT_HLT;
-	return 0;
-}
 
-/* An engine's exit the vendor has no handler for: userspace learns which. */
-int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
-	run->internal.ndata = 1;
-	run->internal.data[0] = reason;
-	return 0;
-}
 
 /*
  * KVM_RUN: the exit userspace just handled is finished first, as upstream; then the engine

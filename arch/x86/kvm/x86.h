@@ -29,10 +29,6 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 
 /* x86.c: exits every vendor handles alike */
 struct kvm_exec_exit;
-int kvm_emulate_halt(struct kvm_vcpu *vcpu);
-int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
-int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
 int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
-int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason);
 
 #endif

@@ -42,10 +42,6 @@ static int svm_npf_interception(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
 
 static int svm_handle_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 {
-	int r = kvm_handle_common_exit(vcpu, exit);
-
-	if (r != 2)
-		return r;
 	switch (exit->reason) {
 	case KVM_EXEC_EXIT_NPF:
 		return svm_npf_interception(vcpu, exit->gpa, exit->error_code);
@@ -54,7 +50,7 @@ static int svm_handle_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 	case KVM_EXEC_EXIT_VMGEXIT:
 		return sev_handle_vmgexit_msr(vcpu);
 	default:
-		return kvm_unexpected_exit(vcpu, exit->reason);
+		return kvm_handle_common_exit(vcpu, exit);
 	}
 }
 

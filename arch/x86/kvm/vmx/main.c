@@ -14,17 +14,13 @@
 
 static int vt_handle_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
 {
-	int r = kvm_handle_common_exit(vcpu, exit);
-
-	if (r != 2)
-		return r;
 	switch (exit->reason) {
 	case KVM_EXEC_EXIT_NPF:
 		return tdx_handle_ept_violation(vcpu, exit->gpa, exit->error_code);
 	case KVM_EXEC_EXIT_TDVMCALL:
 		return tdx_handle_tdvmcall(vcpu);
 	default:
-		return kvm_unexpected_exit(vcpu, exit->reason);
+		return kvm_handle_common_exit(vcpu, exit);
 	}
 }
 
