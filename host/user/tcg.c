@@ -12,8 +12,9 @@
  *
  * Instructions that need the hypervisor (IN/OUT, HLT, VMMCALL) are stopped before they run by
  * a code hook (Unicorn's instruction hooks fire after the instruction, too late for IN), and
- * returned as exits; KVM carries them out.  An exception the guest raises is an exit too: the
- * engine does not deliver exceptions through the guest's IDT yet.
+ * returned as exits; KVM carries them out.  An exception the guest raises (Unicorn's, or one
+ * the engine raises: #PF and #VC from its page walk, #UD, #VC) goes to the guest's IDT
+ * (tcg_event.c).
  *
  * A zap on another thread is a TLB shootdown (tcg_flush_remote_tlbs()): it kicks every vCPU of
  * the VM that is inside the guest and waits until each has dropped its mappings, so a page a
@@ -29,8 +30,7 @@
  * VMGEXIT exits (the GHCB MSR protocol).  An SEV-ES/SNP guest's port I/O and other MSRs are
  * #VC, as the hardware intercepts them.
  *
- * Not yet: real and protected mode, segment loads, exception delivery through the guest's
- * IDT (an exception, #VC included, is an exit), RMPADJUST, the GHCB page protocol, TDCALL.
+ * Not yet: real and protected mode, segment loads, RMPADJUST, the GHCB page protocol, TDCALL.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -38,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unicorn/unicorn.h>
 
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -51,54 +50,8 @@
 #include <asm/processor-flags.h>
 #include <asm/sev.h>
 
-#include "../../arch/x86/kvm/exec/exec.h"
-#include "../../arch/x86/kvm/mmu/npt.h"
 #include "host_user.h"
-
-#define TCG_PRIVATE		BIT_ULL(45)	/* Unicorn's view of a gfn's private page */
-#define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
-#define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
-#define X86_VC_VECTOR		29
-#define X86_UD_VECTOR		6
-#define X86_EFLAGS_CF		BIT_ULL(0)
-#define MSR_AMD64_SEV_ES_GHCB	0xc0010130
-#define MSR_AMD64_SEV		0xc0010131
-#define MSR_AMD64_SEV_ENABLED	BIT_ULL(0)
-#define MSR_AMD64_SEV_ES_ENABLED	BIT_ULL(1)
-#define MSR_AMD64_SEV_SNP_ENABLED	BIT_ULL(2)
-#define PTE_P			BIT_ULL(0)
-#define PTE_W			BIT_ULL(1)
-#define PTE_U			BIT_ULL(2)
-#define PTE_PS			BIT_ULL(7)
-#define PTE_NX			BIT_ULL(63)
-#define PTE_ADDR		GENMASK_ULL(51, 12)
-
-struct tcg_vcpu {
-	uc_engine *uc;
-	struct kvm_vcpu *vcpu;
-	struct list_head entry;		/* on tcg_vcpus */
-	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
-	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
-	bool stopped;			/* a hook filled @exit and stopped the guest */
-	bool fill_exit;			/* a TLB fill recorded an exit (NPF, #VC) */
-	bool stale;			/* a translation went between TLB fill and use */
-	enum tcg_insn {			/* an instruction the engine carries out itself */
-		TCG_INSN_NONE,
-		TCG_INSN_RDMSR,
-		TCG_INSN_WRMSR,
-		TCG_INSN_PVALIDATE,
-	} insn;
-	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
-	struct {			/* the code page last read, as a TLB entry */
-		u64 vpage;
-		u8 *host;
-	} itlb;
-	struct tcg_mapping {		/* Unicorn physical pages mapped, and what to */
-		u64 paddr;
-		void *host;
-	} *mapped;
-	size_t nr_mapped, max_mapped;
-};
+#include "tcg.h"
 
 /* Every TCG vCPU, for shootdowns; vCPUs come and go under tcg_lock. */
 static LIST_HEAD(tcg_vcpus);
@@ -112,6 +65,14 @@ static void tcg_stop(struct tcg_vcpu *t, enum kvm_exec_exit_reason reason)
 	uc_emu_stop(t->uc);
 }
 
+/* Stop the guest at the current instruction with an exception to deliver. */
+static void tcg_stop_raise(struct tcg_vcpu *t, unsigned int vector, u32 error_code)
+{
+	tcg_raise(t, vector, false, error_code);
+	t->stopped = true;
+	uc_emu_stop(t->uc);
+}
+
 static void *tcg_host_page(const struct kvm_npt_entry *e)
 {
 	if (e->private)
@@ -120,7 +81,7 @@ static void *tcg_host_page(const struct kvm_npt_entry *e)
 }
 
 /* The host page an access to @gpa may use, or NULL (and the translation there, in *e). */
-static void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 			   struct kvm_npt_entry *e, bool *private)
 {
 	struct kvm *kvm = t->vcpu->kvm;
@@ -169,13 +130,6 @@ static bool tcg_rmp_unvalidated(struct tcg_vcpu *t, const struct kvm_npt_entry *
 	return snp_lookup_rmpentry_raw(e->pfn, &r) || !rmpentry_validated(&r);
 }
 
-static void tcg_fill_exception(struct tcg_vcpu *t, unsigned int vector)
-{
-	t->exit->reason = KVM_EXEC_EXIT_EXCEPTION;
-	t->exit->error_code = vector;
-	t->fill_exit = true;
-}
-
 /* An address as a page-table entry names it: AMD's C-bit is not part of it. */
 static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
 {
@@ -187,11 +141,11 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
 
 /*
  * 4-level paging (the only mode the engine runs): the guest's walk of @vaddr, each table
- * read through the nested page table.  Returns the final gpa, or false: a guest #PF, or (if
- * @pf_err is not 0, the walk is a guest access) the NPF in t->exit with t->fill_exit set.
+ * read through the nested page table.  TCG_WALK_OK with the final gpa; TCG_WALK_PF if an
+ * entry is not present; TCG_WALK_OTHER if (@npf_err not 0: the walk is a guest access) a
+ * table's page stopped it: the NPF in t->exit (t->fill_exit), or #VC raised.
  */
-static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *enc,
-		     u64 *pte_bits)
+int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u64 *pte_bits)
 {
 	u64 cr3, table, pte = 0, acc = PTE_W | PTE_U;
 	struct kvm_npt_entry e;
@@ -210,17 +164,18 @@ static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *
 		tenc = table_enc || *enc;
 		pt = tcg_translate(t, table, tenc, false, &e, &private);
 		if (!pt) {
-			if (pf_err)
-				tcg_npf(t, table, tenc, pf_err & PFERR_USER_MASK, false, &e);
-			return false;
+			if (!npf_err)
+				return TCG_WALK_PF;
+			tcg_npf(t, table, tenc, npf_err & PFERR_USER_MASK, false, &e);
+			return TCG_WALK_OTHER;
 		}
-		if (pf_err && tcg_rmp_unvalidated(t, &e)) {
-			tcg_fill_exception(t, X86_VC_VECTOR);
-			return false;
+		if (npf_err && tcg_rmp_unvalidated(t, &e)) {
+			tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_NOT_VALIDATED);
+			return TCG_WALK_OTHER;
 		}
 		pte = READ_ONCE(pt[idx]);
 		if (!(pte & PTE_P))
-			return false;
+			return TCG_WALK_PF;
 		acc &= pte & (PTE_W | PTE_U);
 		acc |= pte & PTE_NX;
 		table = tcg_pte_gpa(t, pte, enc);
@@ -229,55 +184,127 @@ static bool tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 pf_err, u64 *gpa, bool *
 
 			*gpa = (table & ~mask) | (vaddr & mask & PAGE_MASK);
 			*pte_bits = acc;
-			return true;
+			return TCG_WALK_OK;
 		}
 	}
 	*gpa = table;
 	*pte_bits = acc;
+	return TCG_WALK_OK;
+}
+
+/*
+ * The page-level protection the walk gathered in @bits, for an access at the CPU's CPL
+ * (@implicit: an event delivery's, always supervisor).  false: a #PF, its error bits added
+ * to *@pf_err.
+ */
+static bool tcg_pte_allows(struct tcg_vcpu *t, u64 bits, uc_mem_type type, bool implicit,
+			   u32 *pf_err)
+{
+	bool user = false;
+	u64 cs, cr0;
+
+	if (!implicit && (!(bits & PTE_U) || (type == UC_MEM_WRITE && !(bits & PTE_W)))) {
+		uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
+		user = (cs & 3) == 3;
+	}
+	if (user)
+		*pf_err |= PFERR_USER_MASK;
+	if (user && !(bits & PTE_U))
+		return false;
+	if (type == UC_MEM_FETCH && (bits & PTE_NX))
+		return false;
+	if (type == UC_MEM_WRITE && !(bits & PTE_W)) {
+		/* A supervisor write to a read-only page faults only under CR0.WP. */
+		uc_reg_read(t->uc, UC_X86_REG_CR0, &cr0);
+		return !user && !(cr0 & X86_CR0_WP);
+	}
 	return true;
 }
 
+/*
+ * The guest's access to @vaddr, of @type, as the CPU makes it: the host page, and (@res not
+ * NULL) Unicorn's physical address and permissions for the page.  NULL if it cannot be made:
+ * a guest exception is raised (t->event), or an exit for KVM is in t->exit (t->fill_exit).
+ */
+void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
+		 uc_tlb_entry *res)
+{
+	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
+	bool write = type == UC_MEM_WRITE, fetch = type == UC_MEM_FETCH;
+	u64 npf_err = PFERR_USER_MASK, gpa, bits;
+	u32 pf_err = 0;
+	struct kvm_npt_entry e;
+	bool enc, private;
+	void *host;
+
+	if (write)
+		pf_err |= PFERR_WRITE_MASK;
+	if (fetch)
+		pf_err |= PFERR_FETCH_MASK;
+	npf_err |= pf_err;
+	switch (tcg_walk(t, vaddr, npf_err, &gpa, &enc, &bits)) {
+	case TCG_WALK_PF:
+		tcg_raise_pf(t, vaddr, pf_err);
+		return NULL;
+	case TCG_WALK_OTHER:
+		return NULL;
+	}
+	if (!tcg_pte_allows(t, bits, type, implicit, &pf_err)) {
+		tcg_raise_pf(t, vaddr, pf_err | PFERR_PRESENT_MASK);
+		return NULL;
+	}
+	/* An SEV guest's instruction fetches are always private. */
+	if (fetch && hw->c_bit)
+		enc = true;
+	host = tcg_translate(t, gpa, enc, write, &e, &private);
+	if (!host) {
+		tcg_npf(t, gpa, enc, npf_err, true, &e);
+		return NULL;
+	}
+	if (tcg_rmp_unvalidated(t, &e)) {
+		tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_NOT_VALIDATED);
+		return NULL;
+	}
+	if (res) {
+		res->paddr = (gpa & PTE_ADDR & ~hw->shared_mask) | (private ? TCG_PRIVATE : 0);
+		res->perms = UC_PROT_READ;
+		if (e.writable && (write || (bits & PTE_W)))
+			res->perms |= UC_PROT_WRITE;
+		if (!(bits & PTE_NX))
+			res->perms |= UC_PROT_EXEC;
+	}
+	return host;
+}
+
+/*
+ * A TLB miss.  An access that needs KVM, or raises an exception, goes to an address nothing
+ * maps, so the guest stops at the instruction (tcg_unmapped()).  An exception's poison address
+ * carries the fault's number: Unicorn also fills for addresses the guest never touches, so a
+ * fault is the guest's only once an access lands on it.
+ */
 static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 			 uc_tlb_entry *result, void *opaque)
 {
 	struct tcg_vcpu *t = opaque;
-	u64 pf_err = PFERR_USER_MASK, gpa, bits;
-	struct kvm_npt_entry e;
-	bool enc, private;
+	struct tcg_event saved = t->event;
+	bool had_exit = t->fill_exit;
 
-	if (type == UC_MEM_WRITE) {
-		pf_err |= PFERR_WRITE_MASK;
-	} else if (type == UC_MEM_FETCH) {
-		pf_err |= PFERR_FETCH_MASK;
+	if (type == UC_MEM_FETCH)
 		t->itlb.host = NULL;
+	t->fill_exit = false;
+	if (tcg_access(t, vaddr, type, false, result)) {
+		t->fill_exit = had_exit;
+		return true;
 	}
-	if (!tcg_walk(t, vaddr, pf_err, &gpa, &enc, &bits)) {
-		if (!t->fill_exit)
-			return false;		/* the guest's own #PF */
-		goto poison;
+	if (!t->fill_exit) {
+		t->fill_fault = t->event;
+		t->fill_fault.seq = ++t->fault_seq;
+		t->event = saved;
+		t->fill_exit = had_exit;
+		result->paddr = TCG_POISON | TCG_FAULT | (u64)t->fault_seq << PAGE_SHIFT;
+		result->perms = UC_PROT_ALL;
+		return true;
 	}
-	/* An SEV guest's instruction fetches are always private. */
-	if (type == UC_MEM_FETCH && t->vcpu->kvm->arch.hw.c_bit)
-		enc = true;
-	if (!tcg_translate(t, gpa, enc, pf_err & PFERR_WRITE_MASK, &e, &private)) {
-		tcg_npf(t, gpa, enc, pf_err, true, &e);
-		goto poison;
-	}
-	if (tcg_rmp_unvalidated(t, &e)) {
-		tcg_fill_exception(t, X86_VC_VECTOR);
-		goto poison;
-	}
-	result->paddr = (gpa & PTE_ADDR & ~t->vcpu->kvm->arch.hw.shared_mask) |
-			(private ? TCG_PRIVATE : 0);
-	result->perms = UC_PROT_READ;
-	if ((bits & PTE_W) && e.writable)
-		result->perms |= UC_PROT_WRITE;
-	if (!(bits & PTE_NX))
-		result->perms |= UC_PROT_EXEC;
-	return true;
-
-poison:
-	/* The access goes to an address nothing maps: the guest stops at the instruction. */
 	result->paddr = TCG_POISON;
 	result->perms = UC_PROT_ALL;
 	return true;
@@ -309,8 +336,21 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 	struct kvm *kvm = t->vcpu->kvm;
 	struct kvm_npt_entry e;
 
-	if (addr & TCG_POISON)
+	if (addr & TCG_POISON) {
+		if (!(addr & TCG_FAULT))
+			return false;		/* an exit, in t->exit */
+		/* The poison of a fill that was not this access's: walk again. */
+		if (!t->fill_fault.pending || (u16)(addr >> PAGE_SHIFT) != t->fill_fault.seq) {
+			t->stale = true;
+			return false;
+		}
+		/* The fill saw the page; the access gives the byte (CR2). */
+		t->event = t->fill_fault;
+		t->fill_fault.pending = false;
+		if (t->event.vector == X86_PF_VECTOR)
+			t->event.cr2 |= addr & ~PAGE_MASK;
 		return false;
+	}
 	mutex_lock(&kvm->arch.mmu_lock);
 	e = kvm_npt_lookup(kvm, gpa_to_gfn(paddr & ~TCG_PRIVATE));
 	mutex_unlock(&kvm->arch.mmu_lock);
@@ -380,7 +420,7 @@ static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 		if (t->itlb.host && t->itlb.vpage == (vaddr & PAGE_MASK)) {
 			host = t->itlb.host;
 		} else {
-			if (!tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
+			if (tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
 				return -EFAULT;
 			host = tcg_translate(t, gpa, enc, false, &e, &private);
 			if (!host)
@@ -419,8 +459,7 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		if (size == 2 && p[1] == 0xa2) {
 			if (!t->vcpu->kvm->arch.hw.ghcb)
 				return tcg_stop(t, KVM_EXEC_EXIT_CPUID);
-			exit->error_code = X86_VC_VECTOR;
-			return tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+			return tcg_stop_raise(t, X86_VC_VECTOR, SVM_EXIT_CPUID);
 		}
 		/* RDMSR and WRMSR of an SEV-ES/SNP guest: the CPU's own MSRs, or #VC. */
 		if (size == 2 && (p[1] == 0x32 || p[1] == 0x30) && t->vcpu->kvm->arch.hw.ghcb) {
@@ -432,10 +471,8 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
 	case 0xec: case 0xed: case 0xee: case 0xef:
 		/* The hardware intercepts an SEV-ES/SNP guest's port I/O as #VC. */
-		if (t->vcpu->kvm->arch.hw.ghcb) {
-			exit->error_code = X86_VC_VECTOR;
-			return tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
-		}
+		if (t->vcpu->kvm->arch.hw.ghcb)
+			return tcg_stop_raise(t, X86_VC_VECTOR, SVM_EXIT_IOIO);
 		exit->io.in = !(*p & 2);
 		exit->io.size = (*p & 1) ? opsize : 1;
 		if (*p & 8) {
@@ -449,12 +486,10 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	}
 }
 
+/* An exception Unicorn raised (RIP: at the instruction for a fault, past it for a trap). */
 static void tcg_intr(uc_engine *uc, uint32_t vector, void *opaque)
 {
-	struct tcg_vcpu *t = opaque;
-
-	t->exit->error_code = vector;
-	tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+	tcg_stop_raise(opaque, vector, 0);
 }
 
 static bool tcg_insn_is(struct tcg_vcpu *t, u64 rip, const u8 *insn, unsigned int len)
@@ -490,8 +525,7 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 		uc_emu_stop(uc);
 	} else {
 		/* Any other instruction the CPU does not know is #UD. */
-		t->exit->error_code = X86_UD_VECTOR;
-		tcg_stop(t, KVM_EXEC_EXIT_EXCEPTION);
+		tcg_stop_raise(t, X86_UD_VECTOR, 0);
 	}
 	return false;
 }
@@ -529,7 +563,8 @@ static bool tcg_emulate_msr(struct tcg_vcpu *t, bool write)
 /*
  * PVALIDATE (RAX the page's virtual address, ECX 1 for 2 MiB, EDX 1 to validate) through the
  * platform model.  A page with no private translation yet is an NPF first (the fault path
- * assigns it), then the instruction runs again.  0: done; 1: an exit is in t->exit.
+ * assigns it), then the instruction runs again.  0: done, or an exception raised; 1: an exit
+ * is in t->exit.
  */
 static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 {
@@ -540,10 +575,12 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 	bool enc, private;
 	int r;
 
-	if (!tcg_walk(t, a->regs.rax, PFERR_USER_MASK, &gpa, &enc, &bits)) {
-		if (!t->fill_exit)
-			tcg_fill_exception(t, 14);	/* the guest's own #PF: not delivered */
-		return 1;
+	switch (tcg_walk(t, a->regs.rax, PFERR_USER_MASK, &gpa, &enc, &bits)) {
+	case TCG_WALK_PF:
+		tcg_raise_pf(t, a->regs.rax, 0);
+		return 0;
+	case TCG_WALK_OTHER:
+		return !t->event.pending;
 	}
 	gpa &= PAGE_MASK;
 	/* PVALIDATE's own access is private, whatever the C-bit of its mapping says. */
@@ -566,7 +603,10 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 	return 0;
 }
 
-/* The instruction a hook stopped at for the engine: 0 the guest goes on, 1 an exit. */
+/*
+ * The instruction a hook stopped at for the engine: 0 the guest goes on (perhaps into an
+ * exception handler), 1 an exit.
+ */
 static int tcg_emulate(struct tcg_vcpu *t)
 {
 	enum tcg_insn insn = t->insn;
@@ -574,11 +614,9 @@ static int tcg_emulate(struct tcg_vcpu *t)
 	t->insn = TCG_INSN_NONE;
 	if (insn == TCG_INSN_PVALIDATE)
 		return tcg_emulate_pvalidate(t);
-	if (tcg_emulate_msr(t, insn == TCG_INSN_WRMSR))
-		return 0;
-	t->exit->reason = KVM_EXEC_EXIT_EXCEPTION;
-	t->exit->error_code = X86_VC_VECTOR;
-	return 1;
+	if (!tcg_emulate_msr(t, insn == TCG_INSN_WRMSR))
+		tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_MSR);
+	return 0;
 }
 
 static const int tcg_gprs[] = {
@@ -603,33 +641,88 @@ static bool tcg_long_mode(const struct kvm_sregs *s)
 	return (s->efer & EFER_LMA) && (s->cr0 & X86_CR0_PG) && s->cs.l;
 }
 
+static const int tcg_segs[] = {
+	UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS, UC_X86_REG_SS,
+};
+
+static struct kvm_segment *tcg_seg_slot(struct kvm_sregs *s, unsigned int i)
+{
+	struct kvm_segment *slots[] = { &s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss };
+
+	return slots[i];
+}
+
+/*
+ * Control registers, descriptor tables and selectors go into Unicorn only when they changed
+ * since the last entry: a CR3 write empties Unicorn's TLB.  (In 64-bit mode only the
+ * selectors matter: bases and limits are flat, FS and GS bases aside.)
+ */
+static void tcg_load_sregs(struct tcg_vcpu *t)
+{
+	struct kvm_sregs *s = &t->vcpu->arch.sregs;
+	uc_x86_mmr gdt = { .base = s->gdt.base, .limit = s->gdt.limit };
+	uc_x86_mmr idt = { .base = s->idt.base, .limit = s->idt.limit };
+	uc_x86_mmr tr = { .selector = s->tr.selector, .base = s->tr.base, .limit = s->tr.limit };
+	uc_x86_msr efer = { .rid = MSR_EFER, .value = s->efer };
+	unsigned int i;
+	u64 sel;
+
+	if (!memcmp(s, &t->loaded, sizeof(*s)))
+		return;
+	uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
+	uc_reg_write(t->uc, UC_X86_REG_CR4, &s->cr4);
+	/* Unicorn 2.1.1's CR2 write also sets CR3: CR2 first. */
+	uc_reg_write(t->uc, UC_X86_REG_CR2, &s->cr2);
+	uc_reg_write(t->uc, UC_X86_REG_CR3, &s->cr3);
+	uc_reg_write(t->uc, UC_X86_REG_CR0, &s->cr0);
+	uc_reg_write(t->uc, UC_X86_REG_GDTR, &gdt);
+	uc_reg_write(t->uc, UC_X86_REG_IDTR, &idt);
+	uc_reg_write(t->uc, UC_X86_REG_TR, &tr);
+	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
+		sel = tcg_seg_slot(s, i)->selector;
+		uc_reg_write(t->uc, tcg_segs[i], &sel);
+	}
+	uc_reg_write(t->uc, UC_X86_REG_FS_BASE, &s->fs.base);
+	uc_reg_write(t->uc, UC_X86_REG_GS_BASE, &s->gs.base);
+	t->loaded = *s;
+}
+
 static void tcg_load(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
-	uc_x86_mmr gdt = { .base = a->sregs.gdt.base, .limit = a->sregs.gdt.limit };
-	uc_x86_mmr idt = { .base = a->sregs.idt.base, .limit = a->sregs.idt.limit };
-	uc_x86_msr efer = { .rid = 0xc0000080, .value = a->sregs.efer };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
 		uc_reg_write(t->uc, tcg_gprs[i], tcg_regs_slot(&a->regs, i));
-	uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
-	uc_reg_write(t->uc, UC_X86_REG_CR4, &a->sregs.cr4);
-	uc_reg_write(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
-	uc_reg_write(t->uc, UC_X86_REG_CR0, &a->sregs.cr0);
-	uc_reg_write(t->uc, UC_X86_REG_GDTR, &gdt);
-	uc_reg_write(t->uc, UC_X86_REG_IDTR, &idt);
+	tcg_load_sregs(t);
 }
 
+/* What the guest changes itself without an exit: back into the vCPU, and as loaded. */
 static void tcg_save(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	uc_x86_mmr gdt, idt;
 	unsigned int i;
+	u64 cs, ss;
 
 	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
 		uc_reg_read(t->uc, tcg_gprs[i], tcg_regs_slot(&a->regs, i));
 	uc_reg_read(t->uc, UC_X86_REG_CR2, &a->sregs.cr2);
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
+	uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
+	uc_reg_read(t->uc, UC_X86_REG_SS, &ss);
+	uc_reg_read(t->uc, UC_X86_REG_GDTR, &gdt);
+	uc_reg_read(t->uc, UC_X86_REG_IDTR, &idt);
+	a->sregs.gdt.base = t->loaded.gdt.base = gdt.base;
+	a->sregs.gdt.limit = t->loaded.gdt.limit = gdt.limit;
+	a->sregs.idt.base = t->loaded.idt.base = idt.base;
+	a->sregs.idt.limit = t->loaded.idt.limit = idt.limit;
+	a->sregs.cs.selector = cs;
+	a->sregs.ss.selector = ss;
+	t->loaded.cr2 = a->sregs.cr2;
+	t->loaded.cr3 = a->sregs.cr3;
+	t->loaded.cs.selector = cs;
+	t->loaded.ss.selector = ss;
 }
 
 /*
@@ -657,11 +750,51 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 	return err;
 }
 
+/*
+ * One stretch of guest execution ended (@err from Unicorn).  0: the guest goes on; 1: @exit
+ * is filled for KVM; -1: Unicorn stopped for no reason of the engine's.
+ */
+static int tcg_after_enter(struct tcg_vcpu *t, uc_err err, bool *flush)
+{
+	struct kvm_vcpu *vcpu = t->vcpu;
+	struct kvm_exec_exit *exit = t->exit;
+
+	*flush = t->stale || t->fill_exit || t->event.pending;
+	if (t->insn) {
+		/* PVALIDATE changes what the TLB may hold. */
+		*flush |= t->insn == TCG_INSN_PVALIDATE;
+		return tcg_emulate(t);
+	}
+	if (t->fill_exit)
+		return 1;
+	if (t->event.pending)
+		return 0;
+	if (t->stopped) {
+		/* HLT and VMGEXIT leave the guest after the instruction, as on silicon. */
+		if (exit->reason == KVM_EXEC_EXIT_HLT || exit->reason == KVM_EXEC_EXIT_VMGEXIT)
+			vcpu->arch.regs.rip += exit->insn_len;
+		return 1;
+	}
+	if (READ_ONCE(vcpu->run->immediate_exit)) {
+		exit->reason = KVM_EXEC_EXIT_INTR;
+		return 1;
+	}
+	/*
+	 * Stopped with no exit of its own: a kick (a shootdown, or one that landed late in this
+	 * entry); back in with the current translations.  Unicorn also stops at its "until"
+	 * address, 0: a guest that jumps there is not run.
+	 */
+	if (!t->stale && (err != UC_ERR_OK || !vcpu->arch.regs.rip))
+		return -1;
+	return 0;
+}
+
 static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
 	bool flush = t->fill_exit;		/* a fault KVM resolved: its poisoned TLB entry */
 	uc_err err;
+	int r;
 
 	memset(exit, 0, sizeof(*exit));
 	if (!tcg_long_mode(&vcpu->arch.sregs)) {
@@ -670,37 +803,21 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	}
 	t->exit = exit;
 	for (;;) {
-		t->stopped = false;
 		t->fill_exit = false;
+		/* An exception raised, or one whose delivery an NPF interrupted. */
+		if (t->event.pending) {
+			tcg_load_sregs(t);
+			if (tcg_deliver(t))
+				return 0;
+		}
+		t->stopped = false;
+		t->fill_fault.pending = false;
 		t->stale = false;
 		err = tcg_enter(t, flush);
-		flush = t->stale;
-		if (t->insn) {
-			/* PVALIDATE changes what the TLB may hold. */
-			flush = t->insn == TCG_INSN_PVALIDATE;
-			if (tcg_emulate(t))
-				return 0;
-			continue;
-		}
-		if (t->fill_exit)
+		r = tcg_after_enter(t, err, &flush);
+		if (r > 0)
 			return 0;
-		if (t->stopped) {
-			/* HLT and VMGEXIT leave the guest after the instruction, as on silicon. */
-			if (exit->reason == KVM_EXEC_EXIT_HLT ||
-			    exit->reason == KVM_EXEC_EXIT_VMGEXIT)
-				vcpu->arch.regs.rip += exit->insn_len;
-			return 0;
-		}
-		if (READ_ONCE(vcpu->run->immediate_exit)) {
-			exit->reason = KVM_EXEC_EXIT_INTR;
-			return 0;
-		}
-		/*
-		 * Stopped with no exit of its own: a kick (a shootdown, or one that landed late
-		 * in this entry); back in with the current translations.  Unicorn also stops at
-		 * its "until" address, 0: a guest that jumps there is not run.
-		 */
-		if (!t->stale && (err != UC_ERR_OK || !vcpu->arch.regs.rip))
+		if (r < 0)
 			break;
 	}
 	pr_debug("tcg: stopped at %#llx: %s\n", vcpu->arch.regs.rip, uc_strerror(err));

@@ -5,7 +5,9 @@
  * reads SEV_STATUS, PVALIDATEs a page the fault path hands it, writes and reads it back, asks
  * for a page to become shared with the GHCB MSR protocol's page-state change, and finally
  * touches a private page it never validated (#VC).  It reports through the MSR protocol's
- * termination request (KVM_EXIT_SYSTEM_EVENT), a value in the reason code.  A second guest
+ * termination request (KVM_EXIT_SYSTEM_EVENT), a value in the reason code.  Its #VC handler
+ * (through its IDT) reports the error code, validates the page and returns with IRETQ, and the
+ * access goes on.  A second guest
  * makes each kind of private/shared mismatch with its own instructions: each exits with
  * KVM_EXIT_MEMORY_FAULT for its page, and goes on once the VMM converts.
  */
@@ -18,7 +20,11 @@
 #define MEM		(4ul << 20)
 #define IMAGE		0x10000			/* launched: [0, IMAGE) */
 #define C_BIT		(1ull << 51)		/* the model CPU's C-bit position */
+#define GDT		0x4000
+#define IDT		0x5000
 #define CODE		0x8000
+#define VC_HANDLER	0x9000
+#define STACK_TOP	0xf000
 #define VALIDATED	0x100000		/* the page the guest validates */
 #define TO_SHARED	0x101000		/* the page it asks to share */
 #define UNVALIDATED	0x102000		/* the page it never validates */
@@ -61,7 +67,7 @@ static uint8_t *emit_load(uint8_t *p, uint32_t gva)
 	return emit(p, &gva, 4);
 }
 
-/* Terminate (GHCB MSR 0x100) with EAX's low byte as the reason code, then go on. */
+/* Terminate (GHCB MSR 0x100) with EAX's low 16 bits from the reason code up, then go on. */
 static uint8_t *emit_report(uint8_t *p)
 {
 	static const uint8_t report[] = {
@@ -107,9 +113,22 @@ static void assemble(uint8_t *p)
 	p = emit_imm32(p, 0xb9, GHCB_MSR);
 	p = emit(p, rdmsr, sizeof(rdmsr));
 	p = emit_report(p);
-	/* 5: a private page never validated */
+	/* 5: a private page never validated: #VC, and again once the handler validated it */
 	p = emit_load(p, UNVALIDATED);
+	p = emit_report(p);
 	*p = 0xf4;						/* hlt */
+}
+
+/* #VC: report the error code, validate the page (the only one that faults), report, return. */
+static void assemble_vc_handler(uint8_t *p)
+{
+	static const uint8_t pop_rax[] = { 0x58 }, iretq[] = { 0x48, 0xcf };
+
+	p = emit(p, pop_rax, sizeof(pop_rax));
+	p = emit_report(p);
+	p = emit_pvalidate(p, UNVALIDATED);
+	p = emit_report(p);
+	emit(p, iretq, sizeof(iretq));
 }
 
 /* PVALIDATE a page the VMM left shared; then read a private page through the shared alias. */
@@ -124,19 +143,27 @@ static void assemble_mismatches(uint8_t *p)
 
 /*
  * Page tables at 0x1000-0x3000, read privately: the first 2 MiB 1:1 with the C-bit (the
- * private alias), and again at SHARED_ALIAS without it.
+ * private alias), and again at SHARED_ALIAS without it.  A GDT with 64-bit code and data
+ * segments (selectors 8, 16), an IDT whose #VC gate leads to VC_HANDLER.
  */
 static void build_image(uint8_t *image, void (*assemble_code)(uint8_t *p))
 {
 	uint64_t *pml4 = (uint64_t *)(image + 0x1000), *pdpt = (uint64_t *)(image + 0x2000);
-	uint64_t *pd = (uint64_t *)(image + 0x3000);
+	uint64_t *pd = (uint64_t *)(image + 0x3000), *gdt = (uint64_t *)(image + GDT);
+	uint64_t *vc_gate = (uint64_t *)(image + IDT + 29 * 16);
 
 	memset(image, 0, IMAGE);
 	pml4[0] = C_BIT | 0x2000 | 3;
 	pdpt[0] = C_BIT | 0x3000 | 3;
 	pd[0] = C_BIT | 0x83;
 	pd[1] = 0x83;
+	gdt[1] = 0x00af9b000000ffffull;
+	gdt[2] = 0x00cf93000000ffffull;
+	/* Present, DPL 0, 64-bit interrupt gate, selector 8, the handler's address. */
+	vc_gate[0] = (VC_HANDLER & 0xffff) | (8ull << 16) | (0x8eull << 40) |
+		     ((uint64_t)(VC_HANDLER >> 16) << 48);
 	assemble_code(image + CODE);
+	assemble_vc_handler(image + VC_HANDLER);
 }
 
 static struct kvm_run *map_run(int vcpu)
@@ -148,8 +175,11 @@ static struct kvm_run *map_run(int vcpu)
 	return run;
 }
 
-/* The guest's next exit is a termination request: its reason code. */
-static uint8_t run_to_report(int vcpu, struct kvm_run *run)
+/*
+ * The guest's next exit is a termination request: the low 16 bits of the guest's EAX, which
+ * emit_report() put in the reason code and the bits above it.
+ */
+static uint32_t run_to_report(int vcpu, struct kvm_run *run)
 {
 	TEST_ASSERT(!kvm_coco_ioctl(vcpu, KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
 	TEST_ASSERT(run->exit_reason == KVM_EXIT_SYSTEM_EVENT, "exit %u (internal %u %#llx)",
@@ -157,7 +187,7 @@ static uint8_t run_to_report(int vcpu, struct kvm_run *run)
 		    (unsigned long long)run->internal.data[0]);
 	TEST_ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_SEV_TERM);
 	TEST_ASSERT_EQ(run->system_event.data[0] & 0xfff, 0x100);
-	return run->system_event.data[0] >> 16;
+	return (run->system_event.data[0] >> 16) & 0xffff;
 }
 
 /* An SNP guest on the TCG engine, its image launched, its vCPU about to run it. */
@@ -173,8 +203,10 @@ static struct kvm_run *snp_guest_launch(struct snp_vm *v, void (*assemble_code)(
 	snp_launch_start(v);
 	snp_launch_update(v, 0, image, IMAGE, KVM_SEV_SNP_PAGE_TYPE_NORMAL);
 	vcpu_set_long_mode(v->vcpus[0], C_BIT | 0x1000);
+	vcpu_set_descriptor_tables(v->vcpus[0], GDT, 23, IDT, 0xfff);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(v->vcpus[0], KVM_SET_REGS,
-				      &(struct kvm_regs){ .rip = CODE, .rflags = 2 }), 0);
+				      &(struct kvm_regs){ .rip = CODE, .rsp = STACK_TOP,
+							  .rflags = 2 }), 0);
 	snp_launch_finish(v);
 	return map_run(v->vcpus[0]);
 }
@@ -201,7 +233,7 @@ static void test_snp_guest_code(void)
 	INSPECT(rmp = gfn_rmp(v.vm, VALIDATED >> 12);
 		TEST_ASSERT((rmp & RMP_ASSIGNED) && (rmp & RMP_VALIDATED), "rmp %#llx",
 			    (unsigned long long)rmp));
-	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x5a);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x5a5a);
 
 	/* The page-state change exits as the MAP_GPA_RANGE hypercall; the VMM converts. */
 	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
@@ -213,14 +245,20 @@ static void test_snp_guest_code(void)
 	run->hypercall.ret = 0;
 	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x15);	/* the PSC response */
 
-	/* A private page the guest never validated: #VC, which the engine cannot deliver. */
-	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
-	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
-	TEST_ASSERT_EQ(run->internal.suberror, KVM_INTERNAL_ERROR_DELIVERY_EV);
-	TEST_ASSERT_EQ(run->internal.data[0], 29);
+	/*
+	 * A private page the guest never validated: #VC with the error code 0x404 (not
+	 * validated), delivered to its handler, which validates it; the load goes on.
+	 */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x404);
 	INSPECT(rmp = gfn_rmp(v.vm, UNVALIDATED >> 12);
 		TEST_ASSERT((rmp & RMP_ASSIGNED) && !(rmp & RMP_VALIDATED), "rmp %#llx",
 			    (unsigned long long)rmp));
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);	/* PVALIDATE's RAX */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);	/* the page's zeroes */
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HLT);
+	INSPECT(rmp = gfn_rmp(v.vm, UNVALIDATED >> 12);
+		TEST_ASSERT(rmp & RMP_VALIDATED, "rmp %#llx", (unsigned long long)rmp));
 	check_rmp();
 	munmap(run, PAGE_SIZE);
 	snp_vm_destroy(&v);

@@ -30,6 +30,7 @@
 #define GUEST_STACK_PAGES	4
 #define GUEST_MAX_VCPUS		8
 #define UCALL_PIO_PORT		0x1000
+#define GUEST_NR_VECTORS	32
 
 enum {
 	UCALL_NONE,
@@ -49,12 +50,21 @@ struct guest_vm {
 	uint8_t *mem;			/* the shared side of the one memslot */
 	uint64_t next_gpa;		/* page allocator for the lib's own pages */
 	uint64_t pml4;
+	uint64_t gdt, idt, tss, df_stack;	/* guest_descriptor_tables_create() */
 };
 
 struct guest_vcpu {
 	int fd;
 	unsigned int id;
 	struct kvm_run *run;
+};
+
+/* What an exception handler gets: the registers at the exception, as its stub saved them. */
+struct ex_regs {
+	uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;	/* the CPU's frame: IRETQ returns to it */
 };
 
 /* Guest side. */
@@ -74,14 +84,24 @@ GUEST_CODE uint64_t kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_
 #define GUEST_ASSERT(e)		GUEST_ASSERT_EQ(!!(e), 1)
 
 /* Host side. */
+bool have_guest_code(void);		/* the host offers the TCG engine */
 void guest_vm_create(struct guest_vm *g, unsigned long type);
 void guest_vm_destroy(struct guest_vm *g);
 void guest_vcpu_add(struct guest_vm *g, struct guest_vcpu *v, unsigned int id,
 		    void *guest_code);
 void guest_vcpu_destroy(struct guest_vcpu *v);
 void *guest_gpa_hva(struct guest_vm *g, uint64_t gpa);
+/*
+ * Run @handler (guest code) for exception @vector: it may change the registers, RIP included,
+ * that the guest goes on with.  A vector without a handler fails the test (a ucall ABORT).
+ * #DF runs on a stack of its own (IST 1).
+ */
+void vm_install_exception_handler(struct guest_vm *g, unsigned int vector,
+				  void (*handler)(struct ex_regs *regs));
 /* Copy a variable of the test process to the guest's copy of it, or back. */
 void guest_write(struct guest_vm *g, const void *var, size_t size);
+/* Write @size bytes from @src into the guest's copy of @var (the test's stays as it is). */
+void guest_write_to(struct guest_vm *g, const void *var, const void *src, size_t size);
 void guest_read(struct guest_vm *g, void *var, size_t size);
 #define sync_global_to_guest(g, var)	guest_write((g), &(var), sizeof(var))
 #define sync_global_from_guest(g, var)	guest_read((g), &(var), sizeof(var))
@@ -90,5 +110,11 @@ void vcpu_run(struct guest_vcpu *v);
 uint64_t get_ucall(struct guest_vm *g, struct guest_vcpu *v, struct ucall *uc);
 /* A ucall that must be @cmd; an ABORT fails the test with the guest's assertion. */
 void assert_ucall(struct guest_vm *g, struct guest_vcpu *v, struct ucall *uc, uint64_t cmd);
+
+/* The lib's own: pages below GUEST_DATA_GPA, mapped 1:1 by guest_map_page(). */
+uint64_t guest_alloc_page(struct guest_vm *g);
+void guest_map_page(struct guest_vm *g, uint64_t gva, uint64_t gpa);
+void guest_descriptor_tables_create(struct guest_vm *g);
+void guest_vcpu_set_tables(struct guest_vm *g, int vcpu);
 
 #endif

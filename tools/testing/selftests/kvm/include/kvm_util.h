@@ -24,6 +24,8 @@ int vm_create(unsigned long type);
 int vm_check_cap(int vm, long cap);
 /* 64-bit mode at CPL 0 with 4-level paging from @cr3 (KVM_SET_SREGS). */
 void vcpu_set_long_mode(int vcpu, uint64_t cr3);
+void vcpu_set_descriptor_tables(int vcpu, uint64_t gdt, uint16_t gdt_limit, uint64_t idt,
+				uint16_t idt_limit);
 /* The vCPU engine (KVM_CAP_COCO_ENGINE), before the first vCPU. */
 void vm_set_engine(int vm, unsigned int engine);
 /* A VM on the model engine: its tests hand in the guest's events (KVM_COCO_VCPU_INJECT_*). */

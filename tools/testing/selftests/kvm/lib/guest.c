@@ -22,7 +22,7 @@ void *guest_gpa_hva(struct guest_vm *g, uint64_t gpa)
 	return g->mem + gpa;
 }
 
-static uint64_t guest_alloc_page(struct guest_vm *g)
+uint64_t guest_alloc_page(struct guest_vm *g)
 {
 	uint64_t gpa = g->next_gpa;
 
@@ -51,7 +51,7 @@ static uint64_t *guest_pte(struct guest_vm *g, uint64_t gva, int level, bool mak
 	}
 }
 
-static void guest_map(struct guest_vm *g, uint64_t gva, uint64_t gpa)
+void guest_map_page(struct guest_vm *g, uint64_t gva, uint64_t gpa)
 {
 	*guest_pte(g, gva, 1, true) = gpa | PTE_P | PTE_W | PTE_U;
 }
@@ -107,6 +107,11 @@ static int guest_load_segments(struct dl_phdr_info *info, size_t size, void *opa
 	return 1;
 }
 
+bool have_guest_code(void)
+{
+	return kvm_check_cap(KVM_CAP_COCO_ENGINE) & (1 << KVM_COCO_ENGINE_TCG);
+}
+
 void guest_vm_create(struct guest_vm *g, unsigned long type)
 {
 	uint64_t gpa;
@@ -125,9 +130,10 @@ void guest_vm_create(struct guest_vm *g, unsigned long type)
 	g->next_gpa = PAGE_SIZE;
 	g->pml4 = guest_alloc_page(g);
 	dl_iterate_phdr(guest_load_segments, g);
+	guest_descriptor_tables_create(g);
 	/* The data region, 1:1. */
 	for (gpa = GUEST_DATA_GPA; gpa < GUEST_MEM_SIZE; gpa += PAGE_SIZE)
-		guest_map(g, gpa, gpa);
+		guest_map_page(g, gpa, gpa);
 }
 
 void guest_vm_destroy(struct guest_vm *g)
@@ -138,12 +144,17 @@ void guest_vm_destroy(struct guest_vm *g)
 	munmap(g->mem, GUEST_MEM_SIZE);
 }
 
-void guest_write(struct guest_vm *g, const void *var, size_t size)
+void guest_write_to(struct guest_vm *g, const void *var, const void *src, size_t size)
 {
 	uint64_t gva = (uint64_t)var;
 
 	TEST_ASSERT((gva & (PAGE_SIZE - 1)) + size <= PAGE_SIZE, "a variable across pages");
-	memcpy(guest_gpa_hva(g, guest_gva2gpa(g, gva)), var, size);
+	memcpy(guest_gpa_hva(g, guest_gva2gpa(g, gva)), src, size);
+}
+
+void guest_write(struct guest_vm *g, const void *var, size_t size)
+{
+	guest_write_to(g, var, var, size);
 }
 
 void guest_read(struct guest_vm *g, void *var, size_t size)
@@ -164,13 +175,14 @@ void guest_vcpu_add(struct guest_vm *g, struct guest_vcpu *v, unsigned int id,
 
 	for (i = 0; i < GUEST_STACK_PAGES; i++) {
 		stack = guest_alloc_page(g);
-		guest_map(g, stack, stack);
+		guest_map_page(g, stack, stack);
 	}
 	v->id = id;
 	v->fd = vm_create_vcpu(g->vm, id);
 	v->run = kvm_coco_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	TEST_ASSERT(v->run != MAP_FAILED, "mmap vCPU: %s", strerror(errno));
 	vcpu_set_long_mode(v->fd, g->pml4);
+	guest_vcpu_set_tables(g, v->fd);
 	r.rip = (uint64_t)guest_code;
 	/* As after a call: the return address slot below a 16-byte aligned top. */
 	r.rsp = stack + PAGE_SIZE - 8;

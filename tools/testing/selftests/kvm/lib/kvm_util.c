@@ -74,6 +74,22 @@ void vcpu_set_long_mode(int vcpu, uint64_t cr3)
 	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
 }
 
+/* 64-bit flat segments (code 8, data 16) from the GDT at @gdt, the IDT at @idt. */
+void vcpu_set_descriptor_tables(int vcpu, uint64_t gdt, uint16_t gdt_limit, uint64_t idt,
+				uint16_t idt_limit)
+{
+	struct kvm_sregs s;
+
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &s), 0);
+	s.gdt.base = gdt;
+	s.gdt.limit = gdt_limit;
+	s.idt.base = idt;
+	s.idt.limit = idt_limit;
+	s.cs.selector = 8;
+	s.ds.selector = s.es.selector = s.ss.selector = 16;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+}
+
 int vm_check_cap(int vm, long cap)
 {
 	int r = kvm_coco_ioctl(vm, KVM_CHECK_EXTENSION, cap);

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _HOST_USER_TCG_H
+#define _HOST_USER_TCG_H
+
+/*
+ * The TCG engine's per-vCPU state and what its files share: tcg.c runs the guest and walks
+ * its page tables; tcg_event.c delivers exceptions through the guest's IDT.
+ */
+#include <unicorn/unicorn.h>
+
+#include <linux/kvm_host.h>
+
+#include "../../arch/x86/kvm/exec/exec.h"
+#include "../../arch/x86/kvm/mmu/npt.h"
+
+#define TCG_PRIVATE		BIT_ULL(45)	/* Unicorn's view of a gfn's private page */
+#define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
+#define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
+#define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
+#define X86_DE_VECTOR		0
+#define X86_UD_VECTOR		6
+#define X86_DF_VECTOR		8
+#define X86_TS_VECTOR		10
+#define X86_NP_VECTOR		11
+#define X86_SS_VECTOR		12
+#define X86_GP_VECTOR		13
+#define X86_PF_VECTOR		14
+#define X86_AC_VECTOR		17
+#define X86_CP_VECTOR		21
+#define X86_VC_VECTOR		29
+/* #VC error codes: the SVM exit code the hardware would have taken. */
+#define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_IOIO		0x07b
+#define SVM_EXIT_MSR		0x07c
+#define SVM_EXIT_NOT_VALIDATED	0x404		/* a private page not PVALIDATEd */
+#define PTE_P			BIT_ULL(0)
+#define PTE_W			BIT_ULL(1)
+#define PTE_U			BIT_ULL(2)
+#define PTE_PS			BIT_ULL(7)
+#define PTE_NX			BIT_ULL(63)
+#define PTE_ADDR		GENMASK_ULL(51, 12)
+
+/* An exception on its way into the guest (the hardware's EXITINTINFO, in effect). */
+struct tcg_event {
+	bool pending;
+	bool has_error;
+	u8 vector;
+	u32 error_code;
+	u64 cr2;			/* #PF: the faulting address */
+	u16 seq;			/* a TLB fill's: which one */
+};
+
+struct tcg_vcpu {
+	uc_engine *uc;
+	struct kvm_vcpu *vcpu;
+	struct list_head entry;		/* on tcg_vcpus */
+	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
+	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
+	bool stopped;			/* a hook filled @exit and stopped the guest */
+	bool fill_exit;			/* a TLB fill recorded an exit (NPF) */
+	struct tcg_event fill_fault;	/* the last TLB fill's exception */
+	u16 fault_seq;			/* TLB fills that raised one */
+	bool stale;			/* a translation went between TLB fill and use */
+	enum tcg_insn {			/* an instruction the engine carries out itself */
+		TCG_INSN_NONE,
+		TCG_INSN_RDMSR,
+		TCG_INSN_WRMSR,
+		TCG_INSN_PVALIDATE,
+	} insn;
+	struct tcg_event event;		/* raised, not yet delivered */
+	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
+	struct kvm_sregs loaded;	/* the sregs Unicorn holds, to load only changes */
+	struct {			/* the code page last read, as a TLB entry */
+		u64 vpage;
+		u8 *host;
+	} itlb;
+	struct tcg_mapping {		/* Unicorn physical pages mapped, and what to */
+		u64 paddr;
+		void *host;
+	} *mapped;
+	size_t nr_mapped, max_mapped;
+};
+
+/* tcg.c */
+enum {
+	TCG_WALK_OK,
+	TCG_WALK_PF,		/* a not-present entry: the guest's #PF */
+	TCG_WALK_OTHER,		/* an exit or exception recorded */
+};
+int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u64 *pte_bits);
+void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
+		 uc_tlb_entry *res);
+void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+		    struct kvm_npt_entry *e, bool *private);
+
+/* tcg_event.c */
+void tcg_raise(struct tcg_vcpu *t, unsigned int vector, bool has_error, u32 error_code);
+void tcg_raise_pf(struct tcg_vcpu *t, u64 vaddr, u32 error_code);
+int tcg_deliver(struct tcg_vcpu *t);
+
+#endif
