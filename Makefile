@@ -27,8 +27,9 @@ CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c arc
 		 arch/x86/kvm/mmu/*.c arch/x86/kvm/exec/*.c \
 		 arch/x86/virt/svm/*.c arch/x86/virt/vmx/tdx/*.c drivers/crypto/ccp/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
-# The TCG engine's binding is the one library-host file that sees Unicorn's headers.
-$(BUILD)/obj/host/user/tcg.o $(BUILD)/obj/host/user/tcg_event.o: CORE_CFLAGS += -isystem $(UNICORN)/usr/include
+# The TCG engine's files are the library host's only ones that see Unicorn's headers.
+TCG_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/user/tcg*.c))
+$(TCG_OBJS): CORE_CFLAGS += -isystem $(UNICORN)/usr/include
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
 LIBS	    := -lpthread -lcrypto -L$(UC_LIBDIR) -lunicorn -Wl,-rpath,$(UC_LIBDIR)
 # Static links (the module-check binaries) take Unicorn's archive.

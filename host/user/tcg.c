@@ -292,7 +292,8 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 	if (type == UC_MEM_FETCH)
 		t->itlb.host = NULL;
 	t->fill_exit = false;
-	if (tcg_access(t, vaddr, type, false, result)) {
+	if (tcg_access(t, vaddr, type, false, result) ||
+	    (t->fill_exit && t->mmio.active && tcg_mmio_fill(t, result))) {
 		t->fill_exit = had_exit;
 		return true;
 	}
@@ -444,6 +445,12 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	u8 b[4], *p = b, opsize = 4;
 	u64 rdx;
 
+	/* Emulating one instruction's MMIO access: stop before the next one. */
+	if (t->mmio.active) {
+		if (t->mmio.insns++)
+			uc_emu_stop(uc);
+		return;
+	}
 	if (size > sizeof(b) || tcg_read_insn(t, addr, b, size))
 		return;
 	if (*p == 0x66 && size > 1) {
@@ -687,7 +694,7 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 	t->loaded = *s;
 }
 
-static void tcg_load(struct tcg_vcpu *t)
+void tcg_load(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
 	unsigned int i;
@@ -698,7 +705,7 @@ static void tcg_load(struct tcg_vcpu *t)
 }
 
 /* What the guest changes itself without an exit: back into the vCPU, and as loaded. */
-static void tcg_save(struct tcg_vcpu *t)
+void tcg_save(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
 	uc_x86_mmr gdt, idt;
@@ -897,7 +904,8 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 	    uc_hook_add(t->uc, &h, UC_HOOK_MEM_UNMAPPED, tcg_unmapped, t, 1, 0) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_CODE, tcg_code, t, 1, 0) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_INTR, tcg_intr, t, 1, 0) ||
-	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0)) {
+	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0) ||
+	    tcg_mmio_init(t)) {
 		uc_close(t->uc);
 		kfree(t);
 		return -EIO;
@@ -942,6 +950,7 @@ static const struct kvm_exec_ops tcg_ops = {
 	.vcpu_create = tcg_vcpu_create,
 	.vcpu_free = tcg_vcpu_free,
 	.flush_remote_tlbs = tcg_flush_remote_tlbs,
+	.emulate_mmio = tcg_emulate_mmio,
 	.vcpu_ioctl = tcg_vcpu_ioctl,
 };
 

@@ -16,6 +16,7 @@
 #define TCG_PRIVATE		BIT_ULL(45)	/* Unicorn's view of a gfn's private page */
 #define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
+#define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
 #define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
 #define X86_DE_VECTOR		0
 #define X86_UD_VECTOR		6
@@ -70,6 +71,15 @@ struct tcg_vcpu {
 	struct tcg_event event;		/* raised, not yet delivered */
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
 	struct kvm_sregs loaded;	/* the sregs Unicorn holds, to load only changes */
+	struct tcg_mmio {		/* emulating one instruction's MMIO access */
+		bool active;
+		bool bad;		/* an access the emulation cannot report */
+		unsigned int insns;	/* instructions begun */
+		unsigned int consumed;	/* bytes of the VMM's answer read */
+		u64 page;		/* the gpa page no memory backs */
+		const u8 *ro_host;	/* a read-only memslot's page: reads come from it */
+		struct kvm_exec_mmio *m;
+	} mmio;
 	struct {			/* the code page last read, as a TLB entry */
 		u64 vpage;
 		u8 *host;
@@ -92,6 +102,13 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 		 uc_tlb_entry *res);
 void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		    struct kvm_npt_entry *e, bool *private);
+
+/* tcg_mmio.c */
+int tcg_mmio_init(struct tcg_vcpu *t);
+bool tcg_mmio_fill(struct tcg_vcpu *t, uc_tlb_entry *res);
+int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m);
+void tcg_load(struct tcg_vcpu *t);
+void tcg_save(struct tcg_vcpu *t);
 
 /* tcg_event.c */
 void tcg_raise(struct tcg_vcpu *t, unsigned int vector, bool has_error, u32 error_code);

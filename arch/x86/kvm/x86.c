@@ -389,13 +389,8 @@ static int kvm_engine_failure_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.ndata = 2;
 	run->internal.data[1] = vcpu->arch.regs.rip;
-	if (exit->reason == KVM_EXEC_EXIT_EXCEPTION) {
-		run->internal.suberror = KVM_INTERNAL_ERROR_DELIVERY_EV;
-		run->internal.data[0] = exit->error_code;
-	} else {
-		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-		run->internal.data[0] = 0;
-	}
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->internal.data[0] = 0;
 	return 0;
 }
 
@@ -409,7 +404,6 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 		return kvm_fast_pio(vcpu, exit);
 	case KVM_EXEC_EXIT_CPUID:
 		return kvm_emulate_cpuid(vcpu);
-	case KVM_EXEC_EXIT_EXCEPTION:
 	case KVM_EXEC_EXIT_SHUTDOWN:
 	case KVM_EXEC_EXIT_UNSUPPORTED:
 		return kvm_engine_failure_exit(vcpu, exit);

@@ -308,6 +308,7 @@ struct kvm_create_guest_memfd {
 #define KVM_EXIT_IO		2
 #define KVM_EXIT_HYPERCALL	3
 #define KVM_EXIT_HLT		5
+#define KVM_EXIT_MMIO		6
 #define KVM_EXIT_SHUTDOWN	8
 #define KVM_EXIT_INTR		10
 #define KVM_EXIT_INTERNAL_ERROR	17
@@ -359,6 +360,13 @@ struct kvm_run {
 			__u32 count;
 			__u64 data_offset;
 		} io;
+		/* KVM_EXIT_MMIO: a write's data, or a read's answer, in data[0..len) */
+		struct {
+			__u64 phys_addr;
+			__u8  data[8];
+			__u32 len;
+			__u8  is_write;
+		} mmio;
 		/* KVM_EXIT_HYPERCALL */
 		struct {
 			__u64 nr;

@@ -165,6 +165,10 @@ struct kvm_vcpu_arch {
 	} tdvmcall;
 	u64 map_gpa_next, map_gpa_end;
 	u8 pio_insn_len;		/* an IN waiting for its data: the length to skip */
+	struct {			/* an MMIO read waiting for its data (mmio.c) */
+		u64 gpa;
+		u8 len;
+	} mmio;
 	/* An exit to userspace that the next KVM_RUN finishes (upstream's name). */
 	int (*complete_userspace_io)(struct kvm_vcpu *vcpu);
 };

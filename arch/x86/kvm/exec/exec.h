@@ -20,7 +20,6 @@ enum kvm_exec_exit_reason {
 	KVM_EXEC_EXIT_TDVMCALL,		/* TDG.VP.VMCALL (Intel TDX), R10-R15 in the vCPU */
 	KVM_EXEC_EXIT_IO,		/* IN or OUT, not yet executed */
 	KVM_EXEC_EXIT_CPUID,		/* CPUID, not yet executed */
-	KVM_EXEC_EXIT_EXCEPTION,	/* an exception the engine cannot deliver */
 	KVM_EXEC_EXIT_SHUTDOWN,		/* a triple fault */
 	KVM_EXEC_EXIT_UNSUPPORTED,	/* guest state or an instruction the engine cannot run */
 	KVM_EXEC_EXIT_INTR,		/* userspace asked for the vCPU (immediate_exit) */
@@ -29,7 +28,7 @@ enum kvm_exec_exit_reason {
 struct kvm_exec_exit {
 	enum kvm_exec_exit_reason reason;
 	u64 gpa;			/* NPF: as the hardware reports it (TDX: shared bit) */
-	u64 error_code;			/* NPF: the hardware's; EXCEPTION: the vector */
+	u64 error_code;			/* NPF: the hardware's */
 	struct {
 		u16 port;
 		u8 size;		/* 1, 2 or 4 */
@@ -37,6 +36,15 @@ struct kvm_exec_exit {
 		u32 data;		/* OUT: what the guest writes */
 	} io;
 	u8 insn_len;			/* IO, VMMCALL: the instruction's length */
+};
+
+/* An access no memory backs, as the engine's emulation of its instruction found it. */
+struct kvm_exec_mmio {
+	u64 gpa;
+	u8 len;				/* 0: nothing for the VMM: the insn is done */
+	bool write;
+	bool has_data;			/* in: a read's answer from the VMM is in @data */
+	u8 data[8];
 };
 
 struct kvm_exec_ops {
@@ -55,6 +63,15 @@ struct kvm_exec_ops {
 	 * of @kvm can still use it.  Called under kvm->slots_lock, never under mmu_lock.
 	 */
 	void (*flush_remote_tlbs)(struct kvm *kvm);
+	/*
+	 * Optional: carry out the instruction at RIP, whose access to @mmio->gpa's page no
+	 * memory backs (MMIO).  A write: fill @mmio with it and complete the instruction.  A
+	 * read with no data yet: fill @mmio, leave the instruction undone.  With
+	 * @mmio->has_data: complete the read with it, and fill @mmio with a write that follows
+	 * (a read-modify-write), else set its len to 0.  -errno: it cannot emulate the
+	 * instruction (it stays undone).
+	 */
+	int (*emulate_mmio)(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *mmio);
 	/* The engine's own vCPU ioctls; -ENOTTY for any other. */
 	long (*vcpu_ioctl)(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg);
 };

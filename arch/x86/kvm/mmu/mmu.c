@@ -158,19 +158,6 @@ static int kvm_mmu_memory_fault_exit(struct kvm_vcpu *vcpu, struct kvm_page_faul
 	return -EFAULT;
 }
 
-/* An access no memory backs (MMIO) needs the instruction emulated; the model has none. */
-static int kvm_mmu_emulation_exit(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-	run->internal.ndata = 2;
-	run->internal.data[0] = fault->addr;
-	run->internal.data[1] = fault->error_code;
-	return 0;
-}
-
 /* Private: the gfn's guest_memfd page, given to the guest by the vendor. */
 static int kvm_mmu_faultin_private(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
@@ -205,8 +192,9 @@ static int kvm_mmu_faultin_shared(struct kvm_vcpu *vcpu, struct kvm_page_fault *
 	unsigned long hva;
 	int r;
 
+	/* No memory there, or none to write: MMIO, which needs the instruction emulated. */
 	if (!slot || (fault->write && (slot->flags & KVM_MEM_READONLY)))
-		return kvm_mmu_emulation_exit(vcpu, fault);
+		return RET_PF_EMULATE;
 	hva = slot->userspace_addr + ((fault->gfn - slot->base_gfn) << PAGE_SHIFT);
 	fault->hva = hva;
 	if (!access_ok((void __user *)hva, PAGE_SIZE))
@@ -250,5 +238,7 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code)
 	else
 		r = kvm_mmu_faultin_shared(vcpu, &fault);
 	mutex_unlock(&kvm->slots_lock);
+	if (r == RET_PF_EMULATE)
+		r = kvm_emulate_mmio(vcpu, gpa, error_code);
 	return r;
 }
