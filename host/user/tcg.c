@@ -6,9 +6,10 @@
  * which walks the guest's page tables itself, reading each entry through the nested page
  * table KVM's fault path filled (kvm->arch.npt), as the hardware's two-dimensional walk does.
  * A gpa with no translation of the right kind stops the guest with the NPF the hardware would
- * report; Unicorn's physical space holds only pages the nested page table maps (a private and
- * a shared view of each gfn, TCG_PRIVATE apart), mapped on first use and dropped whenever KVM
- * zaps or write-protects a translation (kvm->arch.npt_gen).
+ * report.  A translation names the host page itself (TCG_HOST plus its address: a private and
+ * a shared page of one gfn are different pages), so nothing is remapped when KVM zaps or
+ * write-protects a translation (kvm->arch.npt_gen): the TLB is emptied, and the code Unicorn
+ * translated from a page that went.
  *
  * Instructions that need the hypervisor (IN/OUT, HLT, VMMCALL) are stopped before they run by
  * a code hook (Unicorn's instruction hooks fire after the instruction, too late for IN), and
@@ -114,10 +115,16 @@ static void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool fina
 		if (enc)
 			err |= PFERR_GUEST_ENC_MASK;
 	}
+	t->npf = (struct tcg_npf){ .pending = true, .gpa = gpa, .error_code = err };
+}
+
+/* The NPF recorded last is the exit. */
+void tcg_take_npf(struct tcg_vcpu *t)
+{
 	t->exit->reason = KVM_EXEC_EXIT_NPF;
-	t->exit->gpa = gpa;
-	t->exit->error_code = err;
-	t->fill_exit = true;
+	t->exit->gpa = t->npf.gpa;
+	t->exit->error_code = t->npf.error_code;
+	t->npf.pending = false;
 }
 
 /* SNP: a private page the guest has not validated (PVALIDATE) raises #VC when touched. */
@@ -143,7 +150,7 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
  * 4-level paging (the only mode the engine runs): the guest's walk of @vaddr, each table
  * read through the nested page table.  TCG_WALK_OK with the final gpa; TCG_WALK_PF if an
  * entry is not present; TCG_WALK_OTHER if (@npf_err not 0: the walk is a guest access) a
- * table's page stopped it: the NPF in t->exit (t->fill_exit), or #VC raised.
+ * table's page stopped it: the NPF recorded (t->npf), or #VC raised.
  */
 int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u64 *pte_bits)
 {
@@ -192,6 +199,31 @@ int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u6
 	return TCG_WALK_OK;
 }
 
+/* A page the guest executes from: Unicorn's translated code for it must go with it. */
+static void tcg_note_code_page(struct tcg_vcpu *t, u64 gpa, bool private, void *host)
+{
+	struct tcg_code_page *c;
+	size_t i;
+
+	for (i = 0; i < t->nr_code; i++)
+		if (t->code[i].host == host)
+			return;
+	if (t->nr_code == t->max_code) {
+		size_t n = t->max_code ? 2 * t->max_code : 16;
+
+		c = realloc(t->code, n * sizeof(*c));
+		if (!c) {
+			/* Untracked, it cannot be found stale: drop every translation instead. */
+			t->code_untracked = true;
+			return;
+		}
+		t->code = c;
+		t->max_code = n;
+	}
+	t->code[t->nr_code++] = (struct tcg_code_page){ .gfn = gpa_to_gfn(gpa),
+							.private = private, .host = host };
+}
+
 /*
  * The page-level protection the walk gathered in @bits, for an access at the CPU's CPL
  * (@implicit: an event delivery's, always supervisor).  false: a #PF, its error bits added
@@ -224,7 +256,7 @@ static bool tcg_pte_allows(struct tcg_vcpu *t, u64 bits, uc_mem_type type, bool 
 /*
  * The guest's access to @vaddr, of @type, as the CPU makes it: the host page, and (@res not
  * NULL) Unicorn's physical address and permissions for the page.  NULL if it cannot be made:
- * a guest exception is raised (t->event), or an exit for KVM is in t->exit (t->fill_exit).
+ * a guest exception is raised (t->event), or an NPF for KVM is recorded (t->npf).
  */
 void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 		 uc_tlb_entry *res)
@@ -266,7 +298,9 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 		return NULL;
 	}
 	if (res) {
-		res->paddr = (gpa & PTE_ADDR & ~hw->shared_mask) | (private ? TCG_PRIVATE : 0);
+		res->paddr = TCG_HOST | (uintptr_t)host;
+		if (fetch)
+			tcg_note_code_page(t, gpa & ~hw->shared_mask, private, host);
 		res->perms = UC_PROT_READ;
 		if (e.writable && (write || (bits & PTE_W)))
 			res->perms |= UC_PROT_WRITE;
@@ -277,126 +311,101 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 }
 
 /*
- * A TLB miss.  An access that needs KVM, or raises an exception, goes to an address nothing
- * maps, so the guest stops at the instruction (tcg_unmapped()).  An exception's poison address
- * carries the fault's number: Unicorn also fills for addresses the guest never touches, so a
- * fault is the guest's only once an access lands on it.
+ * A TLB miss.  Unicorn also fills for addresses the guest never touches (its code cache
+ * asks about physical addresses), so what a fill finds counts only once an access stops on
+ * it.  An access that needs KVM fails the fill: Unicorn caches nothing and stops at the
+ * instruction with UC_ERR_EXCEPTION, and the last NPF recorded is the exit.  One that raises
+ * an exception goes to an address nothing maps (tcg_unmapped(): the access gives the byte a
+ * #PF's CR2 needs), which carries the fault's number.
  */
 static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 			 uc_tlb_entry *result, void *opaque)
 {
 	struct tcg_vcpu *t = opaque;
 	struct tcg_event saved = t->event;
-	bool had_exit = t->fill_exit;
+	struct tcg_npf npf = t->npf;
 
 	if (type == UC_MEM_FETCH)
 		t->itlb.host = NULL;
-	t->fill_exit = false;
+	t->npf.pending = false;
 	if (tcg_access(t, vaddr, type, false, result) ||
-	    (t->fill_exit && t->mmio.active && tcg_mmio_fill(t, result))) {
-		t->fill_exit = had_exit;
+	    (t->npf.pending && t->mmio.active && tcg_mmio_fill(t, result))) {
+		t->npf = npf;
 		return true;
 	}
-	if (!t->fill_exit) {
-		t->fill_fault = t->event;
-		t->fill_fault.seq = ++t->fault_seq;
-		t->event = saved;
-		t->fill_exit = had_exit;
-		result->paddr = TCG_POISON | TCG_FAULT | (u64)t->fault_seq << PAGE_SHIFT;
-		result->perms = UC_PROT_ALL;
-		return true;
-	}
-	result->paddr = TCG_POISON;
+	if (t->npf.pending)
+		return false;
+	t->npf = npf;
+	t->fill_fault = t->event;
+	t->fill_fault.seq = ++t->fault_seq;
+	t->event = saved;
+	result->paddr = TCG_POISON | TCG_FAULT | (u64)t->fault_seq << PAGE_SHIFT;
 	result->perms = UC_PROT_ALL;
 	return true;
 }
 
-static int tcg_map(struct tcg_vcpu *t, u64 paddr, void *host)
+/*
+ * An access lands on a host page Unicorn has no region for yet: register the TCG_CHUNK of
+ * host memory around it (a fill handed out its address, so the page itself is guest memory).
+ * Regions stay until the vCPU goes: registering one costs Unicorn a rebuild of its whole
+ * physical map, which a conversion per page would pay twice.
+ */
+static bool tcg_map_chunk(struct tcg_vcpu *t, u64 addr)
 {
-	if (t->nr_mapped == t->max_mapped) {
-		size_t n = t->max_mapped ? 2 * t->max_mapped : 64;
-		struct tcg_mapping *m = realloc(t->mapped, n * sizeof(*m));
+	u64 chunk = addr & ~(TCG_CHUNK - 1);
 
-		if (!m)
-			return -ENOMEM;
-		t->mapped = m;
-		t->max_mapped = n;
-	}
-	if (uc_mem_map_ptr(t->uc, paddr, PAGE_SIZE, UC_PROT_ALL, host))
-		return -ENOMEM;
-	t->mapped[t->nr_mapped++] = (struct tcg_mapping){ .paddr = paddr, .host = host };
-	return 0;
+	return !uc_mem_map_ptr(t->uc, chunk, TCG_CHUNK, UC_PROT_ALL,
+			       (void *)(uintptr_t)(chunk & ~TCG_HOST));
 }
 
-/* A page a TLB fill allowed is used for the first time: map its host page. */
 static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 			 int64_t value, void *opaque)
 {
 	struct tcg_vcpu *t = opaque;
-	u64 paddr = addr & PAGE_MASK;
-	struct kvm *kvm = t->vcpu->kvm;
-	struct kvm_npt_entry e;
 
-	if (addr & TCG_POISON) {
-		if (!(addr & TCG_FAULT))
-			return false;		/* an exit, in t->exit */
-		/* The poison of a fill that was not this access's: walk again. */
-		if (!t->fill_fault.pending || (u16)(addr >> PAGE_SHIFT) != t->fill_fault.seq) {
-			t->stale = true;
-			return false;
-		}
-		/* The fill saw the page; the access gives the byte (CR2). */
-		t->event = t->fill_fault;
-		t->fill_fault.pending = false;
-		if (t->event.vector == X86_PF_VECTOR)
-			t->event.cr2 |= addr & ~PAGE_MASK;
+	if (addr & TCG_HOST)
+		return tcg_map_chunk(t, addr);
+	if (!(addr & TCG_POISON))
 		return false;
-	}
-	mutex_lock(&kvm->arch.mmu_lock);
-	e = kvm_npt_lookup(kvm, gpa_to_gfn(paddr & ~TCG_PRIVATE));
-	mutex_unlock(&kvm->arch.mmu_lock);
-	/* Zapped since the TLB fill: stop, and the access walks again. */
-	if (!e.present || e.private != !!(paddr & TCG_PRIVATE)) {
+	/* The poison of a fill that was not this access's: walk again. */
+	if (!t->fill_fault.pending || (u16)(addr >> PAGE_SHIFT) != t->fill_fault.seq) {
 		t->stale = true;
 		return false;
 	}
-	return !tcg_map(t, paddr, tcg_host_page(&e));
-}
-
-/* Whether Unicorn's page at @m->paddr still shows what the nested page table maps there. */
-static bool tcg_mapping_current(struct tcg_vcpu *t, const struct tcg_mapping *m)
-{
-	struct kvm_npt_entry e = kvm_npt_lookup(t->vcpu->kvm,
-						gpa_to_gfn(m->paddr & ~TCG_PRIVATE));
-
-	return e.present && e.private == !!(m->paddr & TCG_PRIVATE) &&
-	       tcg_host_page(&e) == m->host;
+	/* The fill saw the page; the access gives the byte (CR2). */
+	t->event = t->fill_fault;
+	t->fill_fault.pending = false;
+	if (t->event.vector == X86_PF_VECTOR)
+		t->event.cr2 |= addr & ~PAGE_MASK;
+	return false;
 }
 
 /*
- * The nested page table changed: drop the mappings it no longer has (unmapping costs Unicorn
- * its translated code for the page, so keep the rest) and every cached translation.
+ * The nested page table changed: drop every cached translation, and Unicorn's translated
+ * code if a page it came from is no longer the guest's there.
  */
 static void tcg_flush(struct tcg_vcpu *t)
 {
 	struct kvm *kvm = t->vcpu->kvm;
+	bool stale_code = t->code_untracked;
+	struct kvm_npt_entry e;
 	size_t i, kept = 0;
 
 	t->itlb.host = NULL;
-	/* Sort the stale to the end under the lock; unmap them outside it (Unicorn calls back). */
 	mutex_lock(&kvm->arch.mmu_lock);
-	for (i = 0; i < t->nr_mapped; i++) {
-		if (tcg_mapping_current(t, &t->mapped[i])) {
-			struct tcg_mapping m = t->mapped[kept];
-
-			t->mapped[kept++] = t->mapped[i];
-			t->mapped[i] = m;
-		}
+	for (i = 0; i < t->nr_code; i++) {
+		e = kvm_npt_lookup(kvm, t->code[i].gfn);
+		if (e.present && e.private == t->code[i].private &&
+		    tcg_host_page(&e) == t->code[i].host)
+			t->code[kept++] = t->code[i];
+		else
+			stale_code = true;
 	}
 	mutex_unlock(&kvm->arch.mmu_lock);
-	for (i = kept; i < t->nr_mapped; i++)
-		uc_mem_unmap(t->uc, t->mapped[i].paddr, PAGE_SIZE);
-	t->nr_mapped = kept;
+	t->nr_code = kept;
+	t->code_untracked = false;
+	if (stale_code)
+		uc_ctl_flush_tb(t->uc);
 	uc_ctl_flush_tlb(t->uc);
 }
 
@@ -587,7 +596,10 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 		tcg_raise_pf(t, a->regs.rax, 0);
 		return 0;
 	case TCG_WALK_OTHER:
-		return !t->event.pending;
+		if (t->event.pending)
+			return 0;
+		tcg_take_npf(t);
+		return 1;
 	}
 	gpa &= PAGE_MASK;
 	/* PVALIDATE's own access is private, whatever the C-bit of its mapping says. */
@@ -597,6 +609,7 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 			      &npf_err);
 	if (r == PVALIDATE_NPF) {
 		tcg_npf(t, gpa, true, PFERR_WRITE_MASK, true, &e);
+		tcg_take_npf(t);
 		t->exit->error_code |= npf_err;
 		return 1;
 	}
@@ -766,14 +779,16 @@ static int tcg_after_enter(struct tcg_vcpu *t, uc_err err, bool *flush)
 	struct kvm_vcpu *vcpu = t->vcpu;
 	struct kvm_exec_exit *exit = t->exit;
 
-	*flush = t->stale || t->fill_exit || t->event.pending;
+	*flush = t->stale || t->event.pending;
 	if (t->insn) {
 		/* PVALIDATE changes what the TLB may hold. */
 		*flush |= t->insn == TCG_INSN_PVALIDATE;
 		return tcg_emulate(t);
 	}
-	if (t->fill_exit)
+	if (err == UC_ERR_EXCEPTION && t->npf.pending) {
+		tcg_take_npf(t);
 		return 1;
+	}
 	if (t->event.pending)
 		return 0;
 	if (t->stopped) {
@@ -799,7 +814,7 @@ static int tcg_after_enter(struct tcg_vcpu *t, uc_err err, bool *flush)
 static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
-	bool flush = t->fill_exit;		/* a fault KVM resolved: its poisoned TLB entry */
+	bool flush = false;
 	uc_err err;
 	int r;
 
@@ -810,7 +825,7 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	}
 	t->exit = exit;
 	for (;;) {
-		t->fill_exit = false;
+		t->npf.pending = false;
 		/* An exception raised, or one whose delivery an NPF interrupted. */
 		if (t->event.pending) {
 			tcg_load_sregs(t);
@@ -934,7 +949,7 @@ static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
 	list_del(&t->entry);
 	pthread_mutex_unlock(&tcg_lock);
 	uc_close(t->uc);
-	free(t->mapped);
+	free(t->code);
 	kfree(t);
 	vcpu->arch.engine_data = NULL;
 }

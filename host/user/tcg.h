@@ -13,7 +13,13 @@
 #include "../../arch/x86/kvm/exec/exec.h"
 #include "../../arch/x86/kvm/mmu/npt.h"
 
-#define TCG_PRIVATE		BIT_ULL(45)	/* Unicorn's view of a gfn's private page */
+/*
+ * Unicorn's physical addresses: guest memory is TCG_HOST plus the host address of its page
+ * (shared: the memslot's; private: the guest_memfd frame's), registered with Unicorn a
+ * TCG_CHUNK at a time.  Below TCG_HOST, the addresses the engine uses to stop the guest.
+ */
+#define TCG_HOST		BIT_ULL(47)
+#define TCG_CHUNK		(2ul << 20)
 #define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
 #define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
@@ -58,7 +64,10 @@ struct tcg_vcpu {
 	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
 	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
 	bool stopped;			/* a hook filled @exit and stopped the guest */
-	bool fill_exit;			/* a TLB fill recorded an exit (NPF) */
+	struct tcg_npf {		/* the NPF a page walk met last */
+		bool pending;
+		u64 gpa, error_code;
+	} npf;
 	struct tcg_event fill_fault;	/* the last TLB fill's exception */
 	u16 fault_seq;			/* TLB fills that raised one */
 	bool stale;			/* a translation went between TLB fill and use */
@@ -84,11 +93,13 @@ struct tcg_vcpu {
 		u64 vpage;
 		u8 *host;
 	} itlb;
-	struct tcg_mapping {		/* Unicorn physical pages mapped, and what to */
-		u64 paddr;
+	struct tcg_code_page {		/* pages Unicorn has translated code from */
+		gfn_t gfn;
+		bool private;
 		void *host;
-	} *mapped;
-	size_t nr_mapped, max_mapped;
+	} *code;
+	size_t nr_code, max_code;
+	bool code_untracked;		/* one could not be noted */
 };
 
 /* tcg.c */
@@ -100,6 +111,7 @@ enum {
 int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u64 *pte_bits);
 void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 		 uc_tlb_entry *res);
+void tcg_take_npf(struct tcg_vcpu *t);
 void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		    struct kvm_npt_entry *e, bool *private);
 

@@ -75,12 +75,17 @@ static int tcg_event_access(struct tcg_vcpu *t, u64 gva, void *buf, unsigned int
 
 	while (len) {
 		n = min_t(u64, len, PAGE_SIZE - (gva & ~PAGE_MASK));
-		host = tcg_access(t, gva, write ? UC_MEM_WRITE : UC_MEM_READ, false, NULL);
+		t->npf.pending = false;
+		host = tcg_access(t, gva, write ? UC_MEM_WRITE : UC_MEM_READ, true, NULL);
+		if (!host && t->npf.pending) {
+			tcg_take_npf(t);
+			return 1;
+		}
 		if (!host) {
 			/* tcg_access() raised into t->event: hand it back as the nested fault. */
 			*fault = t->event;
 			t->event = saved;
-			return t->fill_exit ? 1 : -1;
+			return -1;
 		}
 		if (write)
 			memcpy(host + (gva & ~PAGE_MASK), buf, n);

@@ -89,7 +89,7 @@ int tcg_mmio_init(struct tcg_vcpu *t)
 }
 
 /*
- * A TLB fill found no translation (the NPF in t->exit): if that is the page being emulated,
+ * A TLB fill found no translation (the NPF in t->npf): if that is the page being emulated,
  * the access goes to TCG_MMIO.
  */
 bool tcg_mmio_fill(struct tcg_vcpu *t, uc_tlb_entry *res)
@@ -97,7 +97,7 @@ bool tcg_mmio_fill(struct tcg_vcpu *t, uc_tlb_entry *res)
 	struct kvm_npt_entry e;
 	bool private;
 
-	if (t->exit->reason != KVM_EXEC_EXIT_NPF || (t->exit->gpa & PAGE_MASK) != t->mmio.page)
+	if ((t->npf.gpa & PAGE_MASK) != t->mmio.page)
 		return false;
 	/* A read-only memslot: reads come from its memory, only writes are MMIO. */
 	t->mmio.ro_host = tcg_translate(t, t->mmio.page, false, false, &e, &private);
@@ -117,7 +117,7 @@ int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m)
 	t->mmio = (struct tcg_mmio){ .active = true, .page = m->gpa & PAGE_MASK, .m = m };
 	if (!read_data)
 		m->len = 0;
-	t->fill_exit = false;
+	t->npf.pending = false;
 	t->stopped = false;
 	tcg_load(t);
 	/* The access's poisoned translation goes; the MMIO one goes after. */
@@ -134,7 +134,7 @@ int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m)
 	 * emulated here; an exception is the guest's (delivered on the next entry).
 	 */
 	if (t->mmio.bad || (read_data && m->has_data) ||
-	    (!t->event.pending && (err != UC_ERR_OK || t->fill_exit || t->stopped)))
+	    (!t->event.pending && (err != UC_ERR_OK || t->stopped)))
 		return -EOPNOTSUPP;
 	tcg_save(t);
 	if (!m->write)
