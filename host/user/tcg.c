@@ -45,6 +45,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/kvm_host.h>
 #include <asm/msr-index.h>
@@ -460,6 +461,9 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 			uc_emu_stop(uc);
 		return;
 	}
+	/* Now and then, a signal KVM_RUN's mask lets through (linux/signal.h) takes it back. */
+	if (!(++t->insn_count % TCG_SIGNAL_CHECK) && signal_pending(current))
+		return tcg_stop(t, KVM_EXEC_EXIT_INTR);
 	if (size > sizeof(b) || tcg_read_insn(t, addr, b, size))
 		return;
 	if (*p == 0x66 && size > 1) {

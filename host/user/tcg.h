@@ -21,6 +21,7 @@
 #define TCG_HOST		BIT_ULL(47)
 #define TCG_CHUNK		(2ul << 20)
 #define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
+#define TCG_SIGNAL_CHECK	4096		/* instructions between looks for a signal */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
 #define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
 #define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
@@ -79,6 +80,7 @@ struct tcg_vcpu {
 	} insn;
 	struct tcg_event event;		/* raised, not yet delivered */
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
+	unsigned long insn_count;	/* instructions the code hook saw */
 	struct kvm_sregs loaded;	/* the sregs Unicorn holds, to load only changes */
 	struct tcg_mmio {		/* emulating one instruction's MMIO access */
 		bool active;

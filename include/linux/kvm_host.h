@@ -26,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/xarray.h>
+#include <linux/signal.h>
 #include <linux/kvm.h>
 #include <linux/kvm_coco.h>
 #include <asm/kvm_host.h>
@@ -80,6 +81,8 @@ struct kvm_vcpu {
 	int vcpu_idx;
 	struct kvm_run *run;
 	struct mutex mutex;
+	bool sigset_active;		/* KVM_SET_SIGNAL_MASK: KVM_RUN runs under @sigset */
+	sigset_t sigset;
 	struct kvm_vcpu_arch arch;
 };
 
@@ -97,6 +100,9 @@ struct kvm {
 
 /* kvm_main.c */
 int kvm_coco_init(void);
+/* KVM_RUN under the vCPU's signal mask, if userspace set one; @saved: the mask before. */
+void kvm_sigset_activate(struct kvm_vcpu *vcpu, sigset_t *saved);
+void kvm_sigset_deactivate(struct kvm_vcpu *vcpu, sigset_t *saved);
 void kvm_coco_exit(void);
 extern const struct file_operations kvm_chardev_ops;
 void kvm_get_kvm(struct kvm *kvm);

@@ -181,13 +181,55 @@ static int kvm_vcpu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+void kvm_sigset_activate(struct kvm_vcpu *vcpu, sigset_t *saved)
+{
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->sigset, saved);
+}
+
+void kvm_sigset_deactivate(struct kvm_vcpu *vcpu, sigset_t *saved)
+{
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
+/*
+ * KVM_SET_SIGNAL_MASK: the mask KVM_RUN runs under (a signal it leaves unblocked interrupts
+ * KVM_RUN with EINTR), or none (a NULL argument).  As upstream: @len must be the kernel's
+ * sigset_t, and SIGKILL and SIGSTOP cannot be blocked.
+ */
+static long kvm_vcpu_ioctl_set_sigmask(struct kvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_signal_mask __user *user = argp;
+	struct kvm_signal_mask head;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&head, user, sizeof(head)))
+		return -EFAULT;
+	if (head.len != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, user->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigset = set;
+	vcpu->sigset_active = true;
+	return 0;
+}
+
 static long kvm_vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = file->private_data;
 	long r;
 
 	mutex_lock(&vcpu->mutex);
-	r = kvm_arch_vcpu_ioctl(file, ioctl, arg);
+	if (ioctl == KVM_SET_SIGNAL_MASK)
+		r = kvm_vcpu_ioctl_set_sigmask(vcpu, (void __user *)arg);
+	else
+		r = kvm_arch_vcpu_ioctl(file, ioctl, arg);
 	mutex_unlock(&vcpu->mutex);
 	return r;
 }

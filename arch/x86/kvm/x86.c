@@ -5,6 +5,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/bitops.h>
+#include <linux/sched.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -428,6 +429,7 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 	struct kvm_run *run = vcpu->run;
 	struct kvm_exec_exit exit;
 	bool resumed = false;
+	sigset_t saved;
 	int r;
 
 	if (arg)
@@ -448,13 +450,22 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 		return -EINTR;
 	}
 	vcpu->arch.has_run = true;
+	kvm_sigset_activate(vcpu, &saved);
 	for (;;) {
+		/* A signal KVM_RUN's mask lets through: back to userspace first, as upstream. */
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
 		r = vcpu->arch.engine->run(vcpu, &exit, resumed);
 		if (r)
-			return r;
+			break;
 		r = ops->handle_exit(vcpu, &exit);
 		if (r <= 0)
-			return r;
+			break;
 		resumed = true;
 	}
+	kvm_sigset_deactivate(vcpu, &saved);
+	return r;
 }

@@ -54,6 +54,7 @@
 
 /* vCPU ioctls. */
 #define KVM_RUN			_IO(KVMIO, 0x80)
+#define KVM_SET_SIGNAL_MASK	_IOW(KVMIO, 0x8b, struct kvm_signal_mask)
 #define KVM_SET_CPUID2		_IOW(KVMIO, 0x90, struct kvm_cpuid2)
 #define KVM_GET_CPUID2		_IOWR(KVMIO, 0x91, struct kvm_cpuid2)
 #define KVM_GET_REGS		_IOR(KVMIO, 0x81, struct kvm_regs)
@@ -66,6 +67,12 @@
 
 /* x86 register state (arch/x86/include/uapi/asm/kvm.h) */
 /* for KVM_ENABLE_CAP */
+/* for KVM_SET_SIGNAL_MASK: the signals blocked while KVM_RUN runs the guest */
+struct kvm_signal_mask {
+	__u32 len;		/* the kernel's sigset_t: 8 bytes */
+	__u8  sigset[];
+};
+
 struct kvm_enable_cap {
 	__u32 cap;
 	__u32 flags;
