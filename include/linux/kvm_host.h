@@ -152,6 +152,8 @@ void kvm_free_memslots(struct kvm *kvm);
 int kvm_vm_ioctl_set_memory_region(struct kvm *kvm,
 				   const struct kvm_userspace_memory_region2 *mem);
 struct kvm_memory_slot *kvm_gfn_to_memslot(struct kvm *kvm, int as_id, gfn_t gfn);
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len);
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len);
 
 /* dirty_log.c */
 int kvm_alloc_dirty_bitmap(struct kvm_memory_slot *slot);

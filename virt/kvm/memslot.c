@@ -273,3 +273,50 @@ int kvm_vm_ioctl_set_memory_region(struct kvm *kvm,
 	mutex_unlock(&kvm->slots_lock);
 	return r;
 }
+
+/*
+ * Copy between @data and the guest's shared memory at @gpa (the memslots' userspace side):
+ * what KVM reads and writes for the guest (a GHCB, say).  -EFAULT where no memslot backs a
+ * byte, or a write meets a read-only one.
+ */
+static int kvm_guest_copy(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len,
+			  bool write)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long hva, n;
+	gfn_t gfn;
+	int r = 0;
+
+	mutex_lock(&kvm->slots_lock);
+	while (len && !r) {
+		gfn = gpa_to_gfn(gpa);
+		n = min_t(unsigned long, len, PAGE_SIZE - (gpa & ~PAGE_MASK));
+		slot = kvm_gfn_to_memslot(kvm, 0, gfn);
+		if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
+			r = -EFAULT;
+			break;
+		}
+		hva = slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT) +
+		      (gpa & ~PAGE_MASK);
+		if (write ? copy_to_user((void __user *)hva, data, n) :
+			    copy_from_user(data, (void __user *)hva, n))
+			r = -EFAULT;
+		else if (write)
+			kvm_mark_page_dirty(kvm, gfn);
+		gpa += n;
+		data += n;
+		len -= n;
+	}
+	mutex_unlock(&kvm->slots_lock);
+	return r;
+}
+
+int kvm_read_guest(struct kvm *kvm, gpa_t gpa, void *data, unsigned long len)
+{
+	return kvm_guest_copy(kvm, gpa, data, len, false);
+}
+
+int kvm_write_guest(struct kvm *kvm, gpa_t gpa, const void *data, unsigned long len)
+{
+	return kvm_guest_copy(kvm, gpa, (void *)data, len, true);
+}

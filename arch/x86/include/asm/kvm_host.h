@@ -159,6 +159,7 @@ struct kvm_vcpu_arch {
 		u64 error_code;		/* NPF: the hardware's; ACCESS: KVM_COCO_ACCESS_* */
 	} event;
 	u64 ghcb_msr;			/* SEV-ES/SNP: the GHCB MSR (the MSR protocol) */
+	struct sev_psc *psc;		/* SNP: a GHCB page-state change in flight */
 	/* TDX: the TDVMCALL registers, and the MapGPA range still to go to userspace. */
 	struct {
 		u64 r10, r11, r12, r13, r14, r15;

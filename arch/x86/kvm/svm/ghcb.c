@@ -5,7 +5,7 @@
  * sends before it PVALIDATEs or releases a page.  KVM does not convert: it exits to the VMM
  * as the KVM_HC_MAP_GPA_RANGE hypercall would, and answers the guest (0x015, an error in bits
  * 63:32) with what the VMM answered.  Also: GHCB GPA registration and the preferred GPA, and
- * termination, which the VMM sees as a system event.
+ * termination, which the VMM sees as a system event.  The GHCB page protocol: ghcb_page.c.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -74,14 +74,16 @@ int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu)
 {
 	u64 msr = vcpu->arch.ghcb_msr;
 
-	/* SNP guests' MSR protocol; the GHCB page protocol (no request code) is not modelled. */
-	if (!sev_snp_guest(vcpu->kvm) || !(msr & GHCB_MSR_INFO_MASK))
+	if (!sev_snp_guest(vcpu->kvm))
 		return -EINVAL;
+	/* No request code: the MSR is the GPA of the GHCB page. */
+	if (!(msr & GHCB_MSR_INFO_MASK))
+		return sev_handle_vmgexit_ghcb(vcpu, msr);
 	switch (msr & GHCB_MSR_INFO_MASK) {
 	case GHCB_MSR_PSC_REQ:
 		return snp_begin_psc_msr(vcpu, msr);
 	case GHCB_MSR_REG_GPA_REQ:
-		/* The GHCB page protocol is not modelled: the address is only acknowledged. */
+		/* Acknowledged; a VMGEXIT may name any shared page as its GHCB. */
 		vcpu->arch.ghcb_msr = GHCB_MSR_GPA_VALUE(msr) << 12 | GHCB_MSR_REG_GPA_RESP;
 		return 1;
 	case GHCB_MSR_PREF_GPA_REQ:

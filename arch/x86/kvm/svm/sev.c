@@ -29,6 +29,7 @@
 #include <asm/snp_fw.h>
 
 #include "sev.h"
+#include "svm.h"
 #include "vmsa.h"
 
 #define GHCB_VERSION_MAX	2
@@ -609,6 +610,7 @@ void sev_free_vcpu(struct kvm_vcpu *vcpu)
 {
 	unsigned long pfn;
 
+	sev_free_psc(vcpu);
 	if (!vcpu->arch.vmsa)
 		return;
 	pfn = page_to_pfn(vcpu->arch.vmsa);

@@ -10,4 +10,8 @@ extern const struct kvm_x86_ops svm_x86_ops;
 /* ghcb.c: VMGEXIT with a GHCB MSR protocol request in vcpu->arch.ghcb_msr */
 int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu);
 
+/* ghcb_page.c: VMGEXIT with the GHCB page at @ghcb_gpa; a request in flight, freed */
+int sev_handle_vmgexit_ghcb(struct kvm_vcpu *vcpu, u64 ghcb_gpa);
+void sev_free_psc(struct kvm_vcpu *vcpu);
+
 #endif

@@ -33,6 +33,17 @@
 #define SHARED_ALIAS	0x200000		/* gva + this: the same gpa, no C-bit */
 #define MISMATCH_PRIV	0x110000		/* shared, validated via the private alias */
 #define MISMATCH_SHARED	0x120000		/* private, read through the shared alias */
+#define GHCB_GPA	0x130000		/* the GHCB page (shared) */
+#define GHCB_EXIT_CODE	0x390
+#define GHCB_EXIT_INFO_2	0x3a0
+#define GHCB_SCRATCH	0x3a8
+#define GHCB_BITMAP	0x3f0
+#define GHCB_BUFFER	0x800
+#define VMGEXIT_PSC	0x80000010ull
+#define VMGEXIT_TERM	0x8000fffeull
+#define NR_PSC		6
+#define PSC_ENTRY(gfn, op, cur, big)	((uint64_t)(cur) | (uint64_t)(gfn) << 12 |	\
+					 (uint64_t)(op) << 52 | (uint64_t)(big) << 56)
 
 static uint8_t *emit(uint8_t *p, const void *b, size_t n)
 {
@@ -139,6 +150,44 @@ static void assemble_mismatches(uint8_t *p)
 	p = emit_load(p, SHARED_ALIAS + MISMATCH_SHARED);
 	p = emit_report(p);
 	*p = 0xf4;						/* hlt */
+}
+
+/*
+ * The GHCB page protocol, again and again: VMGEXIT with the GHCB MSR holding GHCB_GPA (the
+ * request is in the page already), then report SW_EXITINFO2 (its high half ORed into its low
+ * one) and the PSC header's cur_entry.
+ */
+static void assemble_ghcb_loop(uint8_t *p)
+{
+	static const uint8_t xor_edx[] = { 0x31, 0xd2 }, wrmsr[] = { 0x0f, 0x30 };
+	static const uint8_t vmgexit[] = { 0xf3, 0x0f, 0x01, 0xd9 };
+	static const uint8_t load_rax[] = { 0x48, 0x8b, 0x04, 0x25 };	/* mov rax, [disp32] */
+	static const uint8_t fold[] = {
+		0x48, 0x89, 0xc2,				/* mov rdx, rax */
+		0x48, 0xc1, 0xea, 0x20,				/* shr rdx, 32 */
+		0x09, 0xd0,					/* or eax, edx */
+	};
+	static const uint8_t load_u16[] = { 0x0f, 0xb7, 0x04, 0x25 };	/* movzx eax, [] */
+	uint8_t *loop = p;
+	uint32_t a;
+	int32_t rel;
+
+	p = emit_imm32(p, 0xb9, GHCB_MSR);
+	p = emit_imm32(p, 0xb8, GHCB_GPA);
+	p = emit(p, xor_edx, sizeof(xor_edx));
+	p = emit(p, wrmsr, sizeof(wrmsr));
+	p = emit(p, vmgexit, sizeof(vmgexit));
+	p = emit(p, load_rax, sizeof(load_rax));
+	a = SHARED_ALIAS + GHCB_GPA + GHCB_EXIT_INFO_2;
+	p = emit(p, &a, 4);
+	p = emit(p, fold, sizeof(fold));
+	p = emit_report(p);
+	p = emit(p, load_u16, sizeof(load_u16));
+	a = SHARED_ALIAS + GHCB_GPA + GHCB_BUFFER;
+	p = emit(p, &a, 4);
+	p = emit_report(p);
+	rel = loop - (p + 5);
+	p = emit_imm32(p, 0xe9, rel);				/* jmp loop */
 }
 
 /*
@@ -304,11 +353,112 @@ static void test_snp_mismatches_exit(void)
 	snp_vm_destroy(&v);
 }
 
+/* A request in the GHCB page, as the guest would write it: exit code, scratch, valid bits. */
+static void ghcb_request(struct snp_vm *v, uint64_t code, bool scratch_valid, uint16_t cur,
+			 uint16_t end, const uint64_t *entries, unsigned int n)
+{
+	uint8_t *ghcb = v->shared + GHCB_GPA;
+	uint16_t hdr[4] = { cur, end };
+	unsigned int bit;
+
+	memset(ghcb, 0, PAGE_SIZE);
+	*(uint64_t *)(ghcb + GHCB_EXIT_CODE) = code;
+	*(uint64_t *)(ghcb + GHCB_SCRATCH) = GHCB_GPA + GHCB_BUFFER;
+	for (bit = GHCB_EXIT_CODE / 8; bit <= GHCB_SCRATCH / 8 - !scratch_valid; bit++)
+		ghcb[GHCB_BITMAP + bit / 8] |= 1 << (bit % 8);
+	memcpy(ghcb + GHCB_BUFFER, hdr, sizeof(hdr));
+	memcpy(ghcb + GHCB_BUFFER + 8, entries, n * sizeof(*entries));
+}
+
+/* The next exit is MAP_GPA_RANGE(@gpa, @npages, @attrs): convert (or refuse with @ret). */
+static void expect_psc_exit(struct snp_vm *v, struct kvm_run *run, uint64_t gpa,
+			    uint64_t npages, uint64_t attrs, uint64_t ret)
+{
+	TEST_ASSERT(!kvm_coco_ioctl(v->vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT(run->exit_reason == KVM_EXIT_HYPERCALL, "exit %u", run->exit_reason);
+	TEST_ASSERT_EQ(run->hypercall.args[0], gpa);
+	TEST_ASSERT_EQ(run->hypercall.args[1], npages);
+	TEST_ASSERT_EQ(run->hypercall.args[2], attrs);
+	if (!ret && attrs == KVM_MAP_GPA_RANGE_ENCRYPTED)
+		vm_mem_set_private(v->vm, gpa, npages * PAGE_SIZE);
+	else if (!ret)
+		vm_mem_set_shared(v->vm, gpa, npages * PAGE_SIZE);
+	run->hypercall.ret = ret;
+}
+
+/*
+ * A Linux-style page-state change through the GHCB page: runs of entries become one exit
+ * each, PSMASH completes without one, the progress and the answer come back in the page; a
+ * bad header, a bad entry, the VMM's refusal, a missing input each get upstream's error;
+ * termination through the page is a system event.
+ */
+static void test_snp_ghcb_page_psc(void)
+{
+	const uint64_t psc[NR_PSC] = {
+		PSC_ENTRY(0x140, 2, 0, 0), PSC_ENTRY(0x141, 2, 0, 0), PSC_ENTRY(0x142, 2, 0, 0),
+		PSC_ENTRY(0x150, 1, 0, 0), PSC_ENTRY(0x200, 3, 0, 1),
+		PSC_ENTRY(0x200, 2, 0x100, 1),
+	};
+	const uint64_t bad_entry[] = { PSC_ENTRY(0x160, 2, 0, 0), PSC_ENTRY(0x161, 7, 0, 0) };
+	uint64_t *done;
+	struct kvm_run *run;
+	struct snp_vm v;
+	unsigned int i;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	run = snp_guest_launch(&v, assemble_ghcb_loop);
+	vm_mem_set_shared(v.vm, GHCB_GPA, PAGE_SIZE);
+
+	ghcb_request(&v, VMGEXIT_PSC, true, 0, NR_PSC - 1, psc, NR_PSC);
+	expect_psc_exit(&v, run, 0x140000, 3, KVM_MAP_GPA_RANGE_DECRYPTED, 0);
+	expect_psc_exit(&v, run, 0x150000, 1, KVM_MAP_GPA_RANGE_ENCRYPTED, 0);
+	expect_psc_exit(&v, run, 0x300000, 256, KVM_MAP_GPA_RANGE_DECRYPTED, 0);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);		/* SW_EXITINFO2 */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), NR_PSC);	/* cur_entry */
+	done = (uint64_t *)(v.shared + GHCB_GPA + GHCB_BUFFER + 8);
+	for (i = 0; i < NR_PSC; i++)
+		TEST_ASSERT_EQ(done[i] & 0xfff, (psc[i] >> 56) ? 512 : 1);
+
+	/* end_entry past the 253 a GHCB holds: the header is refused, nothing exits. */
+	ghcb_request(&v, VMGEXIT_PSC, true, 0, 253, psc, 1);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 1);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+
+	/* A bad entry after a good one: the good one converts, then the error at the bad. */
+	ghcb_request(&v, VMGEXIT_PSC, true, 0, 1, bad_entry, 2);
+	expect_psc_exit(&v, run, 0x160000, 1, KVM_MAP_GPA_RANGE_DECRYPTED, 0);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 3);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 1);
+
+	/* The VMM refuses: the generic error, the entry left undone. */
+	ghcb_request(&v, VMGEXIT_PSC, true, 0, 0, psc, 1);
+	expect_psc_exit(&v, run, 0x140000, 1, KVM_MAP_GPA_RANGE_DECRYPTED, 1);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0x100);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+
+	/* SW_SCRATCH not marked valid: missing input (SW_EXITINFO1 2, SW_EXITINFO2 4). */
+	ghcb_request(&v, VMGEXIT_PSC, false, 0, 0, psc, 1);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 4);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+
+	/* Termination through the page. */
+	ghcb_request(&v, VMGEXIT_TERM, true, 0, 0, psc, 0);
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
+	TEST_ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_SEV_TERM);
+	TEST_ASSERT_EQ(run->system_event.data[0], GHCB_GPA);
+	check_rmp();
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_snp_guest_code),
 		KSFT_TEST(test_snp_mismatches_exit),
+		KSFT_TEST(test_snp_ghcb_page_psc),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
