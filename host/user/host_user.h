@@ -41,6 +41,9 @@ bool host_is_library(void);
 int host_snp_rmp_check(char *why, unsigned int len);
 int host_tdx_pamt_check(char *why, unsigned int len);
 int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo);
+/* ... and the permissions VMPL @vmpl (1 to 3) has on the page (RMPADJUST). */
+int host_snp_rmp_perms_of_gfn(int vm_fd, unsigned long long gfn, unsigned int vmpl,
+			      unsigned long long *rmp_lo, unsigned char *perms);
 unsigned long host_snp_leaked_pages(void);
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn);
 int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn);

@@ -61,6 +61,14 @@ static int host_gfn_to_pfn(int vm_fd, unsigned long long gfn, unsigned long *pfn
 
 int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *rmp_lo)
 {
+	unsigned char perms;
+
+	return host_snp_rmp_perms_of_gfn(vm_fd, gfn, 1, rmp_lo, &perms);
+}
+
+int host_snp_rmp_perms_of_gfn(int vm_fd, unsigned long long gfn, unsigned int vmpl,
+			      unsigned long long *rmp_lo, unsigned char *perms)
+{
 	struct rmpentry e;
 	unsigned long pfn;
 	int r;
@@ -69,8 +77,10 @@ int host_snp_rmp_of_gfn(int vm_fd, unsigned long long gfn, unsigned long long *r
 	if (r)
 		return r;
 	r = snp_lookup_rmpentry_raw(pfn, &e);
-	if (!r)
+	if (!r) {
 		*rmp_lo = e.lo;
+		*perms = rmpentry_vmpl_perms(&e, vmpl);
+	}
 	return r;
 }
 

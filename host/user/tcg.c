@@ -22,16 +22,17 @@
  * conversion or punch takes away is never touched again through a stale one.
  *
  * A VMM takes a running vCPU back as it does from upstream KVM: it sets run->immediate_exit
- * (and signals the thread, which changes nothing here); a watcher thread notices within a
- * millisecond and kicks the vCPU, whose KVM_RUN then fails with EINTR.
+ * (a watcher thread notices within a millisecond and kicks the vCPU, whose KVM_RUN then fails
+ * with EINTR), or sends a signal KVM_SET_SIGNAL_MASK lets through (the code hook looks for one
+ * every TCG_SIGNAL_CHECK instructions).
  *
  * SNP guests (kvm->arch.hw.rmp): instruction fetches and page-table reads are private, as on
- * silicon; a private access needs the page validated in the RMP (else #VC); PVALIDATE runs the
- * platform model's instruction; RDMSR/WRMSR of SEV_STATUS and the GHCB MSR are the CPU's;
- * VMGEXIT exits (the GHCB MSR protocol).  An SEV-ES/SNP guest's port I/O and other MSRs are
- * #VC, as the hardware intercepts them.
+ * silicon; a private access needs the page validated in the RMP (else #VC); PVALIDATE and
+ * RMPADJUST run the platform model's instructions; RDMSR/WRMSR of SEV_STATUS and the GHCB MSR
+ * are the CPU's; VMGEXIT exits (KVM reads the GHCB MSR, or the GHCB page it names).  An
+ * SEV-ES/SNP guest's port I/O and other MSRs are #VC, as the hardware intercepts them.
  *
- * Not yet: real and protected mode, segment loads, RMPADJUST, the GHCB page protocol, TDCALL.
+ * Not yet: real and protected mode, segment loads, TDCALL.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -520,14 +521,15 @@ static bool tcg_insn_is(struct tcg_vcpu *t, u64 rip, const u8 *insn, unsigned in
 }
 
 /*
- * An instruction Unicorn cannot decode (VMMCALL, VMGEXIT, PVALIDATE) never reaches the code
- * hook: it lands here, RIP at the instruction.
+ * An instruction Unicorn cannot decode (VMMCALL, VMGEXIT, PVALIDATE, RMPADJUST) never reaches
+ * the code hook: it lands here, RIP at the instruction.
  */
 static bool tcg_invalid(uc_engine *uc, void *opaque)
 {
 	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 };
 	static const u8 vmgexit[] = { 0xf3, 0x0f, 0x01, 0xd9 };
 	static const u8 pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
+	static const u8 rmpadjust[] = { 0xf3, 0x0f, 0x01, 0xfe };
 	const struct kvm_x86_hw *hw = &((struct tcg_vcpu *)opaque)->vcpu->kvm->arch.hw;
 	struct tcg_vcpu *t = opaque;
 	u64 rip;
@@ -541,6 +543,10 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 		tcg_stop(t, KVM_EXEC_EXIT_VMGEXIT);
 	} else if (hw->rmp && tcg_insn_is(t, rip, pvalidate, sizeof(pvalidate))) {
 		t->insn = TCG_INSN_PVALIDATE;
+		t->stopped = true;
+		uc_emu_stop(uc);
+	} else if (hw->rmp && tcg_insn_is(t, rip, rmpadjust, sizeof(rmpadjust))) {
+		t->insn = TCG_INSN_RMPADJUST;
 		t->stopped = true;
 		uc_emu_stop(uc);
 	} else {
@@ -581,12 +587,12 @@ static bool tcg_emulate_msr(struct tcg_vcpu *t, bool write)
 }
 
 /*
- * PVALIDATE (RAX the page's virtual address, ECX 1 for 2 MiB, EDX 1 to validate) through the
- * platform model.  A page with no private translation yet is an NPF first (the fault path
- * assigns it), then the instruction runs again.  0: done, or an exception raised; 1: an exit
- * is in t->exit.
+ * PVALIDATE and RMPADJUST (RAX the page's virtual address, ECX 1 for 2 MiB; EDX 1 to validate,
+ * or RDX RMPADJUST's attributes) through the platform model, as the guest at VMPL 0.  A page
+ * with no private translation yet is an NPF first (the fault path assigns it), then the
+ * instruction runs again.  0: done, or an exception raised; 1: an exit is in t->exit.
  */
-static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
+static int tcg_emulate_rmp_insn(struct tcg_vcpu *t, bool adjust)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
 	struct kvm *kvm = t->vcpu->kvm;
@@ -606,11 +612,13 @@ static int tcg_emulate_pvalidate(struct tcg_vcpu *t)
 		return 1;
 	}
 	gpa &= PAGE_MASK;
-	/* PVALIDATE's own access is private, whatever the C-bit of its mapping says. */
+	/* The instruction's own access is private, whatever the C-bit of its mapping says. */
 	r = PVALIDATE_NPF;
 	if (tcg_translate(t, gpa, true, false, &e, &private))
-		r = pvalidate(kvm->arch.hw.asid, gpa, e.pfn, a->regs.rcx & 1, a->regs.rdx & 1,
-			      &npf_err);
+		r = adjust ? rmpadjust(kvm->arch.hw.asid, gpa, e.pfn, a->regs.rcx & 1, a->regs.rdx,
+				       &npf_err) :
+			     pvalidate(kvm->arch.hw.asid, gpa, e.pfn, a->regs.rcx & 1,
+				       a->regs.rdx & 1, &npf_err);
 	if (r == PVALIDATE_NPF) {
 		tcg_npf(t, gpa, true, PFERR_WRITE_MASK, true, &e);
 		tcg_take_npf(t);
@@ -636,8 +644,8 @@ static int tcg_emulate(struct tcg_vcpu *t)
 	enum tcg_insn insn = t->insn;
 
 	t->insn = TCG_INSN_NONE;
-	if (insn == TCG_INSN_PVALIDATE)
-		return tcg_emulate_pvalidate(t);
+	if (insn == TCG_INSN_PVALIDATE || insn == TCG_INSN_RMPADJUST)
+		return tcg_emulate_rmp_insn(t, insn == TCG_INSN_RMPADJUST);
 	if (!tcg_emulate_msr(t, insn == TCG_INSN_WRMSR))
 		tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_MSR);
 	return 0;

@@ -77,6 +77,7 @@ struct tcg_vcpu {
 		TCG_INSN_RDMSR,
 		TCG_INSN_WRMSR,
 		TCG_INSN_PVALIDATE,
+		TCG_INSN_RMPADJUST,
 	} insn;
 	struct tcg_event event;		/* raised, not yet delivered */
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */

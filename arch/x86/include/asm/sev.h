@@ -30,6 +30,16 @@
 #define PVALIDATE_FAIL_NOUPDATE		255
 /* Not a return code: PVALIDATE raised #NPF; the error code is in *npf_error. */
 #define PVALIDATE_NPF			0x1000
+/* RMPADJUST return codes (FAIL_PERMISSION: the target VMPL is not below the caller's). */
+#define RMPADJUST_FAIL_INPUT		1
+#define RMPADJUST_FAIL_PERMISSION	2
+#define RMPADJUST_FAIL_SIZEMISMATCH	6
+/* RMPADJUST's RDX: the target VMPL, its permission mask, and "this page is a VMSA". */
+#define RMPADJUST_VMPL(attrs)		((attrs) & 0xff)
+#define RMPADJUST_PERMS(attrs)		(((attrs) >> 8) & 0xff)
+#define RMPADJUST_VMSA			BIT_ULL(16)
+#define RMPADJUST_PERMS_MASK		0xf	/* read, write, user exec, supervisor exec */
+#define SNP_MAX_VMPL			3
 
 /* AMD nested page fault error-code bits (kvm_host.h PFERR_GUEST_*). */
 #define PFERR_GUEST_RMP_MASK		BIT_ULL(31)
@@ -76,6 +86,9 @@ struct rmpentry {
 #define RMPENTRY_VMSA			BIT_ULL(61)
 #define RMPENTRY_VALIDATED		BIT_ULL(62)
 #define RMPENTRY_HI_INUSE		BIT_ULL(63)
+/* The permissions VMPL 1..3 have on the page (VMPL 0 has all): a byte each. */
+#define RMPENTRY_HI_VMPL_SHIFT(vmpl)	(8 * (vmpl))
+#define RMPENTRY_HI_VMPL_MASK(vmpl)	(0xffULL << RMPENTRY_HI_VMPL_SHIFT(vmpl))
 #define SNP_MAX_ASID			((1u << 10) - 1)
 
 static inline bool rmpentry_assigned(const struct rmpentry *e)
@@ -113,6 +126,11 @@ static inline bool rmpentry_validated(const struct rmpentry *e)
 	return e->lo & RMPENTRY_VALIDATED;
 }
 
+static inline u8 rmpentry_vmpl_perms(const struct rmpentry *e, unsigned int vmpl)
+{
+	return vmpl ? (e->hi & RMPENTRY_HI_VMPL_MASK(vmpl)) >> RMPENTRY_HI_VMPL_SHIFT(vmpl) : 0xf;
+}
+
 /* rmp.c: the table */
 int snp_rmptable_init(void);
 void snp_rmptable_exit(void);
@@ -127,6 +145,7 @@ int rmpupdate(unsigned long pfn, const struct rmp_state *state);
 int psmash(unsigned long pfn);
 int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
 	      u64 *npf_error);
+int rmpadjust(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, u64 attrs, u64 *npf_error);
 
 /* rmp.c: what only the platform (firmware, the running vCPU) does to an entry */
 void snp_rmp_fw_launch(unsigned long pfn, bool vmsa);

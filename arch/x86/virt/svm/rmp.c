@@ -21,6 +21,10 @@
  *             or is immutable, #NPF(SIZEM) for a 4K validate inside a 2M entry,
  *             FAIL_SIZEMISMATCH for a 2M validate of 4K entries, NOUPDATE when Validated
  *             already has the requested value.
+ *  RMPADJUST  (by the guest at VMPL 0) FAIL_INPUT (misaligned, a target VMPL above 3, a
+ *             permission bit beyond the four), FAIL_PERMISSION (target VMPL 0), #NPF(RMP) as
+ *             PVALIDATE's, FAIL_SIZEMISMATCH for a page size other than the entry's; sets the
+ *             target VMPL's permissions in each entry, and the VMSA bit as RDX asks.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -187,8 +191,8 @@ int rmpupdate(unsigned long pfn, const struct rmp_state *s)
 
 			e->lo = rmp_make_lo(s->assigned, s->pagesize, s->immutable,
 					    s->gpa + i * PAGE_SIZE, s->asid);
-			if (!s->assigned)
-				e->hi = 0;
+			/* No lower VMPL keeps a permission (the entry is not in use: checked). */
+			e->hi = 0;
 		}
 	}
 	spin_unlock(&rmp_lock);
@@ -275,6 +279,48 @@ int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
 			rmp_get(pfn + i)->lo |= RMPENTRY_VALIDATED;
 		else
 			rmp_get(pfn + i)->lo &= ~RMPENTRY_VALIDATED;
+	}
+out:
+	spin_unlock(&rmp_lock);
+	return r;
+}
+
+int rmpadjust(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, u64 attrs, u64 *npf_error)
+{
+	unsigned long i, npages = page_2m ? RMP_2M_PAGES : 1;
+	unsigned int vmpl = RMPADJUST_VMPL(attrs);
+	struct rmpentry *e;
+	int r = 0;
+
+	*npf_error = 0;
+	if (!asid || !IS_ALIGNED(gpa, npages * PAGE_SIZE) || !snp_rmp_pfn_valid(pfn) ||
+	    vmpl > SNP_MAX_VMPL || (RMPADJUST_PERMS(attrs) & ~RMPADJUST_PERMS_MASK) ||
+	    (attrs & ~(RMPADJUST_VMSA | GENMASK_ULL(15, 0))))
+		return RMPADJUST_FAIL_INPUT;
+	if (!vmpl)
+		return RMPADJUST_FAIL_PERMISSION;
+
+	spin_lock(&rmp_lock);
+	e = rmp_get(pfn);
+	if (!pvalidate_owns(e, asid, gpa)) {
+		*npf_error = PFERR_GUEST_RMP_MASK | PFERR_GUEST_ENC_MASK;
+		r = PVALIDATE_NPF;
+		goto out;
+	}
+	/* A 2 MiB adjust needs a 2 MiB entry (whose pfn is 2 MiB aligned), and 4 KiB a 4 KiB. */
+	if (page_2m != (rmpentry_pagesize(e) == RMP_PG_SIZE_2M) || !IS_ALIGNED(pfn, npages)) {
+		r = RMPADJUST_FAIL_SIZEMISMATCH;
+		goto out;
+	}
+	rmp_touch(pfn, npages);
+	for (i = 0; i < npages; i++) {
+		e = rmp_get(pfn + i);
+		e->hi = (e->hi & ~RMPENTRY_HI_VMPL_MASK(vmpl)) |
+			(u64)RMPADJUST_PERMS(attrs) << RMPENTRY_HI_VMPL_SHIFT(vmpl);
+		if (attrs & RMPADJUST_VMSA)
+			e->lo |= RMPENTRY_VMSA;
+		else
+			e->lo &= ~RMPENTRY_VMSA;
 	}
 out:
 	spin_unlock(&rmp_lock);

@@ -69,6 +69,17 @@ static uint8_t *emit_pvalidate(uint8_t *p, uint32_t gva)
 	return emit(p, pvalidate, sizeof(pvalidate));
 }
 
+/* RMPADJUST(@gva, @page_2m, @attrs): the result in RAX. */
+static uint8_t *emit_rmpadjust(uint8_t *p, uint32_t gva, uint32_t page_2m, uint32_t attrs)
+{
+	static const uint8_t rmpadjust[] = { 0xf3, 0x0f, 0x01, 0xfe };
+
+	p = emit_imm32(p, 0xb8, gva);
+	p = emit_imm32(p, 0xb9, page_2m);
+	p = emit_imm32(p, 0xba, attrs);
+	return emit(p, rmpadjust, sizeof(rmpadjust));
+}
+
 /* mov eax, [@gva] */
 static uint8_t *emit_load(uint8_t *p, uint32_t gva)
 {
@@ -140,6 +151,27 @@ static void assemble_vc_handler(uint8_t *p)
 	p = emit_pvalidate(p, UNVALIDATED);
 	p = emit_report(p);
 	emit(p, iretq, sizeof(iretq));
+}
+
+/*
+ * RMPADJUST at VMPL 0: VMPL 1 gets read and write; VMPL 0 itself, VMPL 4, a 2 MiB adjust of
+ * 4 KiB entries are refused; VMPL 2 gets execute and the page becomes a VMSA.
+ */
+static void assemble_rmpadjust(uint8_t *p)
+{
+	p = emit_pvalidate(p, VALIDATED);
+	p = emit_report(p);
+	p = emit_rmpadjust(p, VALIDATED, 0, 1 | 0x3 << 8);
+	p = emit_report(p);
+	p = emit_rmpadjust(p, VALIDATED, 0, 0 | 0x3 << 8);
+	p = emit_report(p);
+	p = emit_rmpadjust(p, VALIDATED, 0, 4 | 0x3 << 8);
+	p = emit_report(p);
+	p = emit_rmpadjust(p, 0, 1, 1 | 0x3 << 8);
+	p = emit_report(p);
+	p = emit_rmpadjust(p, VALIDATED, 0, 2 | 0xc << 8 | 1 << 16);
+	p = emit_report(p);
+	*p = 0xf4;						/* hlt */
 }
 
 /* PVALIDATE a page the VMM left shared; then read a private page through the shared alias. */
@@ -353,6 +385,31 @@ static void test_snp_mismatches_exit(void)
 	snp_vm_destroy(&v);
 }
 
+static void test_snp_rmpadjust(void)
+{
+	struct kvm_run *run;
+	struct snp_vm v;
+	uint64_t lo;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	run = snp_guest_launch(&v, assemble_rmpadjust);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);	/* PVALIDATE */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+	TEST_ASSERT_EQ(gfn_vmpl_perms(v.vm, VALIDATED >> 12, 1, &lo), 0x3);
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 2);	/* FAIL_PERMISSION */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 1);	/* FAIL_INPUT */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 6);	/* FAIL_SIZEMISMATCH */
+	TEST_ASSERT_EQ(run_to_report(v.vcpus[0], run), 0);
+	TEST_ASSERT_EQ(gfn_vmpl_perms(v.vm, VALIDATED >> 12, 2, &lo), 0xc);
+	TEST_ASSERT(lo & (1ull << 61), "no VMSA bit: %#llx", (unsigned long long)lo);
+	TEST_ASSERT_EQ(gfn_vmpl_perms(v.vm, VALIDATED >> 12, 1, &lo), 0x3);
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_HLT);
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
 /* A request in the GHCB page, as the guest would write it: exit code, scratch, valid bits. */
 static void ghcb_request(struct snp_vm *v, uint64_t code, bool scratch_valid, uint16_t cur,
 			 uint16_t end, const uint64_t *entries, unsigned int n)
@@ -459,6 +516,7 @@ int main(void)
 		KSFT_TEST(test_snp_guest_code),
 		KSFT_TEST(test_snp_mismatches_exit),
 		KSFT_TEST(test_snp_ghcb_page_psc),
+		KSFT_TEST(test_snp_rmpadjust),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));

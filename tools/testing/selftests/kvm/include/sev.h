@@ -46,6 +46,8 @@ void snp_get_digest(int vm, uint8_t digest[48]);
 void check_rmp(void);
 /* The RMP entry (low word) behind a gfn; 0 if shared or not backed. */
 uint64_t gfn_rmp(int vm, uint64_t gfn);
+/* The permissions VMPL @vmpl (1 to 3) has on @gfn's page (RMPADJUST), and the raw low half. */
+uint8_t gfn_vmpl_perms(int vm, uint64_t gfn, unsigned int vmpl, uint64_t *lo);
 
 #define RMP_ASSIGNED	(1ull << 0)
 #define RMP_VALIDATED	(1ull << 62)

@@ -19,6 +19,16 @@ uint64_t gfn_rmp(int vm, uint64_t gfn)
 	return host_snp_rmp_of_gfn(vm, gfn, &lo) ? 0 : lo;
 }
 
+uint8_t gfn_vmpl_perms(int vm, uint64_t gfn, unsigned int vmpl, uint64_t *lo)
+{
+	unsigned long long raw = 0;
+	unsigned char perms = 0;
+
+	TEST_ASSERT_EQ(host_snp_rmp_perms_of_gfn(vm, gfn, vmpl, &raw, &perms), 0);
+	*lo = raw;
+	return perms;
+}
+
 void snp_vm_create(struct snp_vm *v, uint64_t mem, int nr_vcpus)
 {
 	/* Most SNP tests hand in the guest's events themselves. */
