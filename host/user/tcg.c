@@ -83,21 +83,32 @@ static void *tcg_host_page(const struct kvm_npt_entry *e)
 	return (void *)(e->pfn << PAGE_SHIFT);
 }
 
-/* The host page an access to @gpa may use, or NULL (and the translation there, in *e). */
-void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
-			   struct kvm_npt_entry *e, bool *private)
+/* tcg_translate() under kvm->arch.mmu_lock. */
+static void *__tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+			     struct kvm_npt_entry *e, bool *private)
 {
 	struct kvm *kvm = t->vcpu->kvm;
 	gfn_t gfn;
 	int kind = kvm_hw_access_kind(&kvm->arch.hw, gpa, enc, &gfn);
 
-	mutex_lock(&kvm->arch.mmu_lock);
 	*e = kvm_npt_lookup(kvm, gfn);
-	mutex_unlock(&kvm->arch.mmu_lock);
 	*private = kind < 0 ? e->private : kind;
 	if (!e->present || e->private != *private || (write && !e->writable))
 		return NULL;
 	return tcg_host_page(e);
+}
+
+/* The host page an access to @gpa may use, or NULL (and the translation there, in *e). */
+void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+		    struct kvm_npt_entry *e, bool *private)
+{
+	struct mutex *lock = &t->vcpu->kvm->arch.mmu_lock;
+	void *host;
+
+	mutex_lock(lock);
+	host = __tcg_translate(t, gpa, enc, write, e, private);
+	mutex_unlock(lock);
+	return host;
 }
 
 /* The NPF the hardware reports for an access the nested page table does not allow. */
@@ -154,7 +165,8 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
  * entry is not present; TCG_WALK_OTHER if (@npf_err not 0: the walk is a guest access) a
  * table's page stopped it: the NPF recorded (t->npf), or #VC raised.
  */
-int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u64 *pte_bits)
+static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc,
+		      u64 *pte_bits)
 {
 	u64 cr3, table, pte = 0, acc = PTE_W | PTE_U;
 	struct kvm_npt_entry e;
@@ -171,7 +183,7 @@ int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u6
 		unsigned int idx = (vaddr >> (12 + 9 * (level - 1))) & 511;
 
 		tenc = table_enc || *enc;
-		pt = tcg_translate(t, table, tenc, false, &e, &private);
+		pt = __tcg_translate(t, table, tenc, false, &e, &private);
 		if (!pt) {
 			if (!npf_err)
 				return TCG_WALK_PF;
@@ -199,6 +211,18 @@ int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u6
 	*gpa = table;
 	*pte_bits = acc;
 	return TCG_WALK_OK;
+}
+
+/* One lock for the whole walk: the tables it reads are one snapshot of the NPT. */
+int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u64 *pte_bits)
+{
+	struct mutex *lock = &t->vcpu->kvm->arch.mmu_lock;
+	int r;
+
+	mutex_lock(lock);
+	r = __tcg_walk(t, vaddr, npf_err, gpa, enc, pte_bits);
+	mutex_unlock(lock);
+	return r;
 }
 
 /* A page the guest executes from: Unicorn's translated code for it must go with it. */
@@ -651,21 +675,22 @@ static int tcg_emulate(struct tcg_vcpu *t)
 	return 0;
 }
 
-static const int tcg_gprs[] = {
+/* Unicorn's registers, struct kvm_regs's order; one batch each way per entry. */
+static int tcg_gprs[] = {
 	UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
 	UC_X86_REG_RDI, UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_R8, UC_X86_REG_R9,
 	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
 	UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_RFLAGS,
 };
 
-/* struct kvm_regs in tcg_gprs' order. */
-static u64 *tcg_regs_slot(struct kvm_regs *r, unsigned int i)
+static void tcg_regs_slots(struct kvm_regs *r, void **slots)
 {
-	u64 *slots[] = { &r->rax, &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rsp,
-			 &r->rbp, &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14,
-			 &r->r15, &r->rip, &r->rflags };
+	u64 *p = &r->rax;
+	unsigned int i;
 
-	return slots[i];
+	BUILD_BUG_ON(sizeof(*r) != ARRAY_SIZE(tcg_gprs) * sizeof(u64));
+	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
+		slots[i] = p + i;
 }
 
 static bool tcg_long_mode(const struct kvm_sregs *s)
@@ -721,11 +746,10 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 
 void tcg_load(struct tcg_vcpu *t)
 {
-	struct kvm_vcpu_arch *a = &t->vcpu->arch;
-	unsigned int i;
+	void *slots[ARRAY_SIZE(tcg_gprs)];
 
-	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
-		uc_reg_write(t->uc, tcg_gprs[i], tcg_regs_slot(&a->regs, i));
+	tcg_regs_slots(&t->vcpu->arch.regs, slots);
+	uc_reg_write_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
 	tcg_load_sregs(t);
 }
 
@@ -733,12 +757,12 @@ void tcg_load(struct tcg_vcpu *t)
 void tcg_save(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	void *slots[ARRAY_SIZE(tcg_gprs)];
 	uc_x86_mmr gdt, idt;
-	unsigned int i;
 	u64 cs, ss;
 
-	for (i = 0; i < ARRAY_SIZE(tcg_gprs); i++)
-		uc_reg_read(t->uc, tcg_gprs[i], tcg_regs_slot(&a->regs, i));
+	tcg_regs_slots(&a->regs, slots);
+	uc_reg_read_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
 	uc_reg_read(t->uc, UC_X86_REG_CR2, &a->sregs.cr2);
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
 	uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
