@@ -115,6 +115,11 @@ int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn)
 	return 1;
 }
 
+void host_snp_fw_fail(int cmd, unsigned int nth, int status)
+{
+	snp_fw_inject_failure(cmd, nth, status);
+}
+
 unsigned long host_snp_leaked_pages(void)
 {
 	return snp_leaked_pages();

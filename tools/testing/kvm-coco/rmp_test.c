@@ -5,10 +5,12 @@
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/kvm_host.h>
 #include <asm/sev.h>
 
 #include "test_util.h"
+#include "../../../arch/x86/kvm/svm/sev.h"
 
 /* A 2M-aligned region nobody allocates (8 GiB into model memory) for RMP-only tests. */
 #define BIG	0x200000ul
@@ -267,10 +269,37 @@ static void test_table_is_16_bytes_per_page(void)
 	TEST_ASSERT(snp_rmptable_pages() >= max_pfn, "the RMP covers all memory");
 }
 
+/*
+ * KVM's one way to assign a page refuses a page already assigned, to another guest or again
+ * to the same one, and leaves the entry as it was (its callers check first: so must it).
+ */
+static void test_make_private_refuses_assigned(void)
+{
+	struct kvm *kvm = kzalloc(sizeof(*kvm), GFP_KERNEL);
+	unsigned long pfn = page_to_pfn(alloc_page(GFP_KERNEL));
+	struct rmpentry e;
+
+	live[7] = live[8] = true;
+	TEST_ASSERT_EQ(rmp_make_private(kvm, pfn, 0x1000, 7, false), 0);
+	e = entry(pfn);
+	TEST_ASSERT_EQ(rmp_make_private(kvm, pfn, 0x1000, 7, false), -EEXIST);
+	TEST_ASSERT_EQ(rmp_make_private(kvm, pfn, 0x2000, 8, true), -EEXIST);
+	TEST_ASSERT_EQ(entry(pfn).lo, e.lo);
+	CHECK_RMP();
+	TEST_ASSERT_EQ(rmp_make_shared(kvm, pfn), 0);
+	TEST_ASSERT_EQ(entry(pfn).lo, 0);
+	CHECK_RMP();
+	live[7] = live[8] = false;
+	__free_page(pfn_to_page(pfn));
+	sev_trace_free(kvm);
+	kfree(kvm);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_rmpupdate_4k),
+		KSFT_TEST(test_make_private_refuses_assigned),
 		KSFT_TEST(test_rmpupdate_bad_input),
 		KSFT_TEST(test_2m_overlap_and_psmash),
 		KSFT_TEST(test_pvalidate),

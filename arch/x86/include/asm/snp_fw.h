@@ -17,6 +17,12 @@
 #define SNP_FW_MAX_ASID		99			/* SNP guests use ASIDs 1..99 */
 
 int snp_fw_command(int cmd, void *data);
+/*
+ * Fault injection for tests: the @nth command @cmd from now (1: the next) fails with firmware
+ * status @status, doing nothing; @nth 0 disarms.  What a firmware error would leave KVM to
+ * clean up, on demand (a PAGE_RECLAIM that fails is a page KVM must leak).
+ */
+void snp_fw_inject_failure(int cmd, unsigned int nth, int status);
 bool snp_fw_asid_live(u32 asid);
 bool snp_fw_page_owned(unsigned long pfn);
 unsigned int snp_fw_guest_count(void);

@@ -466,13 +466,49 @@ static int __snp_fw_command(int cmd, void *data)
 	}
 }
 
+/* The failures a test asked for (snp_fw_inject_failure()): one per command, under fw_lock. */
+static struct {
+	int cmd;
+	unsigned int countdown;
+	int status;
+} fw_inject[4];
+
+void snp_fw_inject_failure(int cmd, unsigned int nth, int status)
+{
+	unsigned int i, slot = ARRAY_SIZE(fw_inject);
+
+	mutex_lock(&fw_lock);
+	for (i = 0; i < ARRAY_SIZE(fw_inject); i++) {
+		if (fw_inject[i].countdown && fw_inject[i].cmd == cmd)
+			slot = i;
+		else if (!fw_inject[i].countdown && slot == ARRAY_SIZE(fw_inject))
+			slot = i;
+	}
+	if (!WARN_ON(slot == ARRAY_SIZE(fw_inject)))
+		fw_inject[slot] = (typeof(fw_inject[0])){ cmd, nth, status };
+	mutex_unlock(&fw_lock);
+}
+
+/* An injected failure of @cmd now: its status, else 0. */
+static int fw_injected(int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fw_inject); i++)
+		if (fw_inject[i].countdown && fw_inject[i].cmd == cmd && !--fw_inject[i].countdown)
+			return fw_inject[i].status;
+	return 0;
+}
+
 /* One firmware command; returns the firmware status (SEV_RET_*). */
 int snp_fw_command(int cmd, void *data)
 {
 	int r;
 
 	mutex_lock(&fw_lock);
-	r = __snp_fw_command(cmd, data);
+	r = fw_injected(cmd);
+	if (!r)
+		r = __snp_fw_command(cmd, data);
 	mutex_unlock(&fw_lock);
 	return r;
 }

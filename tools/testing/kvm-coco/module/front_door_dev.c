@@ -95,6 +95,11 @@ void host_fail_alloc_after(long n)
 	no_inspection(__func__);
 }
 
+void host_snp_fw_fail(int cmd, unsigned int nth, int status)
+{
+	no_inspection(__func__);
+}
+
 unsigned long host_snp_leaked_pages(void)
 {
 	no_inspection(__func__);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What KVM does when the SNP firmware fails it, with the failures injected into the platform
+ * model (host_snp_fw_fail()): a page the firmware will not give back (PAGE_RECLAIM fails) is
+ * leaked, counted, and never handed out again (the RMP invariants: the leak list owns it);
+ * a LAUNCH_UPDATE the firmware refuses reaches the VMM with the firmware's status, and its
+ * page comes back.  Its own binary: the leak count never goes down, and the other SNP tests
+ * check that nothing leaked.
+ */
+#include "sev.h"
+#include "host_user.h"
+
+#define MEM			(2ul << 20)
+#define CMD_LAUNCH_UPDATE	0x0a1		/* SEV_CMD_SNP_LAUNCH_UPDATE */
+#define CMD_PAGE_RECLAIM	0x0c7		/* SEV_CMD_SNP_PAGE_RECLAIM */
+
+static bool can_inject(void)
+{
+	if (host_is_library())
+		return true;
+	test_skip("fault injection needs the library host");
+	return false;
+}
+
+/* The context page's reclaim fails at teardown: leaked, and the teardown completes. */
+static void test_context_reclaim_failure_leaks(void)
+{
+	unsigned long before;
+	struct snp_vm v;
+
+	if (!can_inject())
+		return;
+	before = host_snp_leaked_pages();
+	snp_vm_create(&v, MEM, 1);
+	snp_launch_start(&v);
+	host_snp_fw_fail(CMD_PAGE_RECLAIM, 1, SEV_RET_INVALID_PAGE_STATE);
+	snp_vm_destroy(&v);
+	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
+	check_rmp();
+}
+
+static int launch_update_page(struct snp_vm *v, uint64_t gfn, uint32_t *error)
+{
+	static uint8_t page[PAGE_SIZE] __attribute__((aligned(4096)));
+	struct kvm_sev_snp_launch_update p = {
+		.gfn_start = gfn, .uaddr = (uint64_t)page, .len = PAGE_SIZE,
+		.type = KVM_SEV_SNP_PAGE_TYPE_NORMAL,
+	};
+
+	return __snp_launch_update(v, &p, error);
+}
+
+/* LAUNCH_UPDATE refused: the VMM gets the status, the page is reclaimed, a retry works. */
+static void test_launch_update_failure_reclaims(void)
+{
+	unsigned long before;
+	uint32_t error = 0;
+	struct snp_vm v;
+
+	if (!can_inject())
+		return;
+	before = host_snp_leaked_pages();
+	snp_vm_create(&v, MEM, 1);
+	snp_launch_start(&v);
+	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
+	TEST_ASSERT(launch_update_page(&v, 0, &error) == -1 && errno == EIO,
+		    "LAUNCH_UPDATE should fail with EIO: errno %d", errno);
+	TEST_ASSERT_EQ(error, SEV_RET_INVALID_PARAM);
+	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0) & RMP_ASSIGNED, 0);
+	check_rmp();
+	TEST_ASSERT_EQ(launch_update_page(&v, 0, &error), 0);
+	TEST_ASSERT(gfn_rmp(v.vm, 0) & RMP_VALIDATED, "rmp %#llx",
+		    (unsigned long long)gfn_rmp(v.vm, 0));
+	snp_vm_destroy(&v);
+	TEST_ASSERT_EQ(host_snp_leaked_pages(), before);
+	check_rmp();
+}
+
+/* ... and its page cannot be reclaimed either: leaked, the rest of the VM torn down. */
+static void test_launch_update_and_reclaim_failure_leaks(void)
+{
+	unsigned long before;
+	uint32_t error = 0;
+	struct snp_vm v;
+
+	if (!can_inject())
+		return;
+	before = host_snp_leaked_pages();
+	snp_vm_create(&v, MEM, 1);
+	snp_launch_start(&v);
+	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
+	host_snp_fw_fail(CMD_PAGE_RECLAIM, 1, SEV_RET_INVALID_PAGE_STATE);
+	TEST_ASSERT(launch_update_page(&v, 1, &error) == -1 && errno == EIO,
+		    "LAUNCH_UPDATE should fail with EIO: errno %d", errno);
+	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
+	check_rmp();
+	snp_vm_destroy(&v);
+	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
+	check_rmp();
+}
+
+int main(void)
+{
+	static const struct ksft_test tests[] = {
+		KSFT_TEST(test_context_reclaim_failure_leaks),
+		KSFT_TEST(test_launch_update_failure_reclaims),
+		KSFT_TEST(test_launch_update_and_reclaim_failure_leaks),
+	};
+
+	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
+}
