@@ -196,6 +196,8 @@ int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
 		goto err_gmem;
 	}
 	file_inode(file)->i_mode |= S_IFREG;
+	/* fstat(2) reports the size it was created with, as upstream's. */
+	i_size_write(file_inode(file), args->size);
 	kvm_get_kvm(kvm);
 	fd_install(fd, file);
 	return fd;

@@ -13,7 +13,13 @@
 struct inode {
 	unsigned long i_ino;
 	unsigned int i_mode;
+	loff_t i_size;		/* kept; fstat(2) sees the memfd (host/user/file.c) */
 };
+
+static inline void i_size_write(struct inode *inode, loff_t size)
+{
+	inode->i_size = size;
+}
 
 #ifndef S_IFREG
 #define S_IFREG		0100000

@@ -6,6 +6,7 @@
  */
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
@@ -113,6 +114,29 @@ static void test_io_on_the_descriptor_is_refused(void)
 	kvm_close(vm);
 }
 
+/*
+ * fstat(2) gives the size the guest_memfd was created with, as upstream's.  The library host's
+ * descriptor is an empty memfd, which a plain fstat cannot see through (the preload shim of
+ * issue 22 will answer it): there, the kernel module's answer is what is checked.
+ */
+static void test_fstat_reports_the_size(void)
+{
+	int vm = vm_create(KVM_X86_SW_PROTECTED_VM);
+	int fd = vm_create_guest_memfd(vm, 0x30000, 0);
+	struct stat st;
+
+	if (host_is_library()) {
+		kvm_close(fd);
+		kvm_close(vm);
+		return test_skip("the library host's fstat(2) needs the preload shim");
+	}
+	TEST_ASSERT_EQ(fstat(fd, &st), 0);
+	TEST_ASSERT_EQ(st.st_size, 0x30000);
+	TEST_ASSERT(S_ISREG(st.st_mode), "mode %o", st.st_mode);
+	kvm_close(fd);
+	kvm_close(vm);
+}
+
 static void test_vm_outlives_its_fd(void)
 {
 	struct host_counters base, now;
@@ -165,6 +189,7 @@ int main(void)
 		KSFT_TEST(test_fallocate_rules),
 		KSFT_TEST(test_allocation_is_accounted),
 		KSFT_TEST(test_io_on_the_descriptor_is_refused),
+		KSFT_TEST(test_fstat_reports_the_size),
 		KSFT_TEST(test_vm_outlives_its_fd),
 		KSFT_TEST(test_binding_past_the_end),
 	};
