@@ -839,10 +839,9 @@ static int tcg_after_enter(struct tcg_vcpu *t, uc_err err, bool *flush)
 	}
 	/*
 	 * Stopped with no exit of its own: a kick (a shootdown, or one that landed late in this
-	 * entry); back in with the current translations.  Unicorn also stops at its "until"
-	 * address, 0: a guest that jumps there is not run.
+	 * entry); back in with the current translations.
 	 */
-	if (!t->stale && (err != UC_ERR_OK || !vcpu->arch.regs.rip))
+	if (!t->stale && err != UC_ERR_OK)
 		return -1;
 	return 0;
 }
@@ -950,7 +949,8 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 		kfree(t);
 		return -ENOMEM;
 	}
-	if (uc_ctl_tlb_mode(t->uc, UC_TLB_VIRTUAL) ||
+	/* No "until" address (uc_emu_start's 0 would stop a guest that jumps to 0). */
+	if (uc_ctl_tlb_mode(t->uc, UC_TLB_VIRTUAL) || uc_ctl_exits_enable(t->uc) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_TLB_FILL, tcg_tlb_fill, t, 1, 0) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_MEM_UNMAPPED, tcg_unmapped, t, 1, 0) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_CODE, tcg_code, t, 1, 0) ||

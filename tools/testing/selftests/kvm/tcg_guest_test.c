@@ -410,6 +410,23 @@ static void test_cpuid(void)
 	guest_destroy(&g);
 }
 
+/* Guest code at virtual address 0 runs like any other (Unicorn's "until" address is unused). */
+static void test_code_at_address_zero(void)
+{
+	static const uint8_t jump_to_zero[] = { 0x31, 0xc0, 0xff, 0xe0 };	/* jmp to 0 */
+	static const uint8_t at_zero[] = { 0xe6, 0x42, 0xf4 };	/* out 0x42, al; hlt */
+	struct guest g;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g, jump_to_zero, sizeof(jump_to_zero));
+	memcpy(g.shared, at_zero, sizeof(at_zero));
+	run(&g, KVM_EXIT_IO);
+	TEST_ASSERT_EQ(g.run->io.port, 0x42);
+	run(&g, KVM_EXIT_HLT);
+	guest_destroy(&g);
+}
+
 /* Only 64-bit paged mode runs: the reset state (real mode) is refused with a clear exit. */
 static void test_real_mode_refused(void)
 {
@@ -498,6 +515,7 @@ int main(void)
 		KSFT_TEST(test_shootdown_under_running_vcpus),
 		KSFT_TEST(test_immediate_exit),
 		KSFT_TEST(test_cpuid),
+		KSFT_TEST(test_code_at_address_zero),
 		KSFT_TEST(test_real_mode_refused),
 		KSFT_TEST(test_engine_cap),
 		KSFT_TEST(test_sregs_rules),
