@@ -33,15 +33,18 @@
 #define SNP_PAGE_STATE_PRIVATE		1
 #define SNP_PAGE_STATE_SHARED		2
 
-/* The guest asked to be terminated, or asked what only an SNP guest may: the VMM decides. */
-static int sev_terminate_exit(struct kvm_vcpu *vcpu, u64 msr)
+/*
+ * The guest asked to be terminated, or asked what only an SNP guest may: the VMM decides.
+ * @data: the GHCB MSR (MSR protocol) or the GHCB's gpa (page protocol).
+ */
+int sev_terminate_exit(struct kvm_vcpu *vcpu, u64 data)
 {
 	struct kvm_run *run = vcpu->run;
 
 	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
 	run->system_event.type = KVM_SYSTEM_EVENT_SEV_TERM;
 	run->system_event.ndata = 1;
-	run->system_event.data[0] = msr;
+	run->system_event.data[0] = data;
 	return 0;
 }
 

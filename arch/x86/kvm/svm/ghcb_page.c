@@ -209,18 +209,6 @@ static int snp_begin_psc(struct kvm_vcpu *vcpu, u64 ghcb_gpa, u64 scratch)
 	return snp_psc_next(vcpu);
 }
 
-/* The guest asked to be terminated: the VMM decides, as for the MSR protocol's request. */
-static int ghcb_terminate_exit(struct kvm_vcpu *vcpu, u64 ghcb_gpa)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
-	run->system_event.type = KVM_SYSTEM_EVENT_SEV_TERM;
-	run->system_event.ndata = 1;
-	run->system_event.data[0] = ghcb_gpa;
-	return 0;
-}
-
 static bool ghcb_valid(const u8 *bitmap, unsigned int offset)
 {
 	return bitmap[GHCB_VALID_BIT(offset) / 8] & BIT(GHCB_VALID_BIT(offset) % 8);
@@ -236,7 +224,7 @@ int sev_handle_vmgexit_ghcb(struct kvm_vcpu *vcpu, u64 ghcb_gpa)
 	    kvm_read_guest(vcpu->kvm, ghcb_gpa + GHCB_VALID_BITMAP, bitmap, sizeof(bitmap)) ||
 	    kvm_read_guest(vcpu->kvm, ghcb_gpa + GHCB_SW_EXIT_CODE, &code, sizeof(code)) ||
 	    kvm_read_guest(vcpu->kvm, ghcb_gpa + GHCB_SW_SCRATCH, &scratch, sizeof(scratch)))
-		return ghcb_terminate_exit(vcpu, ghcb_gpa);
+		return sev_terminate_exit(vcpu, ghcb_gpa);
 	/* As upstream: the fields are the guest's once read; the next request marks them anew. */
 	if (kvm_write_guest(vcpu->kvm, ghcb_gpa + GHCB_VALID_BITMAP, &(u8[16]){}, 16))
 		return -EFAULT;
@@ -252,7 +240,7 @@ int sev_handle_vmgexit_ghcb(struct kvm_vcpu *vcpu, u64 ghcb_gpa)
 					   GHCB_ERR_MISSING_INPUT);
 		return snp_begin_psc(vcpu, ghcb_gpa, scratch);
 	case SVM_VMGEXIT_TERM_REQUEST:
-		return ghcb_terminate_exit(vcpu, ghcb_gpa);
+		return sev_terminate_exit(vcpu, ghcb_gpa);
 	default:
 		return ghcb_answer(vcpu, ghcb_gpa, GHCB_RESP_ERROR, GHCB_ERR_INVALID_EVENT);
 	}

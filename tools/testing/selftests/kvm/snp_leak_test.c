@@ -22,6 +22,14 @@ static bool can_inject(void)
 	return false;
 }
 
+/* An SNP VM after LAUNCH_START (its context page the firmware's); the leak count now. */
+static unsigned long launching_vm(struct snp_vm *v)
+{
+	snp_vm_create(v, MEM, 1);
+	snp_launch_start(v);
+	return host_snp_leaked_pages();
+}
+
 /* The context page's reclaim fails at teardown: leaked, and the teardown completes. */
 static void test_context_reclaim_failure_leaks(void)
 {
@@ -30,9 +38,7 @@ static void test_context_reclaim_failure_leaks(void)
 
 	if (!can_inject())
 		return;
-	before = host_snp_leaked_pages();
-	snp_vm_create(&v, MEM, 1);
-	snp_launch_start(&v);
+	before = launching_vm(&v);
 	host_snp_fw_fail(CMD_PAGE_RECLAIM, 1, SEV_RET_INVALID_PAGE_STATE);
 	snp_vm_destroy(&v);
 	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
@@ -59,9 +65,7 @@ static void test_launch_update_failure_reclaims(void)
 
 	if (!can_inject())
 		return;
-	before = host_snp_leaked_pages();
-	snp_vm_create(&v, MEM, 1);
-	snp_launch_start(&v);
+	before = launching_vm(&v);
 	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
 	TEST_ASSERT(launch_update_page(&v, 0, &error) == -1 && errno == EIO,
 		    "LAUNCH_UPDATE should fail with EIO: errno %d", errno);
@@ -85,9 +89,7 @@ static void test_launch_update_and_reclaim_failure_leaks(void)
 
 	if (!can_inject())
 		return;
-	before = host_snp_leaked_pages();
-	snp_vm_create(&v, MEM, 1);
-	snp_launch_start(&v);
+	before = launching_vm(&v);
 	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
 	host_snp_fw_fail(CMD_PAGE_RECLAIM, 1, SEV_RET_INVALID_PAGE_STATE);
 	TEST_ASSERT(launch_update_page(&v, 1, &error) == -1 && errno == EIO,
