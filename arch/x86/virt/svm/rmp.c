@@ -235,10 +235,21 @@ out:
 	return r;
 }
 
-static bool pvalidate_owns(const struct rmpentry *e, u32 asid, u64 gpa)
+/*
+ * The entry a guest's PVALIDATE or RMPADJUST names, under rmp_lock: the guest's own at @gpa
+ * and not immutable, else #NPF(RMP) (PVALIDATE_NPF, the error in *@npf_error).
+ */
+static int rmp_guest_entry(unsigned long pfn, u32 asid, u64 gpa, struct rmpentry **entry,
+			   u64 *npf_error)
 {
-	return rmpentry_assigned(e) && rmpentry_asid(e) == asid && rmpentry_gpa(e) == gpa &&
-	       !rmpentry_immutable(e);
+	struct rmpentry *e = rmp_get(pfn);
+
+	*entry = e;
+	if (rmpentry_assigned(e) && rmpentry_asid(e) == asid && rmpentry_gpa(e) == gpa &&
+	    !rmpentry_immutable(e))
+		return 0;
+	*npf_error = PFERR_GUEST_RMP_MASK | PFERR_GUEST_ENC_MASK;
+	return PVALIDATE_NPF;
 }
 
 int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
@@ -254,12 +265,9 @@ int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
 		return PVALIDATE_FAIL_INPUT;
 
 	spin_lock(&rmp_lock);
-	e = rmp_get(pfn);
-	if (!pvalidate_owns(e, asid, gpa)) {
-		*npf_error = PFERR_GUEST_RMP_MASK | PFERR_GUEST_ENC_MASK;
-		r = PVALIDATE_NPF;
+	r = rmp_guest_entry(pfn, asid, gpa, &e, npf_error);
+	if (r)
 		goto out;
-	}
 	if (page_2m != (rmpentry_pagesize(e) == RMP_PG_SIZE_2M)) {
 		if (page_2m) {
 			r = PVALIDATE_FAIL_SIZEMISMATCH;
@@ -301,12 +309,9 @@ int rmpadjust(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, u64 attrs, u64
 		return RMPADJUST_FAIL_PERMISSION;
 
 	spin_lock(&rmp_lock);
-	e = rmp_get(pfn);
-	if (!pvalidate_owns(e, asid, gpa)) {
-		*npf_error = PFERR_GUEST_RMP_MASK | PFERR_GUEST_ENC_MASK;
-		r = PVALIDATE_NPF;
+	r = rmp_guest_entry(pfn, asid, gpa, &e, npf_error);
+	if (r)
 		goto out;
-	}
 	/* A 2 MiB adjust needs a 2 MiB entry (whose pfn is 2 MiB aligned), and 4 KiB a 4 KiB. */
 	if (page_2m != (rmpentry_pagesize(e) == RMP_PG_SIZE_2M) || !IS_ALIGNED(pfn, npages)) {
 		r = RMPADJUST_FAIL_SIZEMISMATCH;

@@ -56,6 +56,17 @@ static int launch_update_page(struct snp_vm *v, uint64_t gfn, uint32_t *error)
 	return __snp_launch_update(v, &p, error);
 }
 
+/* The firmware refuses LAUNCH_UPDATE of @gfn: the VMM sees EIO and the firmware's status. */
+static void refused_launch_update(struct snp_vm *v, uint64_t gfn)
+{
+	uint32_t error = 0;
+
+	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
+	TEST_ASSERT(launch_update_page(v, gfn, &error) == -1 && errno == EIO,
+		    "LAUNCH_UPDATE should fail with EIO: errno %d", errno);
+	TEST_ASSERT_EQ(error, SEV_RET_INVALID_PARAM);
+}
+
 /* LAUNCH_UPDATE refused: the VMM gets the status, the page is reclaimed, a retry works. */
 static void test_launch_update_failure_reclaims(void)
 {
@@ -66,10 +77,7 @@ static void test_launch_update_failure_reclaims(void)
 	if (!can_inject())
 		return;
 	before = launching_vm(&v);
-	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
-	TEST_ASSERT(launch_update_page(&v, 0, &error) == -1 && errno == EIO,
-		    "LAUNCH_UPDATE should fail with EIO: errno %d", errno);
-	TEST_ASSERT_EQ(error, SEV_RET_INVALID_PARAM);
+	refused_launch_update(&v, 0);
 	TEST_ASSERT_EQ(gfn_rmp(v.vm, 0) & RMP_ASSIGNED, 0);
 	check_rmp();
 	TEST_ASSERT_EQ(launch_update_page(&v, 0, &error), 0);
@@ -84,16 +92,13 @@ static void test_launch_update_failure_reclaims(void)
 static void test_launch_update_and_reclaim_failure_leaks(void)
 {
 	unsigned long before;
-	uint32_t error = 0;
 	struct snp_vm v;
 
 	if (!can_inject())
 		return;
 	before = launching_vm(&v);
-	host_snp_fw_fail(CMD_LAUNCH_UPDATE, 1, SEV_RET_INVALID_PARAM);
 	host_snp_fw_fail(CMD_PAGE_RECLAIM, 1, SEV_RET_INVALID_PAGE_STATE);
-	TEST_ASSERT(launch_update_page(&v, 1, &error) == -1 && errno == EIO,
-		    "LAUNCH_UPDATE should fail with EIO: errno %d", errno);
+	refused_launch_update(&v, 1);
 	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
 	check_rmp();
 	snp_vm_destroy(&v);
