@@ -32,7 +32,12 @@
  * are the CPU's; VMGEXIT exits (KVM reads the GHCB MSR, or the GHCB page it names).  An
  * SEV-ES/SNP guest's port I/O and other MSRs are #VC, as the hardware intercepts them.
  *
- * Not yet: real and protected mode, segment loads, TDCALL.
+ * TDs (kvm->arch.hw.tdx) start where TDH.VP.INIT leaves them, in 32-bit protected mode with
+ * paging off, and enter long mode with their own instructions; TDCALL goes to tcg_tdx.c, and a
+ * private access to a page the TD has not accepted is #VE.
+ *
+ * Not yet: real mode, 16-bit code, 32-bit paging, and an entry in protected mode after
+ * the vCPU ran in long mode.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -52,6 +57,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/sev.h>
+#include <asm/tdx.h>
 
 #include "host_user.h"
 #include "tcg.h"
@@ -60,6 +66,13 @@
 static LIST_HEAD(tcg_vcpus);
 static pthread_mutex_t tcg_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool tcg_watcher_started;	/* under tcg_lock */
+
+/* Stop the guest at the current instruction with the exception just raised. */
+static void tcg_stop_event(struct tcg_vcpu *t)
+{
+	t->stopped = true;
+	uc_emu_stop(t->uc);
+}
 
 static void tcg_stop(struct tcg_vcpu *t, enum kvm_exec_exit_reason reason)
 {
@@ -72,8 +85,7 @@ static void tcg_stop(struct tcg_vcpu *t, enum kvm_exec_exit_reason reason)
 static void tcg_stop_raise(struct tcg_vcpu *t, unsigned int vector, u32 error_code)
 {
 	tcg_raise(t, vector, false, error_code);
-	t->stopped = true;
-	uc_emu_stop(t->uc);
+	tcg_stop_event(t);
 }
 
 static void *tcg_host_page(const struct kvm_npt_entry *e)
@@ -112,8 +124,8 @@ void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 }
 
 /* The NPF the hardware reports for an access the nested page table does not allow. */
-static void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
-		    const struct kvm_npt_entry *e)
+void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
+	     const struct kvm_npt_entry *e)
 {
 	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
 	u64 err = pf_err & (PFERR_WRITE_MASK | PFERR_USER_MASK | PFERR_FETCH_MASK);
@@ -159,24 +171,61 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
 	return pte & PTE_ADDR & ~(hw->c_bit ? BIT_ULL(TCG_C_BIT) : 0);
 }
 
+/* Stop the guest where it is for a state the engine cannot run (KVM's emulation failure). */
+static void tcg_stop_unsupported(struct tcg_vcpu *t)
+{
+	t->exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
+	t->stopped = true;
+	uc_emu_stop(t->uc);
+}
+
 /*
- * 4-level paging (the only mode the engine runs): the guest's walk of @vaddr, each table
- * read through the nested page table.  TCG_WALK_OK with the final gpa; TCG_WALK_PF if an
- * entry is not present; TCG_WALK_OTHER if (@npf_err not 0: the walk is a guest access) a
- * table's page stopped it: the NPF recorded (t->npf), or #VC raised.
+ * The paging the guest has on: none (a TD's start: the linear address is the gpa), or
+ * 4-level; false for 32-bit and PAE paging, which the engine does not walk.
+ */
+static bool tcg_paging(struct tcg_vcpu *t, bool *on)
+{
+	uc_x86_msr efer = { .rid = MSR_EFER };
+	u64 cr0;
+
+	uc_reg_read(t->uc, UC_X86_REG_CR0, &cr0);
+	*on = cr0 & X86_CR0_PG;
+	if (!*on)
+		return true;
+	uc_reg_read(t->uc, UC_X86_REG_MSR, &efer);
+	return efer.value & EFER_LMA;
+}
+
+/*
+ * The guest's walk of @vaddr, each table read through the nested page table.  TCG_WALK_OK
+ * with the final gpa; TCG_WALK_PF if an entry is not present; TCG_WALK_OTHER if (@npf_err not
+ * 0: the walk is a guest access) a table's page stopped it: the NPF recorded (t->npf), #VC or
+ * #VE raised, or the guest stopped for paging the engine does not walk.
  */
 static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc,
 		      u64 *pte_bits)
 {
 	u64 cr3, table, pte = 0, acc = PTE_W | PTE_U;
 	struct kvm_npt_entry e;
-	bool private;
+	bool private, paging;
 	int level;
 	u64 *pt;
 
 	/* An SEV guest's page tables are always read privately, whatever their C-bits say. */
 	bool table_enc = t->vcpu->kvm->arch.hw.c_bit, tenc;
 
+	if (!tcg_paging(t, &paging)) {
+		if (!npf_err)
+			return TCG_WALK_PF;
+		tcg_stop_unsupported(t);
+		return TCG_WALK_OTHER;
+	}
+	if (!paging) {
+		*gpa = (u32)vaddr & PAGE_MASK;
+		*enc = table_enc;
+		*pte_bits = acc;
+		return TCG_WALK_OK;
+	}
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &cr3);
 	table = tcg_pte_gpa(t, cr3, enc);
 	for (level = 4; level >= 1; level--) {
@@ -194,6 +243,9 @@ static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool
 			tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_NOT_VALIDATED);
 			return TCG_WALK_OTHER;
 		}
+		if (npf_err && tcg_tdx_pending(t, vaddr, table, npf_err & PFERR_USER_MASK, false,
+					       &e))
+			return TCG_WALK_OTHER;
 		pte = READ_ONCE(pt[idx]);
 		if (!(pte & PTE_P))
 			return TCG_WALK_PF;
@@ -323,6 +375,8 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 		tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_NOT_VALIDATED);
 		return NULL;
 	}
+	if (tcg_tdx_pending(t, vaddr, gpa, npf_err, true, &e))
+		return NULL;
 	if (res) {
 		res->paddr = TCG_HOST | (uintptr_t)host;
 		if (fetch)
@@ -359,7 +413,7 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 		t->npf = npf;
 		return true;
 	}
-	if (t->npf.pending)
+	if (t->npf.pending || t->stopped)
 		return false;
 	t->npf = npf;
 	t->fill_fault = t->event;
@@ -437,7 +491,8 @@ static void tcg_flush(struct tcg_vcpu *t)
 
 /*
  * Read the instruction at @vaddr (Unicorn's uc_mem_read() takes physical addresses): it was
- * just fetched, so every translation it needs is there.
+ * just fetched, so every translation it needs is there.  (Also the GDT entry of a CS the
+ * guest just loaded.)
  */
 static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int len)
 {
@@ -476,6 +531,7 @@ static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 {
 	struct tcg_vcpu *t = opaque;
+	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
 	struct kvm_exec_exit *exit = t->exit;
 	u8 b[4], *p = b, opsize = 4;
 	u64 rdx;
@@ -498,6 +554,11 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	exit->insn_len = size;
 	switch (*p) {
 	case 0xf4:
+		/* A TD asks for HLT and port I/O with TDG.VP.VMCALL: the instructions are #VE. */
+		if (hw->tdx) {
+			tcg_tdx_ve(t, EXIT_REASON_HLT, 0, 0, 0);
+			return tcg_stop_event(t);
+		}
 		return tcg_stop(t, KVM_EXEC_EXIT_HLT);
 	case 0x0f:
 		/* CPUID: KVM answers (an SEV-ES/SNP guest's is #VC: it asks through the GHCB). */
@@ -525,6 +586,13 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 			exit->io.port = rdx;
 		} else {
 			exit->io.port = p[1];
+		}
+		if (hw->tdx) {
+			/* The I/O exit qualification: size - 1, IN, immediate port, the port. */
+			tcg_tdx_ve(t, EXIT_REASON_IO_INSTRUCTION,
+				   (exit->io.size - 1) | exit->io.in << 3 | !(*p & 8) << 6 |
+				   (u64)exit->io.port << 16, 0, 0);
+			return tcg_stop_event(t);
 		}
 		uc_reg_read(uc, UC_X86_REG_EAX, &exit->io.data);
 		return tcg_stop(t, KVM_EXEC_EXIT_IO);
@@ -554,6 +622,7 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 	static const u8 vmgexit[] = { 0xf3, 0x0f, 0x01, 0xd9 };
 	static const u8 pvalidate[] = { 0xf2, 0x0f, 0x01, 0xff };
 	static const u8 rmpadjust[] = { 0xf3, 0x0f, 0x01, 0xfe };
+	static const u8 tdcall[] = { 0x66, 0x0f, 0x01, 0xcc };
 	const struct kvm_x86_hw *hw = &((struct tcg_vcpu *)opaque)->vcpu->kvm->arch.hw;
 	struct tcg_vcpu *t = opaque;
 	u64 rip;
@@ -571,6 +640,10 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 		uc_emu_stop(uc);
 	} else if (hw->rmp && tcg_insn_is(t, rip, rmpadjust, sizeof(rmpadjust))) {
 		t->insn = TCG_INSN_RMPADJUST;
+		t->stopped = true;
+		uc_emu_stop(uc);
+	} else if (hw->tdx && tcg_insn_is(t, rip, tdcall, sizeof(tdcall))) {
+		t->insn = TCG_INSN_TDCALL;
 		t->stopped = true;
 		uc_emu_stop(uc);
 	} else {
@@ -670,6 +743,8 @@ static int tcg_emulate(struct tcg_vcpu *t)
 	t->insn = TCG_INSN_NONE;
 	if (insn == TCG_INSN_PVALIDATE || insn == TCG_INSN_RMPADJUST)
 		return tcg_emulate_rmp_insn(t, insn == TCG_INSN_RMPADJUST);
+	if (insn == TCG_INSN_TDCALL)
+		return tcg_tdcall(t);
 	if (!tcg_emulate_msr(t, insn == TCG_INSN_WRMSR))
 		tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_MSR);
 	return 0;
@@ -698,6 +773,32 @@ static bool tcg_long_mode(const struct kvm_sregs *s)
 	return (s->efer & EFER_LMA) && (s->cr0 & X86_CR0_PG) && s->cs.l;
 }
 
+static bool tcg_seg_flat(const struct kvm_segment *seg)
+{
+	return !seg->base && seg->limit == 0xffffffff && seg->db;
+}
+
+/* 32-bit protected mode, paging off, flat segments: a TD's first state (TDH.VP.INIT's). */
+static bool tcg_flat32(const struct kvm_sregs *s)
+{
+	return (s->cr0 & X86_CR0_PE) && !(s->cr0 & X86_CR0_PG) && !(s->efer & EFER_LMA) &&
+	       !s->cs.l && tcg_seg_flat(&s->cs) && tcg_seg_flat(&s->ds) &&
+	       tcg_seg_flat(&s->es) && tcg_seg_flat(&s->ss);
+}
+
+/*
+ * Whether Unicorn can take the vCPU's sregs: they are what it holds, or 64-bit mode (the
+ * selectors load from the guest's GDT), or, before the first entry, flat 32-bit protected
+ * mode (Unicorn's own reset segments are flat: tcg_load_sregs() only leaves long mode).
+ */
+static bool tcg_sregs_loadable(struct tcg_vcpu *t)
+{
+	const struct kvm_sregs *s = &t->vcpu->arch.sregs;
+
+	return !memcmp(s, &t->loaded, sizeof(*s)) || tcg_long_mode(s) ||
+	       (t->fresh && tcg_flat32(s));
+}
+
 static const int tcg_segs[] = {
 	UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS, UC_X86_REG_SS,
 };
@@ -724,9 +825,19 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 	unsigned int i;
 	u64 sel;
 
+	bool long_mode = tcg_long_mode(s);
+	u64 cr0 = X86_CR0_PE | X86_CR0_PG;
+
 	if (!memcmp(s, &t->loaded, sizeof(*s)))
 		return;
-	uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
+	/*
+	 * Unicorn resets into 64-bit mode without CR0.PG set: paging on and then off leaves
+	 * long mode (its segments stay, flat and 32-bit), and EFER follows once it has.
+	 */
+	if (!long_mode)
+		uc_reg_write(t->uc, UC_X86_REG_CR0, &cr0);
+	else
+		uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
 	uc_reg_write(t->uc, UC_X86_REG_CR4, &s->cr4);
 	/* Unicorn 2.1.1's CR2 write also sets CR3: CR2 first. */
 	uc_reg_write(t->uc, UC_X86_REG_CR2, &s->cr2);
@@ -735,13 +846,18 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 	uc_reg_write(t->uc, UC_X86_REG_GDTR, &gdt);
 	uc_reg_write(t->uc, UC_X86_REG_IDTR, &idt);
 	uc_reg_write(t->uc, UC_X86_REG_TR, &tr);
+	t->fresh = false;
+	t->loaded = *s;
+	if (!long_mode) {
+		uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
 		sel = tcg_seg_slot(s, i)->selector;
 		uc_reg_write(t->uc, tcg_segs[i], &sel);
 	}
 	uc_reg_write(t->uc, UC_X86_REG_FS_BASE, &s->fs.base);
 	uc_reg_write(t->uc, UC_X86_REG_GS_BASE, &s->gs.base);
-	t->loaded = *s;
 }
 
 void tcg_load(struct tcg_vcpu *t)
@@ -753,32 +869,64 @@ void tcg_load(struct tcg_vcpu *t)
 	tcg_load_sregs(t);
 }
 
+/*
+ * A code segment the guest loaded in long mode, as its GDT describes it (Unicorn does not
+ * give out the hidden part).  Unchanged if the descriptor cannot be read.
+ */
+static void tcg_read_code_segment(struct tcg_vcpu *t, u16 sel, struct kvm_segment *seg)
+{
+	u64 d;
+
+	seg->selector = sel;
+	if ((sel | 7) > t->vcpu->arch.sregs.gdt.limit ||
+	    tcg_read_insn(t, t->vcpu->arch.sregs.gdt.base + (sel & ~7), (u8 *)&d, sizeof(d)))
+		return;
+	seg->base = ((d >> 16) & 0xffffff) | (d >> 56) << 24;
+	seg->limit = (d & 0xffff) | ((d >> 48) & 0xf) << 16;
+	seg->g = (d >> 55) & 1;
+	if (seg->g)
+		seg->limit = seg->limit << 12 | 0xfff;
+	seg->type = (d >> 40) & 0xf;
+	seg->s = (d >> 44) & 1;
+	seg->dpl = (d >> 45) & 3;
+	seg->present = (d >> 47) & 1;
+	seg->avl = (d >> 52) & 1;
+	seg->l = (d >> 53) & 1;
+	seg->db = (d >> 54) & 1;
+}
+
 /* What the guest changes itself without an exit: back into the vCPU, and as loaded. */
 void tcg_save(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	uc_x86_msr efer = { .rid = MSR_EFER };
 	void *slots[ARRAY_SIZE(tcg_gprs)];
 	uc_x86_mmr gdt, idt;
 	u64 cs, ss;
 
 	tcg_regs_slots(&a->regs, slots);
 	uc_reg_read_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
+	uc_reg_read(t->uc, UC_X86_REG_CR0, &a->sregs.cr0);
 	uc_reg_read(t->uc, UC_X86_REG_CR2, &a->sregs.cr2);
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
+	uc_reg_read(t->uc, UC_X86_REG_CR4, &a->sregs.cr4);
+	uc_reg_read(t->uc, UC_X86_REG_MSR, &efer);
 	uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
 	uc_reg_read(t->uc, UC_X86_REG_SS, &ss);
 	uc_reg_read(t->uc, UC_X86_REG_GDTR, &gdt);
 	uc_reg_read(t->uc, UC_X86_REG_IDTR, &idt);
-	a->sregs.gdt.base = t->loaded.gdt.base = gdt.base;
-	a->sregs.gdt.limit = t->loaded.gdt.limit = gdt.limit;
-	a->sregs.idt.base = t->loaded.idt.base = idt.base;
-	a->sregs.idt.limit = t->loaded.idt.limit = idt.limit;
+	a->sregs.efer = efer.value;
+	a->sregs.gdt.base = gdt.base;
+	a->sregs.gdt.limit = gdt.limit;
+	a->sregs.idt.base = idt.base;
+	a->sregs.idt.limit = idt.limit;
+	/* A far jump into long mode (a TD's boot code) loads a new CS. */
+	if (cs != a->sregs.cs.selector && (efer.value & EFER_LMA))
+		tcg_read_code_segment(t, cs, &a->sregs.cs);
 	a->sregs.cs.selector = cs;
 	a->sregs.ss.selector = ss;
-	t->loaded.cr2 = a->sregs.cr2;
-	t->loaded.cr3 = a->sregs.cr3;
-	t->loaded.cs.selector = cs;
-	t->loaded.ss.selector = ss;
+	/* Unicorn holds exactly this now. */
+	t->loaded = a->sregs;
 }
 
 /*
@@ -854,14 +1002,19 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	int r;
 
 	memset(exit, 0, sizeof(*exit));
-	if (!tcg_long_mode(&vcpu->arch.sregs)) {
+	tcg_td_vmcall_done(t);
+	if (!tcg_sregs_loadable(t)) {
 		exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
 		return 0;
 	}
 	t->exit = exit;
 	for (;;) {
 		t->npf.pending = false;
-		/* An exception raised, or one whose delivery an NPF interrupted. */
+		/* An exception raised, or one whose delivery an NPF interrupted: long mode. */
+		if (t->event.pending && !tcg_long_mode(&vcpu->arch.sregs)) {
+			exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
+			return 0;
+		}
 		if (t->event.pending) {
 			tcg_load_sregs(t);
 			if (tcg_deliver(t))
@@ -945,6 +1098,7 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 	if (!t)
 		return -ENOMEM;
 	t->vcpu = vcpu;
+	t->fresh = true;
 	if (uc_open(UC_ARCH_X86, UC_MODE_64, &t->uc)) {
 		kfree(t);
 		return -ENOMEM;

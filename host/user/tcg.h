@@ -4,7 +4,8 @@
 
 /*
  * The TCG engine's per-vCPU state and what its files share: tcg.c runs the guest and walks
- * its page tables; tcg_event.c delivers exceptions through the guest's IDT.
+ * its page tables; tcg_event.c delivers exceptions through the guest's IDT; tcg_mmio.c
+ * emulates an MMIO access; tcg_tdx.c is a TD vCPU's TDCALL and S-EPT check.
  */
 #include <unicorn/unicorn.h>
 
@@ -34,6 +35,7 @@
 #define X86_GP_VECTOR		13
 #define X86_PF_VECTOR		14
 #define X86_AC_VECTOR		17
+#define X86_VE_VECTOR		20
 #define X86_CP_VECTOR		21
 #define X86_VC_VECTOR		29
 /* #VC error codes: the SVM exit code the hardware would have taken. */
@@ -78,6 +80,7 @@ struct tcg_vcpu {
 		TCG_INSN_WRMSR,
 		TCG_INSN_PVALIDATE,
 		TCG_INSN_RMPADJUST,
+		TCG_INSN_TDCALL,
 	} insn;
 	struct tcg_event event;		/* raised, not yet delivered */
 	u64 npt_gen;			/* the npt this TLB and map reflect (atomic) */
@@ -103,6 +106,13 @@ struct tcg_vcpu {
 	} *code;
 	size_t nr_code, max_code;
 	bool code_untracked;		/* one could not be noted */
+	bool fresh;			/* Unicorn's state is still its reset state */
+	bool tdvmcall;			/* a TDG.VP.VMCALL is out with KVM */
+	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */
+		bool valid;
+		u32 reason;		/* the VM exit the TD would have taken */
+		u64 qual, gla, gpa;
+	} ve;
 };
 
 /* tcg.c */
@@ -115,6 +125,8 @@ int tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool *enc, u6
 void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 		 uc_tlb_entry *res);
 void tcg_take_npf(struct tcg_vcpu *t);
+void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
+	     const struct kvm_npt_entry *e);
 void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		    struct kvm_npt_entry *e, bool *private);
 
@@ -124,6 +136,13 @@ bool tcg_mmio_fill(struct tcg_vcpu *t, uc_tlb_entry *res);
 int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m);
 void tcg_load(struct tcg_vcpu *t);
 void tcg_save(struct tcg_vcpu *t);
+
+/* tcg_tdx.c */
+bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool final,
+		     const struct kvm_npt_entry *e);
+void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa);
+int tcg_tdcall(struct tcg_vcpu *t);
+void tcg_td_vmcall_done(struct tcg_vcpu *t);
 
 /* tcg_event.c */
 void tcg_raise(struct tcg_vcpu *t, unsigned int vector, bool has_error, u32 error_code);

@@ -61,23 +61,37 @@ static int complete_hypercall_exit(struct kvm_vcpu *vcpu)
 	return kvm_finish_hypercall(vcpu, vcpu->run->hypercall.ret);
 }
 
-static int kvm_map_gpa_range(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, u64 attrs)
+/* MAP_GPA_RANGE: 1 with the answer in *@ret, or 0 and the exit, which @complete finishes. */
+static int kvm_map_gpa_range(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, u64 attrs,
+			     bool op_64_bit, u64 *ret, int (*complete)(struct kvm_vcpu *vcpu))
 {
+	*ret = -KVM_ENOSYS;
 	if (!user_exit_on_hypercall(vcpu->kvm, KVM_HC_MAP_GPA_RANGE))
-		return kvm_finish_hypercall(vcpu, -KVM_ENOSYS);
+		return 1;
+	*ret = -KVM_EINVAL;
 	if (!PAGE_ALIGNED(gpa) || !npages || gpa_to_gfn(gpa) + npages <= gpa_to_gfn(gpa))
-		return kvm_finish_hypercall(vcpu, -KVM_EINVAL);
-	kvm_prepare_map_gpa_range_exit(vcpu, gpa, npages, attrs, is_64_bit_hypercall(vcpu));
-	vcpu->arch.complete_userspace_io = complete_hypercall_exit;
+		return 1;
+	kvm_prepare_map_gpa_range_exit(vcpu, gpa, npages, attrs, op_64_bit);
+	vcpu->arch.complete_userspace_io = complete;
 	return 0;
+}
+
+int __kvm_emulate_hypercall(struct kvm_vcpu *vcpu, u64 nr, u64 a0, u64 a1, u64 a2,
+			    bool op_64_bit, u64 *ret, int (*complete)(struct kvm_vcpu *vcpu))
+{
+	if (nr == KVM_HC_MAP_GPA_RANGE)
+		return kvm_map_gpa_range(vcpu, a0, a1, a2, op_64_bit, ret, complete);
+	*ret = -KVM_ENOSYS;
+	return 1;
 }
 
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 {
 	const struct kvm_regs *regs = &vcpu->arch.regs;
-	u64 nr = regs->rax, a0 = regs->rbx, a1 = regs->rcx, a2 = regs->rdx;
+	u64 nr = regs->rax, a0 = regs->rbx, a1 = regs->rcx, a2 = regs->rdx, ret;
+	bool op_64_bit = is_64_bit_hypercall(vcpu);
 
-	if (!is_64_bit_hypercall(vcpu)) {
+	if (!op_64_bit) {
 		nr = (u32)nr;
 		a0 = (u32)a0;
 		a1 = (u32)a1;
@@ -85,7 +99,8 @@ int kvm_emulate_hypercall(struct kvm_vcpu *vcpu)
 	}
 	if (kvm_cpl(vcpu))
 		return kvm_finish_hypercall(vcpu, -KVM_EPERM);
-	if (nr == KVM_HC_MAP_GPA_RANGE)
-		return kvm_map_gpa_range(vcpu, a0, a1, a2);
-	return kvm_finish_hypercall(vcpu, -KVM_ENOSYS);
+	if (!__kvm_emulate_hypercall(vcpu, nr, a0, a1, a2, op_64_bit, &ret,
+				     complete_hypercall_exit))
+		return 0;
+	return kvm_finish_hypercall(vcpu, ret);
 }

@@ -340,14 +340,23 @@ static int kvm_unexpected_exit(struct kvm_vcpu *vcpu, unsigned int reason)
 	return 0;
 }
 
+/* What userspace supplied for an IN (run->io), at io.data_offset in the run page. */
+u32 kvm_pio_in_data(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u32 data = 0;
+
+	memcpy(&data, (u8 *)run + run->io.data_offset, run->io.size);
+	return data;
+}
+
 /* IN's data reaches the guest's RAX (its low bytes) when userspace has supplied it. */
 static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	u64 *rax = &vcpu->arch.regs.rax;
-	u32 data = 0;
+	u32 data = kvm_pio_in_data(vcpu);
 
-	memcpy(&data, (u8 *)run + run->io.data_offset, run->io.size);
 	if (run->io.size == 4)
 		*rax = data;		/* a 32-bit write zero-extends */
 	else
@@ -357,23 +366,29 @@ static int complete_fast_pio_in(struct kvm_vcpu *vcpu)
 }
 
 /* Port I/O: every port goes to userspace, one item at a time, as upstream lays out the exit. */
-static int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+void kvm_prepare_pio_exit(struct kvm_vcpu *vcpu, u16 port, u8 size, bool in, u32 data)
 {
 	struct kvm_run *run = vcpu->run;
 
 	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = exit->io.in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
-	run->io.size = exit->io.size;
-	run->io.port = exit->io.port;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = port;
 	run->io.count = 1;
 	/* The data follows struct kvm_run in the page userspace maps. */
 	run->io.data_offset = ALIGN(sizeof(*run), 8);
+	if (!in)
+		memcpy((u8 *)run + run->io.data_offset, &data, size);
+}
+
+static int kvm_fast_pio(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit)
+{
+	kvm_prepare_pio_exit(vcpu, exit->io.port, exit->io.size, exit->io.in, exit->io.data);
 	if (exit->io.in) {
 		vcpu->arch.pio_insn_len = exit->insn_len;
 		vcpu->arch.complete_userspace_io = complete_fast_pio_in;
 		return 0;
 	}
-	memcpy((u8 *)run + run->io.data_offset, &exit->io.data, exit->io.size);
 	vcpu->arch.regs.rip += exit->insn_len;
 	return 0;
 }

@@ -20,6 +20,9 @@ static inline bool user_exit_on_hypercall(struct kvm *kvm, unsigned long nr)
 void kvm_prepare_map_gpa_range_exit(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, u64 attrs,
 				    bool long_mode);
 int kvm_emulate_hypercall(struct kvm_vcpu *vcpu);
+/* Hypercall @nr: 1 with its result in *@ret, or 0 for an exit that @complete finishes. */
+int __kvm_emulate_hypercall(struct kvm_vcpu *vcpu, u64 nr, u64 a0, u64 a1, u64 a2,
+			    bool op_64_bit, u64 *ret, int (*complete)(struct kvm_vcpu *vcpu));
 
 /* cpuid.c: KVM_{SET,GET}_CPUID2 and the CPUID exit */
 int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
@@ -30,5 +33,7 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 /* x86.c: exits every vendor handles alike */
 struct kvm_exec_exit;
 int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
+void kvm_prepare_pio_exit(struct kvm_vcpu *vcpu, u16 port, u8 size, bool in, u32 data);
+u32 kvm_pio_in_data(struct kvm_vcpu *vcpu);
 
 #endif

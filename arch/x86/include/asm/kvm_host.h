@@ -109,6 +109,8 @@ struct kvm_x86_hw {
 	bool tdx;			/* a TD: TDCALL */
 	u32 asid;			/* SEV: the guest's ASID (its RMP entries name it) */
 	u64 shared_mask;		/* TDX: the gpa bit of the shared alias (from INIT_VM) */
+	u64 td_attributes;		/* TDX: TD_PARAMS.ATTRIBUTES (from INIT_VM) */
+	u64 tdr_pa;			/* TDX: the TD's TDR, which its vCPUs' TDCALLs name */
 };
 
 struct kvm_arch {

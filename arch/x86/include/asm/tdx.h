@@ -21,6 +21,9 @@
 #define TDX_EPT_ENTRY_NOT_FREE			0xC0000B0200000000ULL
 #define TDX_TLB_TRACKING_NOT_DONE		0xC0000B0800000000ULL
 #define TDX_EPT_ENTRY_STATE_INCORRECT		0xC0000B0D00000000ULL
+#define TDX_PAGE_ALREADY_ACCEPTED		0x00000B0A00000000ULL
+#define TDX_PAGE_SIZE_MISMATCH			0xC0000B0B00000000ULL
+#define TDX_NO_VALID_VE_INFO			0xC000070400000000ULL
 #define TDX_SEAMCALL_STATUS_MASK		0xFFFFFFFF00000000ULL
 
 /* Operand ids in bits 31:0 of an error status */
@@ -69,6 +72,21 @@ u64 tdh_mem_track(u64 tdr_pa);
 u64 tdh_mem_page_remove(u64 tdr_pa, u64 gpa);
 u64 tdh_mng_key_freeid(u64 tdr_pa);
 u64 tdh_phymem_page_reclaim(u64 page_pa);
+
+/* TDCALL leaves (the guest's side of the module) and what they take. */
+#define TDG_VP_VMCALL			0
+#define TDG_VP_INFO			1
+#define TDG_VP_VEINFO_GET		3
+#define TDG_MEM_PAGE_ACCEPT		6
+#define TDX_ACCEPT_LEVEL_MASK		0x7ULL
+#define TDX_ATTR_SEPT_VE_DISABLE	(1ULL << 28)
+/* The VM exits a TD's #VE (and TDG.VP.VMCALL) names. */
+#define EXIT_REASON_HLT			12
+#define EXIT_REASON_IO_INSTRUCTION	30
+#define EXIT_REASON_EPT_VIOLATION	48
+
+u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation);
+bool tdx_sept_pending(u64 tdr_pa, u64 gpa);
 
 /* Reads the module answers as TDH.MNG.RD / TDH.PHYMEM.PAGE.RDMD would. */
 u64 tdx_td_mrtd(u64 tdr_pa, u8 out[TDX_MR_SIZE]);

@@ -26,13 +26,14 @@
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <linux/kvm_host.h>
+#include <asm/processor-flags.h>
 #include <asm/tdx.h>
 
 #include "../mmu.h"
 #include "tdx.h"
 
 /* TD attributes KVM accepts: DEBUG, SEPT_VE_DISABLE. */
-#define TDX_ATTR_SUPPORTED	(BIT_ULL(0) | BIT_ULL(28))
+#define TDX_ATTR_SUPPORTED	(BIT_ULL(0) | TDX_ATTR_SEPT_VE_DISABLE)
 /* XFAM: x87 and SSE always; AVX, AVX-512, PKRU and AMX may be added. */
 #define TDX_XFAM_FIXED1		0x3ULL
 #define TDX_XFAM_SUPPORTED	0x602e7ULL
@@ -222,6 +223,8 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 		return r;
 	tdx->state = TD_STATE_INITIALIZED;
 	kvm->arch.hw.shared_mask = kvm_tdx_shared_bit(kvm);
+	kvm->arch.hw.td_attributes = p.attributes;
+	kvm->arch.hw.tdr_pa = page_pa(tdx->tdr);
 	return 0;
 }
 
@@ -276,6 +279,37 @@ static int tdx_get_cmd(void __user *argp, struct kvm_tdx_cmd *cmd)
 	return cmd->hw_error ? -EINVAL : 0;
 }
 
+/*
+ * The state TDH.VP.INIT gives a TD's vCPU, which KVM mirrors: the reset vector in 32-bit
+ * protected mode with paging off and flat segments (the guest's own code enters long mode);
+ * RCX the host's value, RDX the vCPU's id, RBX the GPAW, RSI the vCPU's index.
+ */
+static void tdx_vcpu_reset(struct kvm_vcpu *vcpu, u64 rcx)
+{
+	struct kvm_segment code = { .limit = 0xffffffff, .type = 0xb, .present = 1, .s = 1,
+				    .db = 1, .g = 1 };
+	struct kvm_segment data = code;
+	struct kvm_vcpu_arch *a = &vcpu->arch;
+
+	data.type = 3;
+	memset(&a->regs, 0, sizeof(a->regs));
+	a->regs.rip = 0xfffffff0;
+	a->regs.rflags = X86_EFLAGS_FIXED;
+	a->regs.rcx = rcx;
+	a->regs.rdx = vcpu->vcpu_id;
+	a->regs.rbx = vcpu->kvm->arch.tdx_info.gpaw;
+	a->regs.rsi = vcpu->vcpu_idx;
+	a->sregs.cs = code;
+	a->sregs.ds = data;
+	a->sregs.es = data;
+	a->sregs.fs = data;
+	a->sregs.gs = data;
+	a->sregs.ss = data;
+	a->sregs.cr0 = X86_CR0_PE | X86_CR0_NE;
+	a->sregs.cr4 = X86_CR4_MCE;
+	a->sregs.efer = 0;
+}
+
 static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 {
 	struct kvm_tdx_info *tdx = &vcpu->kvm->arch.tdx_info;
@@ -297,7 +331,10 @@ static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 	/* The TD owns the page now, initialised or not: teardown reclaims it. */
 	vcpu->arch.tdvpr = tdvpr;
 	/* The initial RCX the guest's vCPU starts with. */
-	return tdx_seamcall_err(cmd, tdh_vp_init(page_pa(tdvpr), cmd->data));
+	err = tdh_vp_init(page_pa(tdvpr), cmd->data);
+	if (!err)
+		tdx_vcpu_reset(vcpu, cmd->data);
+	return tdx_seamcall_err(cmd, err);
 }
 
 static bool tdx_gpa_is_private(struct kvm *kvm, u64 gpa)
@@ -323,6 +360,13 @@ int tdx_handle_ept_violation(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code)
 
 	if (gpa & shared)
 		return kvm_mmu_page_fault(vcpu, gpa & ~shared, error_code);
+	/*
+	 * A TD with SEPT_VE_DISABLE touched a page it has not accepted: its mapping is there,
+	 * so no fault KVM can fix would help.  Fail KVM_RUN, as upstream does.
+	 */
+	if ((error_code & PFERR_PRESENT_MASK) &&
+	    tdx_sept_pending(vcpu->kvm->arch.hw.tdr_pa, gpa & PAGE_MASK))
+		return -EIO;
 	return kvm_mmu_page_fault(vcpu, gpa, error_code | PFERR_PRIVATE_ACCESS);
 }
 

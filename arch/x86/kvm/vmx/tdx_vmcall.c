@@ -4,7 +4,9 @@
  * private memory is MapGPA, a TD asking for a range to become private or shared (the shared
  * bit of its GPA says which).  KVM does not convert: it exits to the VMM as the
  * KVM_HC_MAP_GPA_RANGE hypercall would, at most 2 MiB at a time, and reports back to the TD
- * in R10 (status) and R11 (where it stopped).
+ * in R10 (status) and R11 (where it stopped).  A TD's port I/O and HLT are requests too (the
+ * instructions themselves are #VE in a TD), and R10 other than 0 is a KVM hypercall, R10 its
+ * number, R11-R13 its arguments, its result back in R10, as upstream.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -90,10 +92,61 @@ error:
 	return 1;
 }
 
+static int tdx_complete_pio_in(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.tdvmcall.r11 = kvm_pio_in_data(vcpu);
+	return 1;
+}
+
+/* Instruction.IO: R12 the size, R13 1 for a write, R14 the port, R15 a write's data. */
+static int tdx_emulate_io(struct kvm_vcpu *vcpu)
+{
+	u64 size = vcpu->arch.tdvmcall.r12, write = vcpu->arch.tdvmcall.r13;
+	u64 port = vcpu->arch.tdvmcall.r14;
+
+	if ((size != 1 && size != 2 && size != 4) || write > 1 || port > 0xffff) {
+		vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_INVALID_OPERAND;
+		return 1;
+	}
+	vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUCCESS;
+	kvm_prepare_pio_exit(vcpu, port, size, !write, vcpu->arch.tdvmcall.r15);
+	if (!write)
+		vcpu->arch.complete_userspace_io = tdx_complete_pio_in;
+	return 0;
+}
+
+static int tdx_complete_hypercall(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.tdvmcall.r10 = vcpu->run->hypercall.ret;
+	return 1;
+}
+
+static int tdx_emulate_vmcall(struct kvm_vcpu *vcpu)
+{
+	const typeof(vcpu->arch.tdvmcall) *t = &vcpu->arch.tdvmcall;
+	u64 ret;
+
+	if (!__kvm_emulate_hypercall(vcpu, t->r10, t->r11, t->r12, t->r13, true, &ret,
+				     tdx_complete_hypercall))
+		return 0;
+	vcpu->arch.tdvmcall.r10 = ret;
+	return 1;
+}
+
 int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu)
 {
-	if (vcpu->arch.tdvmcall.r11 == TDVMCALL_MAP_GPA)
+	if (vcpu->arch.tdvmcall.r10)
+		return tdx_emulate_vmcall(vcpu);
+	switch (vcpu->arch.tdvmcall.r11) {
+	case TDVMCALL_MAP_GPA:
 		return tdx_map_gpa(vcpu);
+	case EXIT_REASON_IO_INSTRUCTION:
+		return tdx_emulate_io(vcpu);
+	case EXIT_REASON_HLT:
+		vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUCCESS;
+		vcpu->run->exit_reason = KVM_EXIT_HLT;
+		return 0;
+	}
 	vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
 	return 1;
 }

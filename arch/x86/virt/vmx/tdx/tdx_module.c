@@ -592,6 +592,62 @@ u64 tdh_mem_page_remove(u64 tdr_pa, u64 gpa)
 	return SEAMCALL(__tdh_mem_page_remove(tdr_pa, gpa));
 }
 
+/*
+ * The guest side: what a TD's vCPU reaches through TDCALL, and the S-EPT check the CPU makes on
+ * each of its private accesses.  The TD is named by its TDR, as the vCPU's TDVPS names it.
+ */
+
+/* TDG.MEM.PAGE.ACCEPT (@rcx: the GPA, level in bits 2:0): a pending page becomes the TD's. */
+static u64 __tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation)
+{
+	struct tdx_td *td = td_of(tdr_pa);
+	u64 gpa = rcx & PAGE_MASK;
+	struct sept_entry *e;
+
+	if (!td || td->state != TD_FINALIZED)
+		return TDX_OP_STATE_INCORRECT;
+	if ((rcx & ~PAGE_MASK & ~TDX_ACCEPT_LEVEL_MASK) || td_gpa_check(td, gpa))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	/* The model maps 4 KiB pages only: a larger accept is the size mismatch. */
+	if (rcx & TDX_ACCEPT_LEVEL_MASK)
+		return TDX_PAGE_SIZE_MISMATCH | TDX_OPERAND_ID_RCX;
+	e = td_sept_lookup(td, gpa >> PAGE_SHIFT);
+	/* Nothing there yet, or blocked: an EPT violation to the host, which maps it. */
+	if (!e || e->state == SEPT_BLOCKED) {
+		*ept_violation = true;
+		return TDX_SUCCESS;
+	}
+	if (e->state == SEPT_PRESENT)
+		return TDX_PAGE_ALREADY_ACCEPTED;
+	/* Initialised to zero under the TD's key, as the module does. */
+	clear_page(__va((u64)e->pfn << PAGE_SHIFT));
+	e->state = SEPT_PRESENT;
+	return TDX_SUCCESS;
+}
+
+u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation)
+{
+	*ept_violation = false;
+	return SEAMCALL(__tdg_mem_page_accept(tdr_pa, rcx, ept_violation));
+}
+
+/* A private access to @gpa finds its S-EPT entry pending (AUG'd, not yet accepted). */
+bool tdx_sept_pending(u64 tdr_pa, u64 gpa)
+{
+	struct sept_entry *e;
+	struct tdx_td *td;
+	bool pending = false;
+
+	spin_lock(&tdx_lock);
+	td = td_of(tdr_pa);
+	if (td) {
+		e = td_sept_lookup(td, gpa >> PAGE_SHIFT);
+		pending = e && e->state == SEPT_PENDING;
+	}
+	spin_unlock(&tdx_lock);
+	return pending;
+}
+
 u64 tdx_td_mrtd(u64 tdr_pa, u8 out[TDX_MR_SIZE])
 {
 	struct tdx_td *td;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TCG engine's TD vCPUs: TDCALL, which a TD's CPU hands to the TDX module, and the S-EPT
+ * check the CPU makes on each private access, whose pending page (AUG'd by the host, not yet
+ * accepted by the TD) is #VE, with the exit information TDG.VP.VEINFO.GET gives once.
+ *
+ *   TDG.VP.VMCALL        the exposed R10-R15 (RCX's mask) go to KVM as the TDVMCALL exit
+ *                        (vcpu->arch.tdvmcall); its answer is back in them on the next entry
+ *   TDG.VP.INFO          GPAW, ATTRIBUTES, the vCPU count and this vCPU's index
+ *   TDG.VP.VEINFO.GET    the last #VE's exit reason, qualification, GLA and GPA
+ *   TDG.MEM.PAGE.ACCEPT  the module's tdg_mem_page_accept(); a GPA with no S-EPT entry yet is
+ *                        an EPT violation, whose fault KVM answers by AUG, then TDCALL again
+ *
+ * A TD whose ATTRIBUTES ask for no #VE on a pending page (SEPT_VE_DISABLE) takes the EPT
+ * violation to KVM instead.
+ */
+#include <stddef.h>
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/kvm_host.h>
+#include <asm/tdx.h>
+
+#include "tcg.h"
+
+#define TDCALL_LEN		4	/* 66 0f 01 cc */
+/* EPT violation exit qualification: the access, and a linear address that caused it. */
+#define EPT_QUAL_READ		BIT_ULL(0)
+#define EPT_QUAL_WRITE		BIT_ULL(1)
+#define EPT_QUAL_FETCH		BIT_ULL(2)
+#define EPT_QUAL_GLA_VALID	BIT_ULL(7)
+#define EPT_QUAL_GLA_FINAL	BIT_ULL(8)
+
+/* #VE, with what TDG.VP.VEINFO.GET will say about it. */
+void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa)
+{
+	t->ve = (struct tcg_ve){ .valid = true, .reason = reason, .qual = qual, .gla = gla,
+				 .gpa = gpa };
+	tcg_raise(t, X86_VE_VECTOR, false, 0);
+}
+
+/*
+ * A private access (@npf_err: the NPF's bits; @final: to the page itself, not a page table)
+ * found @gpa's page pending: #VE raised, or the EPT violation recorded.  false if it is not.
+ */
+bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool final,
+		     const struct kvm_npt_entry *e)
+{
+	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
+	u64 qual = EPT_QUAL_GLA_VALID | (final ? EPT_QUAL_GLA_FINAL : 0);
+
+	if (!hw->tdx || !e->private || !tdx_sept_pending(hw->tdr_pa, gpa & PAGE_MASK))
+		return false;
+	if (hw->td_attributes & TDX_ATTR_SEPT_VE_DISABLE) {
+		tcg_npf(t, gpa, true, npf_err, final, e);
+		return true;
+	}
+	if (npf_err & PFERR_FETCH_MASK)
+		qual |= EPT_QUAL_FETCH;
+	else if (npf_err & PFERR_WRITE_MASK)
+		qual |= EPT_QUAL_WRITE;
+	else
+		qual |= EPT_QUAL_READ;
+	tcg_tdx_ve(t, EXIT_REASON_EPT_VIOLATION, qual, vaddr, gpa);
+	return true;
+}
+
+/* R10-R15, in struct kvm_regs and in the TDVMCALL block alike. */
+static u64 *tcg_td_vmcall_reg(struct kvm_vcpu_arch *a, bool kvm_side, unsigned int i)
+{
+	BUILD_BUG_ON(offsetof(struct kvm_regs, r15) - offsetof(struct kvm_regs, r10) != 5 * 8);
+	BUILD_BUG_ON(sizeof(a->tdvmcall) != 6 * 8);
+	return (kvm_side ? &a->tdvmcall.r10 : &a->regs.r10) + i;
+}
+
+/* TDG.VP.VMCALL: the registers RCX exposes go to KVM, the others it sees as 0. */
+static int tcg_td_vmcall(struct tcg_vcpu *t)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		*tcg_td_vmcall_reg(a, true, i) = (a->regs.rcx & BIT_ULL(10 + i)) ?
+						 *tcg_td_vmcall_reg(a, false, i) : 0;
+	t->tdvmcall = true;
+	t->exit->reason = KVM_EXEC_EXIT_TDVMCALL;
+	t->exit->insn_len = TDCALL_LEN;
+	return 1;
+}
+
+/* KVM answered the TDG.VP.VMCALL: its exposed registers back to the TD, the TDCALL done. */
+void tcg_td_vmcall_done(struct tcg_vcpu *t)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	unsigned int i;
+
+	if (!t->tdvmcall)
+		return;
+	t->tdvmcall = false;
+	for (i = 0; i < 6; i++)
+		if (a->regs.rcx & BIT_ULL(10 + i))
+			*tcg_td_vmcall_reg(a, false, i) = *tcg_td_vmcall_reg(a, true, i);
+	a->regs.rax = TDX_SUCCESS;
+	a->regs.rip += TDCALL_LEN;
+}
+
+static u64 tcg_td_info(struct tcg_vcpu *t)
+{
+	struct kvm_vcpu *vcpu = t->vcpu;
+	struct kvm_regs *r = &vcpu->arch.regs;
+	u64 nr = vcpu->kvm->created_vcpus;
+
+	r->rcx = vcpu->kvm->arch.tdx_info.gpaw;
+	r->rdx = vcpu->kvm->arch.hw.td_attributes;
+	r->r8 = nr | nr << 32;
+	r->r9 = vcpu->vcpu_idx;
+	r->r10 = 0;
+	r->r11 = 0;
+	return TDX_SUCCESS;
+}
+
+static u64 tcg_td_veinfo(struct tcg_vcpu *t)
+{
+	struct kvm_regs *r = &t->vcpu->arch.regs;
+
+	if (!t->ve.valid)
+		return TDX_NO_VALID_VE_INFO;
+	t->ve.valid = false;
+	r->rcx = t->ve.reason;
+	r->rdx = t->ve.qual;
+	r->r8 = t->ve.gla;
+	r->r9 = t->ve.gpa;
+	r->r10 = 0;
+	return TDX_SUCCESS;
+}
+
+/* TDG.MEM.PAGE.ACCEPT; 1 if it is an EPT violation for KVM first. */
+static int tcg_td_accept(struct tcg_vcpu *t, u64 *status)
+{
+	struct kvm_regs *r = &t->vcpu->arch.regs;
+	u64 tdr = t->vcpu->kvm->arch.hw.tdr_pa, gpa = r->rcx & PAGE_MASK;
+	struct kvm_npt_entry e;
+	bool ept_violation, private;
+
+	*status = tdg_mem_page_accept(tdr, r->rcx, &ept_violation);
+	if (!ept_violation)
+		return 0;
+	/* The page the module will take: the fault path gives it to the TD, AUG'd. */
+	tcg_translate(t, gpa, true, true, &e, &private);
+	tcg_npf(t, gpa, true, PFERR_WRITE_MASK, true, &e);
+	tcg_take_npf(t);
+	return 1;
+}
+
+/* The TDCALL at RIP, leaf in RAX: 0 done (RAX the status), 1 an exit for KVM. */
+int tcg_tdcall(struct tcg_vcpu *t)
+{
+	struct kvm_regs *r = &t->vcpu->arch.regs;
+	u64 status;
+
+	switch (r->rax) {
+	case TDG_VP_VMCALL:
+		return tcg_td_vmcall(t);
+	case TDG_VP_INFO:
+		status = tcg_td_info(t);
+		break;
+	case TDG_VP_VEINFO_GET:
+		status = tcg_td_veinfo(t);
+		break;
+	case TDG_MEM_PAGE_ACCEPT:
+		if (tcg_td_accept(t, &status))
+			return 1;
+		break;
+	default:
+		status = TDX_OPERAND_INVALID;
+		break;
+	}
+	r->rax = status;
+	r->rip += TDCALL_LEN;
+	return 0;
+}
