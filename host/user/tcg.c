@@ -196,8 +196,32 @@ static bool tcg_paging(struct tcg_vcpu *t, bool *on)
 	return efer.value & EFER_LMA;
 }
 
+static struct tcg_table *tcg_table_slot(struct tcg_vcpu *t, u64 gpa)
+{
+	return &t->tables[gpa_to_gfn(gpa) % TCG_TABLES];
+}
+
 /*
- * The guest's walk of @vaddr, each table read through the nested page table.  TCG_WALK_OK
+ * A page-table page the walk read before, as a guest access (its checks passed), whose
+ * translation has not gone since (tcg_flush()).
+ */
+static u64 *tcg_table_cached(struct tcg_vcpu *t, u64 gpa, bool enc)
+{
+	struct tcg_table *c = tcg_table_slot(t, gpa);
+
+	gpa &= PAGE_MASK;
+	return c->host && c->gpa == gpa && c->enc == enc ? c->host : NULL;
+}
+
+static void tcg_table_cache(struct tcg_vcpu *t, u64 gpa, bool enc, u64 *host)
+{
+	*tcg_table_slot(t, gpa) = (struct tcg_table){ .gpa = gpa & PAGE_MASK, .enc = enc,
+						      .host = host };
+}
+
+/*
+ * The guest's walk of @vaddr, each table read through the nested page table (the page-table
+ * pages it read last, from the walk's cache).  TCG_WALK_OK
  * with the final gpa; TCG_WALK_PF if an entry is not present; TCG_WALK_OTHER if (@npf_err not
  * 0: the walk is a guest access) a table's page stopped it: the NPF recorded (t->npf), #VC or
  * #VE raised, or the guest stopped for paging the engine does not walk.
@@ -232,6 +256,9 @@ static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool
 		unsigned int idx = (vaddr >> (12 + 9 * (level - 1))) & 511;
 
 		tenc = table_enc || *enc;
+		pt = tcg_table_cached(t, table, tenc);
+		if (pt)
+			goto read;
 		pt = __tcg_translate(t, table, tenc, false, &e, &private);
 		if (!pt) {
 			if (!npf_err)
@@ -239,13 +266,17 @@ static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool
 			tcg_npf(t, table, tenc, npf_err & PFERR_USER_MASK, false, &e);
 			return TCG_WALK_OTHER;
 		}
-		if (npf_err && tcg_rmp_unvalidated(t, &e)) {
+		/* A probe (no @npf_err) checks less than a guest access: it does not cache. */
+		if (!npf_err)
+			goto read;
+		if (tcg_rmp_unvalidated(t, &e)) {
 			tcg_raise(t, X86_VC_VECTOR, true, SVM_EXIT_NOT_VALIDATED);
 			return TCG_WALK_OTHER;
 		}
-		if (npf_err && tcg_tdx_pending(t, vaddr, table, npf_err & PFERR_USER_MASK, false,
-					       &e))
+		if (tcg_tdx_pending(t, vaddr, table, npf_err & PFERR_USER_MASK, false, &e))
 			return TCG_WALK_OTHER;
+		tcg_table_cache(t, table, tenc, pt);
+read:
 		pte = READ_ONCE(pt[idx]);
 		if (!(pte & PTE_P))
 			return TCG_WALK_PF;
@@ -311,7 +342,7 @@ static bool tcg_pte_allows(struct tcg_vcpu *t, u64 bits, uc_mem_type type, bool 
 			   u32 *pf_err)
 {
 	bool user = false;
-	u64 cs, cr0;
+	u64 cs = 0, cr0;
 
 	if (!implicit && (!(bits & PTE_U) || (type == UC_MEM_WRITE && !(bits & PTE_W)))) {
 		uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
@@ -461,26 +492,58 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 }
 
 /*
- * The nested page table changed: drop every cached translation, and Unicorn's translated
- * code if a page it came from is no longer the guest's there.
+ * Whether @gfn's translation went since generation t->npt_gen, as KVM's log of the last
+ * generations says (@known: it covers them all; else anything may have gone).
  */
-static void tcg_flush(struct tcg_vcpu *t)
+static bool tcg_zapped(struct tcg_vcpu *t, gfn_t gfn, bool known)
 {
 	struct kvm *kvm = t->vcpu->kvm;
-	bool stale_code = t->code_untracked;
+	u64 g;
+
+	if (!known)
+		return true;
+	for (g = t->npt_gen + 1; g <= kvm->arch.npt_gen; g++)
+		if (kvm->arch.npt_zapped[g % KVM_NPT_ZAP_LOG] == gfn)
+			return true;
+	return false;
+}
+
+/* Is the code page still the guest's, with the translation it had? (under mmu_lock) */
+static bool tcg_code_kept(struct tcg_vcpu *t, const struct tcg_code_page *c, bool known)
+{
 	struct kvm_npt_entry e;
+
+	if (known)
+		return !tcg_zapped(t, c->gfn, true);
+	e = kvm_npt_lookup(t->vcpu->kvm, c->gfn);
+	return e.present && e.private == c->private && tcg_host_page(&e) == c->host;
+}
+
+/*
+ * The nested page table changed (or @all: something the TLB must not keep): drop every
+ * cached translation, the walk's page-table pages that went, and Unicorn's translated code
+ * if a page it came from is no longer the guest's there.
+ */
+static void tcg_flush(struct tcg_vcpu *t, bool all)
+{
+	const gfn_t shared = gpa_to_gfn(t->vcpu->kvm->arch.hw.shared_mask);
+	struct kvm *kvm = t->vcpu->kvm;
+	bool stale_code = t->code_untracked, known;
+	struct tcg_table *c;
 	size_t i, kept = 0;
 
 	t->itlb.host = NULL;
 	mutex_lock(&kvm->arch.mmu_lock);
+	known = !all && kvm->arch.npt_gen - t->npt_gen <= KVM_NPT_ZAP_LOG;
 	for (i = 0; i < t->nr_code; i++) {
-		e = kvm_npt_lookup(kvm, t->code[i].gfn);
-		if (e.present && e.private == t->code[i].private &&
-		    tcg_host_page(&e) == t->code[i].host)
+		if (tcg_code_kept(t, &t->code[i], known))
 			t->code[kept++] = t->code[i];
 		else
 			stale_code = true;
 	}
+	for (c = t->tables; c < t->tables + TCG_TABLES; c++)
+		if (c->host && tcg_zapped(t, gpa_to_gfn(c->gpa) & ~shared, known))
+			c->host = NULL;
 	mutex_unlock(&kvm->arch.mmu_lock);
 	t->nr_code = kept;
 	t->code_untracked = false;
@@ -902,7 +965,7 @@ void tcg_save(struct tcg_vcpu *t)
 	uc_x86_msr efer = { .rid = MSR_EFER };
 	void *slots[ARRAY_SIZE(tcg_gprs)];
 	uc_x86_mmr gdt, idt;
-	u64 cs, ss;
+	u64 cs = 0, ss = 0;		/* Unicorn writes the selector's 16 bits only */
 
 	tcg_regs_slots(&a->regs, slots);
 	uc_reg_read_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
@@ -944,7 +1007,7 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 	gen = __atomic_load_n(&vcpu->kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
 	/* A translation that went, or one the TLB must not keep. */
 	if (gen != t->npt_gen || flush) {
-		tcg_flush(t);
+		tcg_flush(t, flush);
 		__atomic_store_n(&t->npt_gen, gen, __ATOMIC_SEQ_CST);
 	}
 	tcg_load(t);

@@ -23,6 +23,7 @@
 #define TCG_CHUNK		(2ul << 20)
 #define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
 #define TCG_SIGNAL_CHECK	4096		/* instructions between looks for a signal */
+#define TCG_TABLES		16		/* the walk's cache of page-table pages */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
 #define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
 #define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
@@ -106,6 +107,11 @@ struct tcg_vcpu {
 	} *code;
 	size_t nr_code, max_code;
 	bool code_untracked;		/* one could not be noted */
+	struct tcg_table {		/* page-table pages the walk read, by gfn % TCG_TABLES */
+		u64 gpa;		/* as the walk named it (TDX: with the shared bit) */
+		bool enc;
+		u64 *host;		/* NULL: the slot is empty */
+	} tables[TCG_TABLES];
 	bool fresh;			/* Unicorn's state is still its reset state */
 	bool tdvmcall;			/* a TDG.VP.VMCALL is out with KVM */
 	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */

@@ -103,7 +103,7 @@ static int tcg_event_stack(struct tcg_vcpu *t, unsigned int ist, u64 *rsp,
 			   struct tcg_event *fault)
 {
 	uc_x86_mmr tr;
-	u64 cs;
+	u64 cs = 0;		/* Unicorn writes the selector's 16 bits only */
 
 	uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
 	if (!ist && !(cs & 3))
@@ -119,7 +119,7 @@ static int tcg_push_event(struct tcg_vcpu *t, struct tcg_event *fault)
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
 	struct tcg_event *ev = &t->event;
 	u32 sel_err = ev->vector * 8 + ERR_IDT + ERR_EXT;
-	u64 gate[2], frame[6], *f = frame, rsp, cs, ss, handler;
+	u64 gate[2], frame[6], *f = frame, rsp, cs = 0, ss = 0, handler;
 	unsigned int type, n;
 	uc_x86_mmr idt;
 	int r;

@@ -101,6 +101,8 @@ struct kvm_x86_ops {
  * What the modelled CPU does with this VM's accesses and instructions: written by vendor code
  * as the VM is created and initialised, before any vCPU runs; read by the vCPU engines.
  */
+#define KVM_NPT_ZAP_LOG		16
+
 struct kvm_x86_hw {
 	bool amd;			/* AMD's exit formats (NPF bits 32+), else Intel's */
 	bool c_bit;			/* SEV-type: a guest access can carry the C-bit */
@@ -127,6 +129,11 @@ struct kvm_arch {
 	struct xarray npt;
 	struct mutex mmu_lock;		/* npt's entries; inside slots_lock */
 	u64 npt_gen;			/* bumped when a translation goes or loses rights */
+	/*
+	 * The gfn whose translation generation g took away: npt_zapped[g % KVM_NPT_ZAP_LOG],
+	 * under mmu_lock.  An engine that is a few generations behind drops only those.
+	 */
+	gfn_t npt_zapped[KVM_NPT_ZAP_LOG];
 	bool has_private_mem;		/* SW_PROTECTED, SNP, TDX */
 	bool has_protected_state;	/* SEV-ES, SNP, TDX: no emulated MMIO, no RO slots */
 	struct kvm_sev_info sev_info;

@@ -80,11 +80,17 @@ void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn)
 	mutex_unlock(&kvm->arch.mmu_lock);
 }
 
-/* Every translation that went is out of every vCPU's hands before the page is reused. */
-static void kvm_mmu_changed(struct kvm *kvm)
+/*
+ * Every translation that went is out of every vCPU's hands before the page is reused: @gfn's
+ * is gone (or lost its write right) as of the next generation.
+ */
+static void kvm_mmu_changed(struct kvm *kvm, gfn_t gfn)
 {
+	u64 gen = kvm->arch.npt_gen + 1;
+
 	lockdep_assert_held(&kvm->arch.mmu_lock);
-	WRITE_ONCE(kvm->arch.npt_gen, kvm->arch.npt_gen + 1);
+	kvm->arch.npt_zapped[gen % KVM_NPT_ZAP_LOG] = gfn;
+	WRITE_ONCE(kvm->arch.npt_gen, gen);
 }
 
 #define KVM_ZAP_BATCH	64
@@ -107,7 +113,7 @@ void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 			xa_erase(&kvm->arch.npt, gfn);
 			if ((xa_to_value(e) & NPT_PRIVATE) && remove_private)
 				pfns[n++] = xa_to_value(e) >> NPT_PFN_SHIFT;
-			kvm_mmu_changed(kvm);
+			kvm_mmu_changed(kvm, gfn);
 		}
 		mutex_unlock(&kvm->arch.mmu_lock);
 		kvm_flush_remote_tlbs(kvm);
@@ -140,7 +146,7 @@ void kvm_arch_mmu_write_protect_masked(struct kvm *kvm, struct kvm_memory_slot *
 			continue;
 		/* Replacing a present entry allocates nothing: it cannot fail. */
 		xa_store(&kvm->arch.npt, gfn, xa_mk_value(v & ~NPT_WRITABLE), GFP_KERNEL_ACCOUNT);
-		kvm_mmu_changed(kvm);
+		kvm_mmu_changed(kvm, gfn);
 	}
 	mutex_unlock(&kvm->arch.mmu_lock);
 	kvm_flush_remote_tlbs(kvm);

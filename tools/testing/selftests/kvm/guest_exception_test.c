@@ -10,11 +10,13 @@
 #define UNMAPPED	0x100000000000ull	/* no guest page table maps it */
 #define PF_WRITE	2
 
-static uint64_t ud_count, bp_rip, de_count, pf_cr2[2], pf_err[2], pf_count;
+static uint64_t ud_count, ud_cs, ud_ss, bp_rip, de_count, pf_cr2[2], pf_err[2], pf_count;
 
 static GUEST_CODE void guest_ud(struct ex_regs *regs)
 {
 	ud_count++;
+	ud_cs = regs->cs;
+	ud_ss = regs->ss;
 	regs->rip += 2;				/* ud2 */
 }
 
@@ -48,6 +50,9 @@ static GUEST_CODE void guest_faults(unsigned int id)
 	asm volatile("ud2" : "+r"(r12) : : "memory");
 	GUEST_ASSERT_EQ(r12, 0x1212121212121212ull);
 	GUEST_ASSERT_EQ(ud_count, 1);
+	/* The frame's selector slots: the selectors, zero-extended. */
+	GUEST_ASSERT_EQ(ud_cs, 8);
+	GUEST_ASSERT_EQ(ud_ss, 16);
 
 	/* A trap: the frame's RIP is the next instruction's. */
 	asm volatile("lea 1f(%%rip), %0\n int3\n 1:" : "=r"(after_int3) : : "memory");

@@ -8,7 +8,8 @@
  * writes it, accepts it again and with bad operands, touches a page the host AUG'd that it
  * never accepted (#VE: its handler asks TDG.VP.VEINFO.GET and accepts the page), converts a
  * page to shared with MapGPA and writes it through its shared alias (the VMM reads it in the
- * memslot), converts it back with the KVM hypercall and accepts it again, reads a port and
+ * memslot), converts it back with the KVM hypercall and accepts it again, reads it through
+ * the shared alias (KVM_EXIT_MEMORY_FAULT: the VMM converts it implicitly), reads a port and
  * halts.  It reports every value through TDG.VP.VMCALL<Instruction.IO>: KVM_EXIT_IO.
  */
 #include <sys/mman.h>
@@ -152,6 +153,8 @@ asm(".pushsection .rodata.td_code, \"a\"\n"
     "	call td_report\n"
     "	accept $" STR(CONVERT_GPA) "\n"
     "	mov " STR(CONVERT_GPA) ", %rdi\n"		/* zeroed by the accept */
+    "	call td_report\n"
+    "	mov " STR(SHARED_VA) ", %rdi\n"		/* implicitly shared */
     "	call td_report\n"
     "	xor %r10, %r10\n"				/* Instruction.IO: IN */
     "	mov $30, %r11\n"
@@ -428,6 +431,16 @@ static void test_td_guest_code(void)
 	TEST_ASSERT_EQ(td_report(&g), 0);
 	TEST_ASSERT_EQ(td_report(&g), TDX_SUCCESS);
 	TEST_ASSERT_EQ(td_report(&g), 0);
+
+	/* Private to shared implicitly: the shared alias's access exits; the VMM converts. */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_RUN, 0), EFAULT);
+	TEST_ASSERT_EQ(g.run->exit_reason, KVM_EXIT_MEMORY_FAULT);
+	TEST_ASSERT_EQ(g.run->memory_fault.gpa, CONVERT_GPA);
+	TEST_ASSERT_EQ(g.run->memory_fault.size, PAGE_SIZE);
+	TEST_ASSERT_EQ(g.run->memory_fault.flags, 0);
+	vm_mem_set_shared(g.vm, CONVERT_GPA, PAGE_SIZE);
+	memcpy(g.shared + CONVERT_GPA, &(uint64_t){ 0x5a5a }, 8);
+	TEST_ASSERT_EQ(td_report(&g), 0x5a5a);
 
 	/* An IN through TDG.VP.VMCALL: the VMM's data in R11. */
 	td_run(&g);
