@@ -930,6 +930,7 @@ void tcg_load(struct tcg_vcpu *t)
 	tcg_regs_slots(&t->vcpu->arch.regs, slots);
 	uc_reg_write_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
 	tcg_load_sregs(t);
+	tcg_load_cpu_state(t);
 }
 
 /*
@@ -1219,6 +1220,7 @@ static const struct kvm_exec_ops tcg_ops = {
 	.vcpu_free = tcg_vcpu_free,
 	.flush_remote_tlbs = tcg_flush_remote_tlbs,
 	.emulate_mmio = tcg_emulate_mmio,
+	.sync_state = tcg_sync_state,
 	.vcpu_ioctl = tcg_vcpu_ioctl,
 };
 

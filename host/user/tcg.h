@@ -143,6 +143,10 @@ int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m);
 void tcg_load(struct tcg_vcpu *t);
 void tcg_save(struct tcg_vcpu *t);
 
+/* tcg_state.c */
+void tcg_load_cpu_state(struct tcg_vcpu *t);
+void tcg_sync_state(struct kvm_vcpu *vcpu);
+
 /* tcg_tdx.c */
 bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool final,
 		     const struct kvm_npt_entry *e);

@@ -234,6 +234,11 @@ void kvm_vcpu_arch_reset(struct kvm_vcpu_arch *a, bool bsp)
 	a->dr7 = 0x400;
 	a->xcr0 = 0x1;
 	a->pat = 0x0007040600070406ULL;
+	memset(a->cpu_msrs, 0, sizeof(a->cpu_msrs));
+	memset(&a->fpu, 0, sizeof(a->fpu));
+	a->fpu.fcw = 0x37f;
+	a->fpu.mxcsr = 0x1f80;
+	a->cpu_state_dirty = true;
 }
 
 /* As upstream's kvm_is_valid_sregs(), less the CR4 checks that depend on CPUID. */
@@ -260,6 +265,33 @@ static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
 	return pending <= 1;
 }
 
+/* MXCSR's defined bits (a restore with any other set is #GP). */
+#define MXCSR_VALID	0xffff
+
+/* KVM_GET_FPU / KVM_SET_FPU (FXSAVE's layout; the pads read as 0). */
+static long kvm_vcpu_ioctl_fpu(struct kvm_vcpu *vcpu, void __user *argp, bool write)
+{
+	struct kvm_fpu fpu;
+
+	if (vcpu->arch.guest_state_protected)
+		return -EINVAL;
+	if (!write) {
+		kvm_cpu_state_sync(vcpu);
+		return copy_to_user(argp, &vcpu->arch.fpu, sizeof(fpu)) ? -EFAULT : 0;
+	}
+	if (copy_from_user(&fpu, argp, sizeof(fpu)))
+		return -EFAULT;
+	if (fpu.mxcsr & ~MXCSR_VALID)
+		return -EINVAL;
+	/* The MSRs stay as the guest left them: KVM's copy of them first. */
+	kvm_cpu_state_sync(vcpu);
+	fpu.pad1 = 0;
+	fpu.pad2 = 0;
+	vcpu->arch.fpu = fpu;
+	vcpu->arch.cpu_state_dirty = true;
+	return 0;
+}
+
 static long kvm_vcpu_ioctl_regs(struct kvm_vcpu *vcpu, unsigned int ioctl,
 				void __user *argp)
 {
@@ -280,6 +312,8 @@ static long kvm_vcpu_ioctl_regs(struct kvm_vcpu *vcpu, unsigned int ioctl,
 		return 0;
 	}
 	case KVM_GET_SREGS:
+		/* The FS and GS bases the guest may have written itself. */
+		kvm_cpu_state_sync(vcpu);
 		return copy_to_user(argp, &vcpu->arch.sregs, sizeof(vcpu->arch.sregs)) ?
 		       -EFAULT : 0;
 	case KVM_SET_SREGS: {
@@ -306,6 +340,12 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_GET_SREGS:
 	case KVM_SET_SREGS:
 		return kvm_vcpu_ioctl_regs(vcpu, ioctl, (void __user *)arg);
+	case KVM_GET_MSRS:
+	case KVM_SET_MSRS:
+		return kvm_vcpu_ioctl_msrs(vcpu, (void __user *)arg, ioctl == KVM_SET_MSRS);
+	case KVM_GET_FPU:
+	case KVM_SET_FPU:
+		return kvm_vcpu_ioctl_fpu(vcpu, (void __user *)arg, ioctl == KVM_SET_FPU);
 	case KVM_SET_CPUID2:
 		return kvm_vcpu_ioctl_set_cpuid2(vcpu, (void __user *)arg);
 	case KVM_GET_CPUID2:

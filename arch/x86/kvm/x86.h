@@ -30,6 +30,11 @@ int kvm_vcpu_ioctl_get_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *a
 void kvm_vcpu_free_cpuid(struct kvm_vcpu *vcpu);
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 
+/* msr.c: KVM_GET/SET_MSRS, and KVM's copy of the state an engine holds */
+long kvm_vcpu_ioctl_msrs(struct kvm_vcpu *vcpu, void __user *argp, bool write);
+u32 kvm_cpu_msr_index(unsigned int i);
+void kvm_cpu_state_sync(struct kvm_vcpu *vcpu);
+
 /* x86.c: exits every vendor handles alike */
 struct kvm_exec_exit;
 int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);

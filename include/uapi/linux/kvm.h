@@ -61,6 +61,10 @@
 #define KVM_SET_REGS		_IOW(KVMIO, 0x82, struct kvm_regs)
 #define KVM_GET_SREGS		_IOR(KVMIO, 0x83, struct kvm_sregs)
 #define KVM_SET_SREGS		_IOW(KVMIO, 0x84, struct kvm_sregs)
+#define KVM_GET_MSRS		_IOWR(KVMIO, 0x88, struct kvm_msrs)
+#define KVM_SET_MSRS		_IOW(KVMIO, 0x89, struct kvm_msrs)
+#define KVM_GET_FPU		_IOR(KVMIO, 0x8c, struct kvm_fpu)
+#define KVM_SET_FPU		_IOW(KVMIO, 0x8d, struct kvm_fpu)
 
 /* VM ioctl for confidential-computing commands (SEV, SNP). */
 #define KVM_MEMORY_ENCRYPT_OP	_IOWR(KVMIO, 0xba, unsigned long)
@@ -102,6 +106,34 @@ struct kvm_dtable {
 	__u64 base;
 	__u16 limit;
 	__u16 padding[3];
+};
+
+struct kvm_msr_entry {
+	__u32 index;
+	__u32 reserved;
+	__u64 data;
+};
+
+/* KVM_GET_MSRS, KVM_SET_MSRS: @nmsrs entries follow; both answer how many were done. */
+struct kvm_msrs {
+	__u32 nmsrs;
+	__u32 pad;
+	struct kvm_msr_entry entries[];
+};
+
+/* The x87 and SSE state, FXSAVE's layout (ftwx its abridged tag word). */
+struct kvm_fpu {
+	__u8 fpr[8][16];
+	__u16 fcw;
+	__u16 fsw;
+	__u8 ftwx;
+	__u8 pad1;
+	__u16 last_opcode;
+	__u64 last_ip;
+	__u64 last_dp;
+	__u8 xmm[16][16];
+	__u32 mxcsr;
+	__u32 pad2;
 };
 
 #define KVM_NR_INTERRUPTS	256

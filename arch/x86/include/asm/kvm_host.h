@@ -102,6 +102,7 @@ struct kvm_x86_ops {
  * as the VM is created and initialised, before any vCPU runs; read by the vCPU engines.
  */
 #define KVM_NPT_ZAP_LOG		16
+#define KVM_NR_CPU_MSRS		9
 
 struct kvm_x86_hw {
 	bool amd;			/* AMD's exit formats (NPF bits 32+), else Intel's */
@@ -148,6 +149,14 @@ struct kvm_vcpu_arch {
 	u64 dr6, dr7;
 	u64 xcr0;
 	u64 pat;
+	/* The MSRs the CPU holds for the guest beyond sregs and PAT (msr.c: which). */
+	u64 cpu_msrs[KVM_NR_CPU_MSRS];
+	struct kvm_fpu fpu;		/* the x87/SSE state, FXSAVE's layout */
+	/*
+	 * cpu_msrs and fpu as KVM last saw them: an engine that holds them itself loads them
+	 * when KVM_SET_* marked them dirty, and refreshes KVM's copy on sync_state().
+	 */
+	bool cpu_state_dirty;
 	bool guest_state_protected;	/* the VMSA is the guest's: KVM can no longer see it */
 	bool has_run;			/* KVM_RUN entered the guest once */
 	struct kvm_cpuid_entry2 *cpuid_entries;	/* KVM_SET_CPUID2 (cpuid.c) */

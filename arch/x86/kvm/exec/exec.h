@@ -72,6 +72,13 @@ struct kvm_exec_ops {
 	 * instruction (it stays undone).
 	 */
 	int (*emulate_mmio)(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *mmio);
+	/*
+	 * Optional, for an engine that holds the CPU's state itself: refresh vcpu->arch's
+	 * cpu_msrs and fpu from it (the guest may have changed them without an exit).  KVM
+	 * marks them cpu_state_dirty when the VMM sets them; the engine loads them before its
+	 * next entry.
+	 */
+	void (*sync_state)(struct kvm_vcpu *vcpu);
 	/* The engine's own vCPU ioctls; -ENOTTY for any other. */
 	long (*vcpu_ioctl)(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg);
 };

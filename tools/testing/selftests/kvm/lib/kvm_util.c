@@ -67,7 +67,7 @@ void vcpu_set_long_mode(int vcpu, uint64_t cr3)
 	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &s), 0);
 	s.cr0 |= 0x80000001;				/* PG | PE */
 	s.cr3 = cr3;
-	s.cr4 |= 1 << 5;				/* PAE */
+	s.cr4 |= (1 << 5) | (1 << 9) | (1 << 10);	/* PAE, OSFXSR, OSXMMEXCPT (SSE) */
 	s.efer |= (1 << 8) | (1 << 10);			/* LME | LMA */
 	s.cs.l = 1;
 	s.cs.db = 0;
