@@ -215,7 +215,7 @@ static int demo_snp(void)
 	for (i = 0; i < res.nr_trace; i++)
 		per_op[res.trace[i].op & 7]++;
 	printf("RMP trace: %u transitions:", res.nr_trace);
-	for (i = 1; i <= KVM_COCO_RMP_LEAK; i++)
+	for (i = 1; i <= KVM_COCO_RMP_MAKE_FIRMWARE; i++)
 		printf(" %s %llu", launch_rmp_op_name(i), per_op[i]);
 	printf("\nfirst transitions (kvm-coco launch --trace prints them all):\n");
 	/* The header counts the transitions not printed as written. */

@@ -16,6 +16,7 @@ const char *launch_rmp_op_name(unsigned int op)
 		[KVM_COCO_RMP_FW_LAUNCH] = "fw_launch",
 		[KVM_COCO_RMP_FW_RECLAIM] = "fw_reclaim",
 		[KVM_COCO_RMP_LEAK] = "leak",
+		[KVM_COCO_RMP_MAKE_FIRMWARE] = "make_firmware",
 	};
 
 	return op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "unknown";
@@ -83,7 +84,7 @@ static void print_json(const struct launch_args *a, const struct launch_result *
 	printf("\", \"vcpus\": %u, \"pages\": %llu, \"seconds\": %.6f, \"rmp_transitions\": %u, "
 	       "\"rmp_transitions_by_op\": {", a->vcpus, res->pages, res->seconds,
 	       res->nr_trace);
-	for (i = 1; i <= KVM_COCO_RMP_LEAK; i++)
+	for (i = 1; i <= KVM_COCO_RMP_MAKE_FIRMWARE; i++)
 		printf("%s\"%s\": %llu", i > 1 ? ", " : "", launch_rmp_op_name(i), per_op[i]);
 	printf("}, \"leaked_pages\": %llu", per_op[KVM_COCO_RMP_LEAK]);
 	if (trace) {

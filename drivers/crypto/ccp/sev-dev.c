@@ -49,12 +49,10 @@ void sev_platform_shutdown(void)
 		snp_initialized = false;
 }
 
-/* Hand a page to the firmware (upstream: rmp_mark_pages_firmware). */
+/* Hand a page to the firmware, through the checked helper (upstream: rmp_mark_pages_firmware). */
 int snp_mark_page_firmware(unsigned long pfn)
 {
-	struct rmp_state s = { .assigned = 1, .immutable = 1 };
-
-	return rmpupdate(pfn, &s) ? -EFAULT : 0;
+	return rmp_make_firmware(pfn);
 }
 
 /*
@@ -64,12 +62,11 @@ int snp_mark_page_firmware(unsigned long pfn)
 int snp_reclaim_page(unsigned long pfn)
 {
 	struct sev_data_snp_page_reclaim data = { .paddr = (u64)pfn << PAGE_SHIFT };
-	struct rmp_state shared = {};
 	int err;
 
 	if (sev_do_cmd(SEV_CMD_SNP_PAGE_RECLAIM, &data, &err))
 		return -EIO;
-	return rmpupdate(pfn, &shared) ? -EFAULT : 0;
+	return rmp_make_shared(pfn);
 }
 
 static int sev_ioctl_snp_platform_status(struct sev_issue_cmd *argp)

@@ -63,6 +63,7 @@ enum kvm_coco_rmp_op {
 	KVM_COCO_RMP_FW_LAUNCH = 3,	/* firmware: LAUNCH_UPDATE made the page guest-valid */
 	KVM_COCO_RMP_FW_RECLAIM = 4,	/* firmware: PAGE_RECLAIM released the page */
 	KVM_COCO_RMP_LEAK = 5,		/* KVM: page leaked, its state could not be undone */
+	KVM_COCO_RMP_MAKE_FIRMWARE = 6,	/* KVM: RMPUPDATE to the firmware's (context page) */
 };
 
 struct kvm_coco_trace_entry {

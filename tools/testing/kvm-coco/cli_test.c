@@ -158,8 +158,12 @@ static void test_launch_agrees_with_measure(void)
 	TEST_ASSERT(!cli(cmd), "launch --json: %s", err);
 	measured[15 + 96] = 0;
 	TEST_ASSERT(strstr(out, measured + 15), "--json digest differs: %s", out);
-	/* 2 + 2 + 1 + 1 + 1 + 2 pages and 3 VMSAs: each made private, then launched. */
-	TEST_ASSERT(strstr(out, "\"rmp_transitions\": 24") && strstr(out, "\"leaked_pages\": 0"),
+	/*
+	 * The context page handed to the firmware; 2 + 2 + 1 + 1 + 1 + 2 pages and 3 VMSAs:
+	 * each made private, then launched.
+	 */
+	TEST_ASSERT(strstr(out, "\"rmp_transitions\": 25") &&
+		    strstr(out, "\"make_firmware\": 1") && strstr(out, "\"leaked_pages\": 0"),
 		    "--json summary: %s", out);
 }
 
@@ -173,8 +177,10 @@ static void test_launch_trace(void)
 	TEST_ASSERT(strstr(out, "# tracer: nop\n"), "no ftrace header: %s", out);
 	for (p = out; (p = strstr(p, ": kvm_snp_rmp: ")); p++)
 		lines++;
-	TEST_ASSERT_EQ(lines, 4);
-	TEST_ASSERT(strstr(out, "make_private pfn 0x") && strstr(out, "fw_launch pfn 0x") &&
+	/* The context page to the firmware, the page and the VMSA in, each launched. */
+	TEST_ASSERT_EQ(lines, 5);
+	TEST_ASSERT(strstr(out, "make_firmware pfn 0x") && strstr(out, "make_private pfn 0x") &&
+		    strstr(out, "fw_launch pfn 0x") &&
 		    strstr(out, "-> asid 1 gpa 0xfffffffff000 vmsa validated ret 0"), "%s", out);
 }
 

@@ -280,13 +280,13 @@ static void test_make_private_refuses_assigned(void)
 	struct rmpentry e;
 
 	live[7] = live[8] = true;
-	TEST_ASSERT_EQ(rmp_make_private(kvm, pfn, 0x1000, 7, false), 0);
+	TEST_ASSERT_EQ(snp_make_private(kvm, pfn, 0x1000, 7, false), 0);
 	e = entry(pfn);
-	TEST_ASSERT_EQ(rmp_make_private(kvm, pfn, 0x1000, 7, false), -EEXIST);
-	TEST_ASSERT_EQ(rmp_make_private(kvm, pfn, 0x2000, 8, true), -EEXIST);
+	TEST_ASSERT_EQ(snp_make_private(kvm, pfn, 0x1000, 7, false), -EEXIST);
+	TEST_ASSERT_EQ(snp_make_private(kvm, pfn, 0x2000, 8, true), -EEXIST);
 	TEST_ASSERT_EQ(entry(pfn).lo, e.lo);
 	CHECK_RMP();
-	TEST_ASSERT_EQ(rmp_make_shared(kvm, pfn), 0);
+	TEST_ASSERT_EQ(snp_make_shared(kvm, pfn), 0);
 	TEST_ASSERT_EQ(entry(pfn).lo, 0);
 	CHECK_RMP();
 	live[7] = live[8] = false;

@@ -142,6 +142,39 @@ static void test_platform(void)
 	free_shared(pfn);
 }
 
+/*
+ * The PSP driver's firmware pages go through the checked RMPUPDATE helpers: never assigned
+ * twice (to the firmware again, or to a guest), and every call, refused ones too, counted and
+ * traced.
+ */
+static void test_firmware_pages_are_checked(void)
+{
+	unsigned long pfn = new_pfn(), guest = new_pfn();
+	unsigned long fw0 = snp_rmpupdate_count(SNP_RMP_MAKE_FIRMWARE);
+	unsigned long pr0 = snp_rmpupdate_count(SNP_RMP_MAKE_PRIVATE);
+	unsigned long sh0 = snp_rmpupdate_count(SNP_RMP_MAKE_SHARED);
+	struct rmpentry e, now;
+
+	TEST_ASSERT_EQ(snp_mark_page_firmware(pfn), 0);
+	TEST_ASSERT_EQ(snp_lookup_rmpentry_raw(pfn, &e), 0);
+	TEST_ASSERT(rmpentry_assigned(&e) && rmpentry_immutable(&e) && !rmpentry_asid(&e),
+		    "firmware page %#llx", e.lo);
+	TEST_ASSERT_EQ(snp_mark_page_firmware(pfn), -EEXIST);
+	TEST_ASSERT_EQ(rmp_make_private(pfn, 0x1000, 1, false), -EEXIST);
+	TEST_ASSERT_EQ(snp_lookup_rmpentry_raw(pfn, &now), 0);
+	TEST_ASSERT_EQ(now.lo, e.lo);
+	TEST_ASSERT_EQ(rmp_make_private(guest, 0x1000, 1, false), 0);
+	TEST_ASSERT_EQ(snp_mark_page_firmware(guest), -EEXIST);
+	TEST_ASSERT_EQ(snp_rmpupdate_count(SNP_RMP_MAKE_FIRMWARE), fw0 + 3);
+	TEST_ASSERT_EQ(snp_rmpupdate_count(SNP_RMP_MAKE_PRIVATE), pr0 + 2);
+	TEST_ASSERT(!snp_reclaim_page(pfn), "reclaim");
+	TEST_ASSERT_EQ(rmp_make_shared(guest), 0);
+	TEST_ASSERT_EQ(snp_rmpupdate_count(SNP_RMP_MAKE_SHARED), sh0 + 2);
+	CHECK_RMP();
+	free_shared(pfn);
+	free_shared(guest);
+}
+
 static void test_guest_context(void)
 {
 	unsigned long pfn = new_pfn();
@@ -412,6 +445,7 @@ int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_platform),
+		KSFT_TEST(test_firmware_pages_are_checked),
 		KSFT_TEST(test_guest_context),
 		KSFT_TEST(test_launch_start_policy),
 		KSFT_TEST(test_activate),

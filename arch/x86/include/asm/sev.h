@@ -140,12 +140,24 @@ int snp_lookup_rmpentry(unsigned long pfn, bool *assigned, int *level);
 unsigned long snp_rmptable_bytes(void);
 unsigned long snp_rmptable_pages(void);
 
-/* rmp.c: the instructions */
+/* rmp.c: the instructions (RMPUPDATE: the host issues it only through rmp_update.c's) */
 int rmpupdate(unsigned long pfn, const struct rmp_state *state);
 int psmash(unsigned long pfn);
 int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
 	      u64 *npf_error);
 int rmpadjust(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, u64 attrs, u64 *npf_error);
+
+/* rmp_update.c: the checked, traced RMPUPDATEs, the host's only way to change an entry */
+enum snp_rmp_op {
+	SNP_RMP_MAKE_PRIVATE,
+	SNP_RMP_MAKE_SHARED,
+	SNP_RMP_MAKE_FIRMWARE,
+	SNP_RMP_OP_NR,
+};
+int rmp_make_private(unsigned long pfn, u64 gpa, u32 asid, bool immutable);
+int rmp_make_shared(unsigned long pfn);
+int rmp_make_firmware(unsigned long pfn);
+unsigned long snp_rmpupdate_count(enum snp_rmp_op op);
 
 /* rmp.c: what only the platform (firmware, the running vCPU) does to an entry */
 void snp_rmp_fw_launch(unsigned long pfn, bool vmsa);

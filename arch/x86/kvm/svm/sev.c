@@ -159,7 +159,7 @@ static struct page *snp_context_create(struct kvm *kvm, struct kvm_sev_cmd *argp
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
-	if (snp_mark_page_firmware(page_to_pfn(page))) {
+	if (snp_make_firmware(kvm, page_to_pfn(page))) {
 		__free_page(page);
 		return ERR_PTR(-EIO);
 	}
@@ -321,7 +321,7 @@ static int snp_launch_update_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn,
 		if (r)
 			goto err_clear;
 	}
-	r = rmp_make_private(kvm, pfn, (u64)gfn << PAGE_SHIFT, sev->asid, true);
+	r = snp_make_private(kvm, pfn, (u64)gfn << PAGE_SHIFT, sev->asid, true);
 	if (r)
 		goto err_clear;
 
@@ -438,7 +438,7 @@ static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
 		r = snp_host_copy_to_pfn(pfn, 0, save, sizeof(*save));
 		if (r)
 			break;
-		r = rmp_make_private(kvm, pfn, SNP_VMSA_GPA, sev->asid, true);
+		r = snp_make_private(kvm, pfn, SNP_VMSA_GPA, sev->asid, true);
 		if (r)
 			break;
 		fw.gctx_paddr = sev_context_paddr(sev);
@@ -618,7 +618,7 @@ void sev_free_vcpu(struct kvm_vcpu *vcpu)
 	if (snp_page_leaked(pfn))
 		return;
 	/* A measured VMSA is the guest's: make it shared before the host may reuse it. */
-	if (snp_page_assigned(pfn) && rmp_make_shared(vcpu->kvm, pfn)) {
+	if (snp_page_assigned(pfn) && snp_make_shared(vcpu->kvm, pfn)) {
 		snp_leak_page(vcpu->kvm, pfn);
 		return;
 	}
@@ -660,7 +660,7 @@ int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 		return 0;
 	e = snp_rmp_lo(pfn);
 	if (!(e & RMPENTRY_ASSIGNED))
-		return rmp_make_private(kvm, pfn, gpa, sev->asid, false);
+		return snp_make_private(kvm, pfn, gpa, sev->asid, false);
 	if ((e & RMPENTRY_GPA_MASK) != gpa ||
 	    (e & RMPENTRY_ASID_MASK) >> RMPENTRY_ASID_SHIFT != sev->asid) {
 		pr_debug("SNP: pfn %#lx is assigned at gpa %#llx, not %#llx\n", pfn,
@@ -674,7 +674,7 @@ int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
 	if (!sev_snp_guest(kvm) || !snp_page_assigned(pfn))
 		return 0;
-	if (!rmp_make_shared(kvm, pfn))
+	if (!snp_make_shared(kvm, pfn))
 		return 0;
 	/* Immutable (the firmware still holds it): only the firmware can give it back. */
 	return snp_page_reclaim(kvm, pfn);

@@ -21,8 +21,9 @@ int sev_get_trace(struct kvm *kvm, void __user *argp);
 void sev_trace_free(struct kvm *kvm);
 
 /* sev_rmp.c: the one checked way to change a page's RMP entry */
-int rmp_make_private(struct kvm *kvm, unsigned long pfn, u64 gpa, u32 asid, bool immutable);
-int rmp_make_shared(struct kvm *kvm, unsigned long pfn);
+int snp_make_private(struct kvm *kvm, unsigned long pfn, u64 gpa, u32 asid, bool immutable);
+int snp_make_shared(struct kvm *kvm, unsigned long pfn);
+int snp_make_firmware(struct kvm *kvm, unsigned long pfn);
 bool snp_page_assigned(unsigned long pfn);
 u64 snp_rmp_lo(unsigned long pfn);
 int snp_page_reclaim(struct kvm *kvm, unsigned long pfn);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KVM's RMP helpers: the one way KVM assigns a page to a guest (rmp_make_private), the one
- * way back (rmp_make_shared), reclaiming from the firmware, and leaking what cannot be
- * reclaimed.  rmp_make_private() refuses a page whose entry is already assigned: assigning a
- * page to two guests, or twice to one, must fail loudly, never silently reassign.
+ * KVM's RMP helpers: the one way KVM assigns a page to a guest (snp_make_private), the one
+ * way back (snp_make_shared), handing a page to the firmware, reclaiming from it, and leaking
+ * what cannot be reclaimed.  Each goes through the platform's checked RMPUPDATE helpers
+ * (arch/x86/virt/svm/rmp_update.c: a page already assigned is refused, never silently
+ * reassigned) and lands in the VM's own trace ring.
  *
  * A page that cannot be given back is leaked on purpose: kept out of every allocator
  * forever, counted per VM and globally, and reported, because its state is unknown and
@@ -35,31 +36,31 @@ bool snp_page_assigned(unsigned long pfn)
 	return snp_rmp_lo(pfn) & RMPENTRY_ASSIGNED;
 }
 
-int rmp_make_private(struct kvm *kvm, unsigned long pfn, u64 gpa, u32 asid, bool immutable)
+int snp_make_private(struct kvm *kvm, unsigned long pfn, u64 gpa, u32 asid, bool immutable)
 {
-	struct rmp_state state = { .gpa = gpa, .assigned = 1, .asid = asid,
-				   .immutable = immutable };
 	u64 old = snp_rmp_lo(pfn);
-	int ret = -EEXIST;
+	int ret = rmp_make_private(pfn, gpa, asid, immutable);
 
-	if (old & RMPENTRY_ASSIGNED) {
-		pr_debug("pfn %#lx is already assigned (rmp %#llx)\n", pfn, old);
-		goto out;
-	}
-	ret = rmpupdate(pfn, &state) ? -EFAULT : 0;
-out:
 	sev_trace_rmp(kvm, KVM_COCO_RMP_MAKE_PRIVATE, pfn, old, snp_rmp_lo(pfn), ret);
 	return ret;
 }
 
-int rmp_make_shared(struct kvm *kvm, unsigned long pfn)
+int snp_make_shared(struct kvm *kvm, unsigned long pfn)
 {
-	struct rmp_state state = {};
 	u64 old = snp_rmp_lo(pfn);
-	int ret;
+	int ret = rmp_make_shared(pfn);
 
-	ret = rmpupdate(pfn, &state) ? -EFAULT : 0;
 	sev_trace_rmp(kvm, KVM_COCO_RMP_MAKE_SHARED, pfn, old, snp_rmp_lo(pfn), ret);
+	return ret;
+}
+
+/* A page of the VM's that only the firmware touches (the SNP context page). */
+int snp_make_firmware(struct kvm *kvm, unsigned long pfn)
+{
+	u64 old = snp_rmp_lo(pfn);
+	int ret = rmp_make_firmware(pfn);
+
+	sev_trace_rmp(kvm, KVM_COCO_RMP_MAKE_FIRMWARE, pfn, old, snp_rmp_lo(pfn), ret);
 	return ret;
 }
 
@@ -73,7 +74,7 @@ int snp_page_reclaim(struct kvm *kvm, unsigned long pfn)
 	if (sev_do_cmd(SEV_CMD_SNP_PAGE_RECLAIM, &data, &err))
 		goto leak;
 	sev_trace_fw(kvm, KVM_COCO_RMP_FW_RECLAIM, pfn, old);
-	if (rmp_make_shared(kvm, pfn))
+	if (snp_make_shared(kvm, pfn))
 		goto leak;
 	return 0;
 leak:

@@ -561,12 +561,17 @@ static void test_every_rmp_transition_is_traced(void)
 	snp_vm_create(&v, MEM, 0);
 	TEST_ASSERT_EQ(read_trace(v.vm, e, 16, &seq), 0);
 	snp_launch_start(&v);
+	/* The guest's context page goes to the firmware: assigned, immutable, ASID 0. */
+	TEST_ASSERT_EQ(read_trace(v.vm, e, 16, &seq), 1);
+	TEST_ASSERT_EQ(e[0].op, KVM_COCO_RMP_MAKE_FIRMWARE);
+	TEST_ASSERT(!e[0].old_rmp && (e[0].new_rmp & 5) == 5 && !(e[0].new_rmp >> 51),
+		    "firmware page %#llx", (unsigned long long)e[0].new_rmp);
 	snp_launch_update(&v, 0x100, src, 2 * PAGE, NORMAL);
 	/* Per page: KVM makes it private (immutable), then the firmware makes it guest-valid. */
 	n = read_trace(v.vm, e, 16, &seq);
 	TEST_ASSERT_EQ(n, 4);
 	for (i = 0; i < 4; i++) {
-		TEST_ASSERT_EQ(e[i].seq, i + 1);
+		TEST_ASSERT_EQ(e[i].seq, i + 2);
 		TEST_ASSERT_EQ(e[i].op, i % 2 ? KVM_COCO_RMP_FW_LAUNCH : KVM_COCO_RMP_MAKE_PRIVATE);
 		TEST_ASSERT_EQ(e[i].ret, 0);
 		TEST_ASSERT(!i || e[i].ts_ns >= e[i - 1].ts_ns, "time went backwards");
