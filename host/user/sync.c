@@ -59,10 +59,13 @@ static long futex(int *uaddr, int op, int val)
 	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
 }
 
-void mutex_init(struct mutex *m)
+void __mutex_init(struct mutex *m, const char *name, const void *key)
 {
 	m->state = 0;
 	m->owner = NULL;
+	m->key = key;
+	m->name = name;
+	m->class = 0;
 }
 
 void mutex_destroy(struct mutex *m)
@@ -74,6 +77,8 @@ void mutex_lock(struct mutex *m)
 {
 	int c = 0;
 
+	/* Checked before it is taken: an inversion is reported even if it would deadlock. */
+	lockdep_acquire(m);
 	if (!__atomic_compare_exchange_n(&m->state, &c, 1, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED)) {
 		/* Contended: mark it so, and sleep until the holder hands it over. */
@@ -90,6 +95,7 @@ void mutex_lock(struct mutex *m)
 void mutex_unlock(struct mutex *m)
 {
 	WARN_ON(!mutex_is_locked_by_me(m));
+	lockdep_release(m);
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELAXED);
 	if (__atomic_exchange_n(&m->state, 0, __ATOMIC_RELEASE) == 2)
 		futex(&m->state, FUTEX_WAKE_PRIVATE, 1);

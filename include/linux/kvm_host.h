@@ -6,11 +6,16 @@
  * Generic KVM objects: the VM, its vCPUs, memslots, guest_memfd bindings and memory
  * attributes.  Lock order (outermost first):
  *
- *   kvm->lock          vCPU creation
- *   kvm->slots_lock    memslots, guest_memfd bindings, memory attributes
+ *   kvm->lock          vCPU creation, VM-wide SEV/TDX commands
+ *   vcpu->mutex        every vCPU ioctl (KVM_RUN, its state, TDX vCPU commands); a VM
+ *                      command that reads a vCPU's state takes it inside kvm->lock
+ *   kvm->slots_lock    memslots, guest_memfd bindings, memory attributes, a TD's pages
  *   gmem->lock         a guest_memfd's pages
  *   kvm->arch.mmu_lock the nested page table's entries (writers also hold slots_lock; the
  *                      vCPU engines read under mmu_lock alone, while the guest runs)
+ *
+ * as upstream's (Documentation/virt/kvm/locking.rst).  The library host checks it: its
+ * mutexes report an inversion between any two classes as a WARN (host/user/lockdep.c).
  *
  * A guest_memfd holds a reference on its VM, so a VM is destroyed only after every
  * guest_memfd it created is gone; a memslot points at its guest_memfd without a reference,

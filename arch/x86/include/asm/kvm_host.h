@@ -62,7 +62,8 @@ struct kvm_tdx_info {
 	unsigned int gpaw;		/* 48 or 52: the shared bit is gpaw - 1 */
 	struct page *tdr;
 	struct page *tdcs[KVM_TDX_TDCS_PAGES];
-	struct xarray private;		/* pfn -> gfn (a value entry): pages the TD holds */
+	struct xarray private;		/* pfn -> gfn (a value entry): pages the TD holds;
+					 * under kvm->slots_lock */
 	unsigned long nr_leaked;	/* pages the module would not give back */
 };
 

@@ -416,43 +416,59 @@ out_unlock:
 /* KVM_SEV_SNP_LAUNCH_FINISH */
 
 /* Build each vCPU's VMSA from its state, make it private and have the firmware measure it. */
-static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
+/* One vCPU's VMSA, filled from its state, made private and measured (vcpu->mutex held). */
+static int snp_launch_update_one_vmsa(struct kvm *kvm, struct kvm_vcpu *vcpu,
+				      struct sev_es_save_area *save, struct kvm_sev_cmd *argp)
 {
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	struct sev_data_snp_launch_update fw = {};
+	unsigned long pfn;
+	u64 old;
+	int r;
+
+	lockdep_assert_held(&vcpu->mutex);
+	/* Measured by an earlier FINISH that the firmware then refused: done. */
+	if (vcpu->arch.guest_state_protected)
+		return 0;
+	pfn = page_to_pfn(vcpu->arch.vmsa);
+	sev_es_fill_vmsa(save, &vcpu->arch, sev->vmsa_features);
+	r = snp_host_copy_to_pfn(pfn, 0, save, sizeof(*save));
+	if (r)
+		return r;
+	r = snp_make_private(kvm, pfn, SNP_VMSA_GPA, sev->asid, true);
+	if (r)
+		return r;
+	fw.gctx_paddr = sev_context_paddr(sev);
+	fw.page_type = SNP_PAGE_TYPE_VMSA;
+	fw.address = (u64)pfn << PAGE_SHIFT;
+	old = snp_rmp_lo(pfn);
+	r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_UPDATE, &fw, (int *)&argp->error);
+	if (r) {
+		snp_page_reclaim(kvm, pfn);
+		return r;
+	}
+	sev_trace_fw(kvm, KVM_COCO_RMP_FW_LAUNCH, pfn, old);
+	vcpu->arch.guest_state_protected = true;
+	return 0;
+}
+
+static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
 	struct sev_es_save_area *save;
 	struct kvm_vcpu *vcpu;
-	unsigned long i, pfn;
-	u64 old;
+	unsigned long i;
 	int r = 0;
 
 	save = kmalloc(sizeof(*save), GFP_KERNEL);
 	if (!save)
 		return -ENOMEM;
 	kvm_for_each_vcpu(i, vcpu, kvm) {
-		/* Measured by an earlier FINISH that the firmware then refused: done. */
-		if (vcpu->arch.guest_state_protected)
-			continue;
-		pfn = page_to_pfn(vcpu->arch.vmsa);
-		sev_es_fill_vmsa(save, &vcpu->arch, sev->vmsa_features);
-		r = snp_host_copy_to_pfn(pfn, 0, save, sizeof(*save));
+		/* Its state stays still while it is measured (KVM_SET_REGS takes the mutex). */
+		mutex_lock(&vcpu->mutex);
+		r = snp_launch_update_one_vmsa(kvm, vcpu, save, argp);
+		mutex_unlock(&vcpu->mutex);
 		if (r)
 			break;
-		r = snp_make_private(kvm, pfn, SNP_VMSA_GPA, sev->asid, true);
-		if (r)
-			break;
-		fw.gctx_paddr = sev_context_paddr(sev);
-		fw.page_type = SNP_PAGE_TYPE_VMSA;
-		fw.address = (u64)pfn << PAGE_SHIFT;
-		old = snp_rmp_lo(pfn);
-		r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_LAUNCH_UPDATE, &fw,
-				  (int *)&argp->error);
-		if (r) {
-			snp_page_reclaim(kvm, pfn);
-			break;
-		}
-		sev_trace_fw(kvm, KVM_COCO_RMP_FW_LAUNCH, pfn, old);
-		vcpu->arch.guest_state_protected = true;
 	}
 	kfree(save);
 	return r;

@@ -8,8 +8,10 @@
  *   INIT_VCPU (VP.CREATE, VP.INIT) -> INIT_MEM_REGION (PAGE.ADD, 16 MR.EXTEND if measured)
  *   -> FINALIZE_VM (MR.FINALIZE) -> KVM_COCO_TDX_GET_MRTD.
  *
- * Locking: every command runs under kvm->lock; INIT_MEM_REGION also takes kvm->slots_lock
- * for memslots and attributes (kvm->lock -> slots_lock, as everywhere).
+ * Locking, in upstream's order (kvm->lock -> vcpu->mutex -> kvm->slots_lock): VM commands run
+ * under kvm->lock; vCPU commands, whose caller holds vcpu->mutex, under kvm->slots_lock (it
+ * also guards the memslots and attributes INIT_MEM_REGION reads), which FINALIZE_VM takes
+ * too to move the TD on.  The pages the TD holds (tdx->private) change under slots_lock.
  *
  * Where this differs from upstream (6.16): INIT_MEM_REGION copies each source page into a
  * bounce page the module adds from (user memory has no physical address the model can
@@ -265,9 +267,12 @@ static int tdx_finalize_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 		return -EINVAL;
 	if (tdx->state != TD_STATE_INITIALIZED)
 		return -EINVAL;
+	/* Serialised with the vCPU commands, which build the TD under slots_lock. */
+	mutex_lock(&kvm->slots_lock);
 	r = tdx_seamcall_err(cmd, tdh_mr_finalize(page_pa(tdx->tdr)));
 	if (!r)
 		tdx->state = TD_STATE_RUNNABLE;
+	mutex_unlock(&kvm->slots_lock);
 	return r;
 }
 
@@ -380,6 +385,7 @@ int tdx_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 	u64 err;
 	int r;
 
+	lockdep_assert_held(&kvm->slots_lock);
 	if (xa_load(&tdx->private, pfn))
 		return 0;
 	r = xa_err(xa_store(&tdx->private, pfn, xa_mk_value(gfn), GFP_KERNEL));
@@ -428,6 +434,7 @@ static int tdx_add_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn, bool fres
 	u64 owner, err;
 	int r;
 
+	lockdep_assert_held(&kvm->slots_lock);
 	/* Added already (as upstream's populate: EEXIST), or some other TD's. */
 	if (tdx_pamt_read((u64)pfn << PAGE_SHIFT, &type, &owner) || type != PT_NDA)
 		return -EEXIST;
@@ -493,6 +500,7 @@ static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 
 	if (cmd->flags & ~KVM_TDX_MEASURE_MEMORY_REGION)
 		return -EINVAL;
+	lockdep_assert_held(&kvm->slots_lock);
 	if (kvm->arch.tdx_info.state != TD_STATE_INITIALIZED || !vcpu->arch.tdvpr)
 		return -EINVAL;
 	if (copy_from_user(&p, argp, sizeof(p)))
@@ -504,7 +512,6 @@ static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 	if (!bounce)
 		return -ENOMEM;
 
-	mutex_lock(&kvm->slots_lock);
 	while (p.nr_pages) {
 		if (fatal_signal_pending(current)) {
 			r = -EINTR;
@@ -518,7 +525,6 @@ static int tdx_init_mem_region(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 		p.nr_pages--;
 		cond_resched();
 	}
-	mutex_unlock(&kvm->slots_lock);
 	__free_page(bounce);
 
 	/* As upstream: the progress goes back whatever happened. */
@@ -550,15 +556,17 @@ static int tdx_cmd_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu, struct kvm_t
 
 static int tdx_ioctl(struct kvm *kvm, struct kvm_vcpu *vcpu, void __user *argp)
 {
+	/* VM commands under kvm->lock; vCPU commands (vcpu->mutex held) under slots_lock. */
+	struct mutex *lock = vcpu ? &kvm->slots_lock : &kvm->lock;
 	struct kvm_tdx_cmd cmd;
 	int r;
 
 	r = tdx_get_cmd(argp, &cmd);
 	if (r)
 		return r;
-	mutex_lock(&kvm->lock);
+	mutex_lock(lock);
 	r = tdx_cmd_dispatch(kvm, vcpu, &cmd);
-	mutex_unlock(&kvm->lock);
+	mutex_unlock(lock);
 	if (copy_to_user(argp, &cmd, sizeof(cmd)))
 		r = -EFAULT;
 	return r;

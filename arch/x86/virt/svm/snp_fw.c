@@ -395,6 +395,17 @@ static int fw_decommission(struct sev_data_snp_decommission *d)
 }
 
 /* A decommissioned guest's page, or one the firmware holds but no longer needs. */
+static bool fw_asid_live(u32 asid)
+{
+	struct snp_guest_ctx *g;
+
+	lockdep_assert_held(&fw_lock);
+	list_for_each_entry(g, &fw_guests, entry)
+		if (!g->decommissioned && g->asid == asid)
+			return true;
+	return false;
+}
+
 static bool fw_page_reclaimable(unsigned long pfn, const struct rmpentry *e)
 {
 	struct snp_guest_ctx *g;
@@ -408,7 +419,7 @@ static bool fw_page_reclaimable(unsigned long pfn, const struct rmpentry *e)
 		return true;
 	}
 	/* Pre-guest pages of any guest, and every page of a guest that is gone. */
-	return rmpentry_immutable(e) || !snp_fw_asid_live(rmpentry_asid(e));
+	return rmpentry_immutable(e) || !fw_asid_live(rmpentry_asid(e));
 }
 
 static int fw_page_reclaim(struct sev_data_snp_page_reclaim *d)
@@ -515,12 +526,11 @@ int snp_fw_command(int cmd, void *data)
 
 bool snp_fw_asid_live(u32 asid)
 {
-	struct snp_guest_ctx *g;
-	bool live = false;
+	bool live;
 
-	list_for_each_entry(g, &fw_guests, entry)
-		if (!g->decommissioned && g->asid == asid)
-			live = true;
+	mutex_lock(&fw_lock);
+	live = fw_asid_live(asid);
+	mutex_unlock(&fw_lock);
 	return live;
 }
 

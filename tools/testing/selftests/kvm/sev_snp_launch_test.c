@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "sev.h"
+#include "tdx.h"
 #include "host_user.h"
 
 #define MEM		(4ul << 20)
@@ -548,6 +549,29 @@ static unsigned int read_trace(int vm, struct kvm_coco_trace_entry *e, unsigned 
 	return t.nr;
 }
 
+/*
+ * Lock order, as upstream: kvm->lock -> vcpu->mutex -> kvm->slots_lock.  SNP's LAUNCH_FINISH
+ * (under kvm->lock) takes each vCPU's mutex while it measures the vCPU's state; a TD's vCPU
+ * commands (under vcpu->mutex) take slots_lock, never kvm->lock.  Both in one process: the
+ * library's lockdep reports an inversion as a WARN.
+ */
+static void test_lock_order_snp_and_tdx(void)
+{
+	struct host_counters base, now;
+	struct snp_vm v;
+	struct td t;
+
+	host_get_counters(&base);
+	td_create(MEM, &t);
+	snp_vm_create(&v, MEM, 1);
+	snp_launch_start(&v);
+	snp_launch_finish(&v);
+	snp_vm_destroy(&v);
+	td_destroy(&t);
+	host_get_counters(&now);
+	INSPECT(TEST_ASSERT_EQ(now.warnings, base.warnings));
+}
+
 static void test_every_rmp_transition_is_traced(void)
 {
 	struct kvm_coco_trace_entry e[16];
@@ -607,6 +631,7 @@ int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_every_rmp_transition_is_traced),
+		KSFT_TEST(test_lock_order_snp_and_tdx),
 		KSFT_TEST(test_launch_flow),
 		KSFT_TEST(test_init2_bad_input),
 		KSFT_TEST(test_launch_start_bad_input),

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Library host: a small lockdep for the sleeping locks.  Every mutex belongs to a class (the
+ * place it was initialised: DEFINE_MUTEX's lock, or mutex_init()'s call site, as the kernel's
+ * lockdep keys them), and every acquisition while other mutexes are held records "held before"
+ * edges between the classes.  An edge that closes a cycle (B taken under A somewhere, A under
+ * B here, directly or through other classes) is a lock-order inversion: a deadlock waiting for
+ * the right interleaving.  It is reported once, as a WARN naming both classes, which fails
+ * the test that made it (its warnings must stay 0).  Same-class nesting and spinlocks are not
+ * tracked.
+ */
+#include <pthread.h>
+#include <stdio.h>
+
+#include <linux/kernel.h>
+#include <linux/bug.h>
+#include <linux/mutex.h>
+
+#define LOCKDEP_CLASSES		64
+#define LOCKDEP_DEPTH		16
+
+static pthread_mutex_t lockdep_lock = PTHREAD_MUTEX_INITIALIZER;
+static const void *class_key[LOCKDEP_CLASSES];
+static const char *class_name[LOCKDEP_CLASSES];
+static unsigned int nr_classes;
+/* Bit b of before[a]: class a was held when class b was taken.  Read without the lock. */
+static u64 before[LOCKDEP_CLASSES];
+static bool lockdep_off;		/* out of classes: stop rather than guess */
+
+static __thread struct mutex *held[LOCKDEP_DEPTH];
+static __thread unsigned int nr_held;
+
+/* @m's class, 1-based (0: none); registered the first time a lock of it is taken. */
+static unsigned int lockdep_class(struct mutex *m)
+{
+	unsigned int c = __atomic_load_n(&m->class, __ATOMIC_RELAXED), i;
+
+	if (c || !m->key)
+		return c;		/* never initialised (zeroed memory): not tracked */
+	pthread_mutex_lock(&lockdep_lock);
+	for (i = 0; i < nr_classes && class_key[i] != m->key; i++)
+		;
+	if (i == nr_classes) {
+		if (nr_classes == LOCKDEP_CLASSES) {
+			lockdep_off = true;
+			pthread_mutex_unlock(&lockdep_lock);
+			return 0;
+		}
+		class_key[i] = m->key;
+		class_name[i] = m->name;
+		nr_classes++;
+	}
+	pthread_mutex_unlock(&lockdep_lock);
+	c = i + 1;
+	__atomic_store_n(&m->class, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* Is there a path of "held before" edges from class @from to class @to?  (lockdep_lock) */
+static bool lockdep_path(unsigned int from, unsigned int to)
+{
+	u64 seen = BIT_ULL(from), frontier = BIT_ULL(from), next;
+	unsigned int c;
+
+	while (frontier) {
+		next = 0;
+		for (c = 0; c < nr_classes; c++)
+			if (frontier & BIT_ULL(c))
+				next |= before[c];
+		if (next & BIT_ULL(to))
+			return true;
+		frontier = next & ~seen;
+		seen |= next;
+	}
+	return false;
+}
+
+/* Class @a (held) before class @b (being taken): a new edge, checked for a cycle. */
+static void lockdep_edge(unsigned int a, unsigned int b)
+{
+	bool inversion;
+
+	pthread_mutex_lock(&lockdep_lock);
+	inversion = !(before[a] & BIT_ULL(b)) && lockdep_path(b, a);
+	before[a] |= BIT_ULL(b);
+	pthread_mutex_unlock(&lockdep_lock);
+	if (inversion) {
+		fprintf(stderr, "lockdep: %s taken while %s is held, but %s was taken under %s "
+			"before (directly or through other locks): possible deadlock\n",
+			class_name[b], class_name[a], class_name[a], class_name[b]);
+		WARN_ON(inversion);
+	}
+}
+
+unsigned int lockdep_class_of(struct mutex *m)
+{
+	return lockdep_class(m);
+}
+
+void lockdep_acquire(struct mutex *m)
+{
+	unsigned int c = lockdep_class(m), a, i;
+
+	if (!c || lockdep_off)
+		return;
+	for (i = 0; i < nr_held; i++) {
+		a = held[i]->class;
+		if (a && a != c && !(__atomic_load_n(&before[a - 1], __ATOMIC_RELAXED) &
+				     BIT_ULL(c - 1)))
+			lockdep_edge(a - 1, c - 1);
+	}
+	if (nr_held < LOCKDEP_DEPTH)
+		held[nr_held++] = m;
+}
+
+void lockdep_release(struct mutex *m)
+{
+	unsigned int i;
+
+	for (i = nr_held; i-- > 0;) {
+		if (held[i] == m) {
+			held[i] = held[--nr_held];
+			return;
+		}
+	}
+}
