@@ -47,6 +47,8 @@ int host_snp_rmp_perms_of_gfn(int vm_fd, unsigned long long gfn, unsigned int vm
 unsigned long host_snp_leaked_pages(void);
 /* The @nth SNP firmware command @cmd from now fails with @status (snp_fw_inject_failure()). */
 void host_snp_fw_fail(int cmd, unsigned int nth, int status);
+/* The command the last injected failure hit (snp_fw_injected_cmd()), once; 0: none. */
+int host_snp_fw_failed_cmd(void);
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn);
 int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn);
 

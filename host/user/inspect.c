@@ -120,6 +120,11 @@ void host_snp_fw_fail(int cmd, unsigned int nth, int status)
 	snp_fw_inject_failure(cmd, nth, status);
 }
 
+int host_snp_fw_failed_cmd(void)
+{
+	return snp_fw_injected_cmd();
+}
+
 unsigned long host_snp_leaked_pages(void)
 {
 	return snp_leaked_pages();

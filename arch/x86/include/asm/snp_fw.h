@@ -18,11 +18,15 @@
 
 int snp_fw_command(int cmd, void *data);
 /*
- * Fault injection for tests: the @nth command @cmd from now (1: the next) fails with firmware
- * status @status, doing nothing; @nth 0 disarms.  What a firmware error would leave KVM to
- * clean up, on demand (a PAGE_RECLAIM that fails is a page KVM must leak).
+ * Fault injection for tests: the @nth command @cmd (SNP_FW_ANY_CMD: of any kind) from now
+ * (1: the next) fails with firmware status @status, doing nothing; @nth 0 disarms.  What a
+ * firmware error would leave KVM to clean up, on demand (a PAGE_RECLAIM that fails is a page
+ * KVM must leak).  snp_fw_injected_cmd(): the command the last injected failure hit, once
+ * (0: none since the last call).
  */
+#define SNP_FW_ANY_CMD		(-1)
 void snp_fw_inject_failure(int cmd, unsigned int nth, int status);
+int snp_fw_injected_cmd(void);
 bool snp_fw_asid_live(u32 asid);
 bool snp_fw_page_owned(unsigned long pfn);
 unsigned int snp_fw_guest_count(void);

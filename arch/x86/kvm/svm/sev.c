@@ -173,23 +173,29 @@ static struct page *snp_context_create(struct kvm *kvm, struct kvm_sev_cmd *argp
 	return page;
 }
 
-/* Decommission the context and give its page back (or leak it). */
-static void snp_context_destroy(struct kvm *kvm)
+/*
+ * Decommission the context and give its page back (or leak it).  false if the firmware
+ * refused: its guest lives on there, with the context page and the ASID.
+ */
+static bool snp_context_destroy(struct kvm *kvm)
 {
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	struct sev_data_snp_decommission data;
+	bool gone = true;
 	int error;
 
 	if (!sev->snp_context)
-		return;
+		return true;
 	data.gctx_paddr = sev_context_paddr(sev);
 	if (sev_do_cmd(SEV_CMD_SNP_DECOMMISSION, &data, &error)) {
 		pr_err("SNP_DECOMMISSION failed: firmware status %#x\n", error);
 		snp_leak_page(kvm, page_to_pfn(sev->snp_context));
+		gone = false;
 	} else if (!snp_page_reclaim(kvm, page_to_pfn(sev->snp_context))) {
 		__free_page(sev->snp_context);
 	}
 	sev->snp_context = NULL;
+	return gone;
 }
 
 static int snp_check_launch_start(const struct kvm_sev_snp_launch_start *p)
@@ -648,9 +654,12 @@ void sev_vm_destroy(struct kvm *kvm)
 
 	if (!sev->active)
 		return;
-	snp_context_destroy(kvm);
+	/* An ASID the firmware still runs a guest with is never handed out again. */
+	if (snp_context_destroy(kvm))
+		sev_asid_free(sev->asid);
+	else
+		pr_warn("ASID %u leaked: the firmware kept its guest\n", sev->asid);
 	sev_trace_free(kvm);
-	sev_asid_free(sev->asid);
 	if (sev->nr_leaked)
 		pr_warn("VM with ASID %u leaked %lu pages\n", sev->asid, sev->nr_leaked);
 	sev->active = false;

@@ -500,15 +500,34 @@ void snp_fw_inject_failure(int cmd, unsigned int nth, int status)
 	mutex_unlock(&fw_lock);
 }
 
+static int fw_inject_hit;		/* the command the last injected failure hit */
+
 /* An injected failure of @cmd now: its status, else 0. */
 static int fw_injected(int cmd)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(fw_inject); i++)
-		if (fw_inject[i].countdown && fw_inject[i].cmd == cmd && !--fw_inject[i].countdown)
+	for (i = 0; i < ARRAY_SIZE(fw_inject); i++) {
+		if (!fw_inject[i].countdown ||
+		    (fw_inject[i].cmd != cmd && fw_inject[i].cmd != SNP_FW_ANY_CMD))
+			continue;
+		if (!--fw_inject[i].countdown) {
+			fw_inject_hit = cmd;
 			return fw_inject[i].status;
+		}
+	}
 	return 0;
+}
+
+int snp_fw_injected_cmd(void)
+{
+	int cmd;
+
+	mutex_lock(&fw_lock);
+	cmd = fw_inject_hit;
+	fw_inject_hit = 0;
+	mutex_unlock(&fw_lock);
+	return cmd;
 }
 
 /* One firmware command; returns the firmware status (SEV_RET_*). */

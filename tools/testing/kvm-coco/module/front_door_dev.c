@@ -100,6 +100,12 @@ void host_snp_fw_fail(int cmd, unsigned int nth, int status)
 	no_inspection(__func__);
 }
 
+int host_snp_fw_failed_cmd(void)
+{
+	no_inspection(__func__);
+	return 0;
+}
+
 unsigned long host_snp_leaked_pages(void)
 {
 	no_inspection(__func__);

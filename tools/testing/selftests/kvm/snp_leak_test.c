@@ -10,9 +10,12 @@
 #include "sev.h"
 #include "host_user.h"
 
+#define SNP_FW_ANY_CMD		(-1)	/* host_snp_fw_fail(): a command of any kind */
+
 #define MEM			(2ul << 20)
 #define CMD_LAUNCH_UPDATE	0x0a1		/* SEV_CMD_SNP_LAUNCH_UPDATE */
 #define CMD_PAGE_RECLAIM	0x0c7		/* SEV_CMD_SNP_PAGE_RECLAIM */
+#define CMD_DECOMMISSION	0x090		/* SEV_CMD_SNP_DECOMMISSION */
 
 static bool can_inject(void)
 {
@@ -106,12 +109,78 @@ static void test_launch_update_and_reclaim_failure_leaks(void)
 	check_rmp();
 }
 
+/* A launch with a page and a vCPU, stopping at the first step KVM refuses. */
+static void launch_flow(struct snp_vm *v)
+{
+	static uint8_t pages[2 * PAGE_SIZE] __attribute__((aligned(4096)));
+	struct kvm_sev_snp_launch_update u = {
+		.uaddr = (uint64_t)pages, .len = sizeof(pages), .type = KVM_SEV_SNP_PAGE_TYPE_NORMAL,
+	};
+	struct kvm_sev_snp_launch_finish f = {};
+	uint32_t error = 0;
+
+	if (__snp_launch_start(v, SNP_POLICY_DEFAULT, &error) ||
+	    __snp_launch_update(v, &u, &error) || __snp_launch_finish(v, &f, &error))
+		TEST_ASSERT(errno == EIO && error == SEV_RET_INVALID_PARAM,
+			    "a refused command: errno %d, firmware %#x", errno, error);
+	check_rmp();
+}
+
+/*
+ * Each firmware command of a whole launch and teardown fails in turn (the n-th command from
+ * the VM's creation on, of any kind).  After each: KVM reported it (EIO with the firmware's
+ * status) or cleaned up after it, the RMP invariants hold, the teardown completes, the pages
+ * leaked are exactly the one the firmware kept (its reclaim failed, or the guest was never
+ * decommissioned), and nothing else is left behind.  A guest the firmware kept also keeps its
+ * ASID: KVM never hands it out again (else the next VM's LAUNCH_START would fail).
+ */
+static void test_every_firmware_failure_in_a_launch(void)
+{
+	struct host_counters before, now;
+	unsigned long leaked;
+	unsigned int n, hits = 0;
+	struct snp_vm v;
+	bool lost;
+	int hit;
+
+	if (!can_inject())
+		return;
+	launching_vm(&v);		/* the platform initialised once, outside the sweep */
+	snp_vm_destroy(&v);
+	for (n = 1; ; n++) {
+		host_get_counters(&before);
+		leaked = host_snp_leaked_pages();
+		snp_vm_create(&v, MEM, 1);
+		host_snp_fw_fail(SNP_FW_ANY_CMD, n, SEV_RET_INVALID_PARAM);
+		launch_flow(&v);
+		snp_vm_destroy(&v);
+		host_snp_fw_fail(SNP_FW_ANY_CMD, 0, 0);
+		hit = host_snp_fw_failed_cmd();
+		if (!hit)
+			break;		/* the flow has fewer than n commands: all were tried */
+		hits++;
+		check_rmp();
+		/* A page the firmware kept: its reclaim failed, or the guest was never
+		 * decommissioned, so its context page cannot be reclaimed. */
+		lost = hit == CMD_PAGE_RECLAIM || hit == CMD_DECOMMISSION;
+		TEST_ASSERT_EQ(host_snp_leaked_pages() - leaked, lost);
+		host_get_counters(&now);
+		TEST_ASSERT_EQ(now.files, before.files);
+		TEST_ASSERT_EQ(now.vmallocs, before.vmallocs);
+		TEST_ASSERT_EQ(now.pages, before.pages + lost);
+		TEST_ASSERT_EQ(now.warnings, before.warnings);
+	}
+	ksft_print_msg("%u firmware commands in a launch and teardown, each failed once\n", hits);
+	TEST_ASSERT(hits >= 8, "only %u commands", hits);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_context_reclaim_failure_leaks),
 		KSFT_TEST(test_launch_update_failure_reclaims),
 		KSFT_TEST(test_launch_update_and_reclaim_failure_leaks),
+		KSFT_TEST(test_every_firmware_failure_in_a_launch),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
