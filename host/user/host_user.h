@@ -51,5 +51,9 @@ void host_snp_fw_fail(int cmd, unsigned int nth, int status);
 int host_snp_fw_failed_cmd(void);
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn);
 int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn);
+/* Pages TDs leaked (the module kept them); the @nth SEAMCALL from now fails with @status. */
+unsigned long host_tdx_leaked_pages(void);
+void host_tdx_fail(unsigned int nth, unsigned long long status);
+int host_tdx_failed(void);		/* whether it fired, once */
 
 #endif

@@ -9,6 +9,7 @@
 #include <asm/tdx.h>
 
 #include "../../arch/x86/kvm/svm/sev.h"
+#include "../../arch/x86/kvm/vmx/tdx.h"
 #include "host_user.h"
 
 static bool owner_asid_live(u32 asid, void *data)
@@ -85,6 +86,21 @@ int host_snp_rmp_perms_of_gfn(int vm_fd, unsigned long long gfn, unsigned int vm
 }
 
 /* 1 if the TDX module holds the page behind @gfn as a private page of the VM's TD, else 0. */
+unsigned long host_tdx_leaked_pages(void)
+{
+	return tdx_leaked_pages();
+}
+
+void host_tdx_fail(unsigned int nth, unsigned long long status)
+{
+	tdx_module_inject_failure(nth, status);
+}
+
+int host_tdx_failed(void)
+{
+	return tdx_module_injected();
+}
+
 int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn)
 {
 	struct kvm *kvm = host_file_private(vm_fd);

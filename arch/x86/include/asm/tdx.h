@@ -88,6 +88,13 @@ u64 tdh_phymem_page_reclaim(u64 page_pa);
 u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation);
 bool tdx_sept_pending(u64 tdr_pa, u64 gpa);
 
+/*
+ * Fault injection for tests: the @nth SEAMCALL from now (1: the next, of any kind) fails with
+ * @status, doing nothing; 0 disarms.  tdx_module_injected(): whether it fired, once.
+ */
+void tdx_module_inject_failure(unsigned int nth, u64 status);
+bool tdx_module_injected(void);
+
 /* Reads the module answers as TDH.MNG.RD / TDH.PHYMEM.PAGE.RDMD would. */
 u64 tdx_td_mrtd(u64 tdr_pa, u8 out[TDX_MR_SIZE]);
 u64 tdx_pamt_read(u64 page_pa, enum tdx_pamt_type *type, u64 *owner_tdr_pa);

@@ -19,6 +19,7 @@
  * CPUID bits and GET_CPUID is not modelled (EOPNOTSUPP).
  */
 #include <linux/kernel.h>
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -84,11 +85,19 @@ static int tdx_seamcall_err(struct kvm_tdx_cmd *cmd, u64 status)
 	return (status & TDX_SEAMCALL_STATUS_MASK) == TDX_OPERAND_BUSY ? -EBUSY : -EIO;
 }
 
+static atomic_long_t tdx_nr_leaked;	/* every TD's, since the start */
+
 /* A page the module would not give back stays out of every allocator, counted. */
 static void tdx_leak(struct kvm *kvm, unsigned long pfn)
 {
 	pr_warn("TDX: leaking pfn %#lx: the module did not give it back\n", pfn);
 	kvm->arch.tdx_info.nr_leaked++;
+	atomic_long_inc(&tdx_nr_leaked);
+}
+
+unsigned long tdx_leaked_pages(void)
+{
+	return atomic_long_read(&tdx_nr_leaked);
 }
 
 /* Take a page back from the module and free it, or leak it. */
@@ -106,9 +115,19 @@ static void tdx_free_key(struct kvm *kvm)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
 
+	u64 err;
+
 	if (!tdx->tdr || tdx->key_freed)
 		return;
-	WARN_ON(tdh_mng_key_freeid(page_pa(tdx->tdr)));
+	/*
+	 * Refused: the key stays the TD's, so its pages cannot be reclaimed (they leak) and
+	 * the HKID is never handed out again.
+	 */
+	err = tdh_mng_key_freeid(page_pa(tdx->tdr));
+	if (err) {
+		pr_err("TDX: TDH.MNG.KEY.FREEID failed (%#llx): HKID %u leaked\n", err, tdx->hkid);
+		return;
+	}
 	tdx->key_freed = true;
 	tdx_hkid_free(tdx->hkid);
 }

@@ -18,6 +18,7 @@ int tdx_vcpu_ioctl(struct kvm_vcpu *vcpu, void __user *argp);
 int tdx_get_mrtd(struct kvm *kvm, void __user *argp);
 void tdx_vm_init(struct kvm *kvm);
 void tdx_td_free(struct kvm *kvm);
+unsigned long tdx_leaked_pages(void);
 void tdx_vcpu_free(struct kvm_vcpu *vcpu);
 int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
 void tdx_zap_private(struct kvm *kvm, unsigned long pfn);

@@ -100,6 +100,23 @@ void host_snp_fw_fail(int cmd, unsigned int nth, int status)
 	no_inspection(__func__);
 }
 
+unsigned long host_tdx_leaked_pages(void)
+{
+	no_inspection(__func__);
+	return 0;
+}
+
+void host_tdx_fail(unsigned int nth, unsigned long long status)
+{
+	no_inspection(__func__);
+}
+
+int host_tdx_failed(void)
+{
+	no_inspection(__func__);
+	return 0;
+}
+
 int host_snp_fw_failed_cmd(void)
 {
 	no_inspection(__func__);

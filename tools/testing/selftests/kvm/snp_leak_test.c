@@ -114,7 +114,8 @@ static void launch_flow(struct snp_vm *v)
 {
 	static uint8_t pages[2 * PAGE_SIZE] __attribute__((aligned(4096)));
 	struct kvm_sev_snp_launch_update u = {
-		.uaddr = (uint64_t)pages, .len = sizeof(pages), .type = KVM_SEV_SNP_PAGE_TYPE_NORMAL,
+		.uaddr = (uint64_t)pages, .len = sizeof(pages),
+		.type = KVM_SEV_SNP_PAGE_TYPE_NORMAL,
 	};
 	struct kvm_sev_snp_launch_finish f = {};
 	uint32_t error = 0;
@@ -156,8 +157,9 @@ static void test_every_firmware_failure_in_a_launch(void)
 		snp_vm_destroy(&v);
 		host_snp_fw_fail(SNP_FW_ANY_CMD, 0, 0);
 		hit = host_snp_fw_failed_cmd();
+		/* The flow has fewer than n commands: all were tried. */
 		if (!hit)
-			break;		/* the flow has fewer than n commands: all were tried */
+			break;
 		hits++;
 		check_rmp();
 		/* A page the firmware kept: its reclaim failed, or the guest was never

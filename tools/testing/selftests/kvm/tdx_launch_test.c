@@ -277,6 +277,70 @@ static void test_out_of_memory_loses_nothing(void)
 	assert_nothing_leaked(&before);
 }
 
+/* A TD built on the model engine, stopping at the first step KVM refuses (EIO). */
+static void td_build_flow(void)
+{
+	int vm = vm_create_model(KVM_X86_TDX_VM), gmem, vcpu = -1;
+
+	gmem = vm_create_guest_memfd(vm, MEM, 0);
+	vm_set_user_memory_region2(vm, 0, KVM_MEM_GUEST_MEMFD, 0, MEM, NULL, gmem, 0);
+	vm_mem_set_private(vm, 0, MEM);
+	if (tdx_init_vm(vm, NULL, 1))
+		goto refused;
+	vcpu = vm_create_vcpu(vm, 0);
+	if (tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL) ||
+	    add_region(&(struct td){ .vm = vm, .gmem = gmem, .vcpu = vcpu }, 0x100000, src, 2,
+		       MEASURE, NULL) ||
+	    tdx_cmd(vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL))
+		goto refused;
+	goto out;
+refused:
+	TEST_ASSERT(errno == EIO, "a refused SEAMCALL: errno %d", errno);
+out:
+	if (vcpu >= 0)
+		kvm_close(vcpu);
+	kvm_close(vm);
+	kvm_close(gmem);
+	check_pamt();
+}
+
+/*
+ * Each SEAMCALL of a whole TD build and teardown fails in turn.  After each: KVM reported it
+ * (EIO) or cleaned up after it, the PAMT is consistent, nothing warns, and every page not
+ * given back is one the module kept, counted as leaked (a refused KEY.FREEID keeps them all,
+ * and the HKID).
+ */
+static void test_every_seamcall_failure_in_a_build(void)
+{
+	struct host_counters before, now;
+	unsigned long leaked;
+	unsigned int n, hits;
+	bool hit;
+
+	TEST_SKIP_UNLESS(host_is_library(), "SEAMCALL failures are injected in the library host");
+	fill_src();
+	for (n = 1, hits = 0; ; n++, hits++) {
+		host_get_counters(&before);
+		leaked = host_tdx_leaked_pages();
+		host_tdx_fail(n, 0xC000010000000000ull);	/* TDX_OPERAND_INVALID */
+		td_build_flow();
+		hit = host_tdx_failed();
+		host_tdx_fail(0, 0);
+		/* The flow has fewer than n SEAMCALLs: all were tried. */
+		if (!hit)
+			break;
+		host_get_counters(&now);
+		TEST_ASSERT_EQ(now.files, before.files);
+		TEST_ASSERT_EQ(now.vmallocs, before.vmallocs);
+		TEST_ASSERT(now.pages - before.pages == host_tdx_leaked_pages() - leaked,
+			    "SEAMCALL %u: %ld pages kept, %lu counted as leaked", n,
+			    now.pages - before.pages, host_tdx_leaked_pages() - leaked);
+		TEST_ASSERT_EQ(now.warnings, before.warnings);
+	}
+	ksft_print_msg("%u SEAMCALLs in a TD build and teardown, each failed once\n", hits);
+	TEST_ASSERT(hits >= 20, "only %u SEAMCALLs", hits);
+}
+
 /*
  * Punching the range INIT_MEM_REGION is adding, from another thread: a page the punch freed
  * is never added to the TD afterwards (the TD would hold a page the host allocator hands out
@@ -340,6 +404,7 @@ int main(void)
 		KSFT_TEST(test_mem_region_bad_input),
 		KSFT_TEST(test_teardown_returns_everything),
 		KSFT_TEST(test_out_of_memory_loses_nothing),
+		KSFT_TEST(test_every_seamcall_failure_in_a_build),
 		KSFT_TEST(test_hkids_run_out_and_come_back),
 		KSFT_TEST(test_punch_races_add),
 	};

@@ -510,8 +510,46 @@ static u64 __tdh_phymem_page_reclaim(u64 page_pa)
 	return TDX_SUCCESS;
 }
 
-#define SEAMCALL(expr) ({ u64 __r; spin_lock(&tdx_lock); __r = (expr); \
-			  spin_unlock(&tdx_lock); __r; })
+/* The failure a test asked for (tdx_module_inject_failure()), under tdx_lock. */
+static unsigned int seam_countdown;
+static u64 seam_status;
+static bool seam_hit;
+
+/* An injected failure of this SEAMCALL: its status, else 0 (tdx_lock held). */
+static u64 seam_injected(void)
+{
+	if (!seam_countdown || --seam_countdown)
+		return 0;
+	seam_hit = true;
+	return seam_status;
+}
+
+void tdx_module_inject_failure(unsigned int nth, u64 status)
+{
+	spin_lock(&tdx_lock);
+	seam_countdown = nth;
+	seam_status = status;
+	seam_hit = false;
+	spin_unlock(&tdx_lock);
+}
+
+bool tdx_module_injected(void)
+{
+	bool hit;
+
+	spin_lock(&tdx_lock);
+	hit = seam_hit;
+	seam_hit = false;
+	spin_unlock(&tdx_lock);
+	return hit;
+}
+
+/* A SEAMCALL: the module's lock, and a failure a test asked for instead of the call. */
+#define SEAMCALL(expr) ({ u64 __r; spin_lock(&tdx_lock); __r = seam_injected(); \
+			  __r = __r ?: (expr); spin_unlock(&tdx_lock); __r; })
+/* A TDCALL: the guest's side, which the injection leaves alone. */
+#define TDCALL(expr) ({ u64 __r; spin_lock(&tdx_lock); __r = (expr); \
+			spin_unlock(&tdx_lock); __r; })
 
 u64 tdh_mng_create(u64 tdr_pa, u16 hkid)
 {
@@ -628,7 +666,7 @@ static u64 __tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation)
 u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation)
 {
 	*ept_violation = false;
-	return SEAMCALL(__tdg_mem_page_accept(tdr_pa, rcx, ept_violation));
+	return TDCALL(__tdg_mem_page_accept(tdr_pa, rcx, ept_violation));
 }
 
 /* A private access to @gpa finds its S-EPT entry pending (AUG'd, not yet accepted). */
