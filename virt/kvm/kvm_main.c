@@ -93,6 +93,7 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_USER_MEMORY2:
 	case KVM_CAP_MEMORY_FAULT_INFO:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVM_USER_MEM_SLOTS;

@@ -292,6 +292,21 @@ static long kvm_vcpu_ioctl_fpu(struct kvm_vcpu *vcpu, void __user *argp, bool wr
 	return 0;
 }
 
+/*
+ * KVM_GET/SET_MP_STATE.  With no local APIC in KVM (no KVM_CREATE_IRQCHIP) every vCPU is
+ * runnable, and runnable is the only state the VMM may set (EINVAL else), as upstream.
+ */
+static long kvm_vcpu_ioctl_mp_state(struct kvm_vcpu *vcpu, void __user *argp, bool write)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	if (!write)
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	return mp.mp_state == KVM_MP_STATE_RUNNABLE ? 0 : -EINVAL;
+}
+
 static long kvm_vcpu_ioctl_regs(struct kvm_vcpu *vcpu, unsigned int ioctl,
 				void __user *argp)
 {
@@ -346,6 +361,10 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_GET_FPU:
 	case KVM_SET_FPU:
 		return kvm_vcpu_ioctl_fpu(vcpu, (void __user *)arg, ioctl == KVM_SET_FPU);
+	case KVM_GET_MP_STATE:
+	case KVM_SET_MP_STATE:
+		return kvm_vcpu_ioctl_mp_state(vcpu, (void __user *)arg,
+					       ioctl == KVM_SET_MP_STATE);
 	case KVM_SET_CPUID2:
 		return kvm_vcpu_ioctl_set_cpuid2(vcpu, (void __user *)arg);
 	case KVM_GET_CPUID2:

@@ -32,6 +32,7 @@
 /* Capabilities (KVM_CHECK_EXTENSION). */
 #define KVM_CAP_USER_MEMORY		3
 #define KVM_CAP_NR_VCPUS		9
+#define KVM_CAP_MP_STATE		14
 #define KVM_CAP_NR_MEMSLOTS		10
 #define KVM_CAP_MAX_VCPUS		66
 #define KVM_CAP_IMMEDIATE_EXIT		136
@@ -64,6 +65,8 @@
 #define KVM_GET_MSRS		_IOWR(KVMIO, 0x88, struct kvm_msrs)
 #define KVM_SET_MSRS		_IOW(KVMIO, 0x89, struct kvm_msrs)
 #define KVM_GET_FPU		_IOR(KVMIO, 0x8c, struct kvm_fpu)
+#define KVM_GET_MP_STATE	_IOR(KVMIO, 0x98, struct kvm_mp_state)
+#define KVM_SET_MP_STATE	_IOW(KVMIO, 0x99, struct kvm_mp_state)
 #define KVM_SET_FPU		_IOW(KVMIO, 0x8d, struct kvm_fpu)
 
 /* VM ioctl for confidential-computing commands (SEV, SNP). */
@@ -134,6 +137,17 @@ struct kvm_fpu {
 	__u8 xmm[16][16];
 	__u32 mxcsr;
 	__u32 pad2;
+};
+
+/* KVM_GET/SET_MP_STATE: the vCPU's multiprocessing state. */
+#define KVM_MP_STATE_RUNNABLE		0
+#define KVM_MP_STATE_UNINITIALIZED	1
+#define KVM_MP_STATE_INIT_RECEIVED	2
+#define KVM_MP_STATE_HALTED		3
+#define KVM_MP_STATE_SIPI_RECEIVED	4
+
+struct kvm_mp_state {
+	__u32 mp_state;
 };
 
 #define KVM_NR_INTERRUPTS	256

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM_GET/SET_MSRS and KVM_GET/SET_FPU: the reset values, a round trip of every MSR KVM
+ * KVM_GET/SET_MSRS, KVM_GET/SET_FPU and KVM_GET/SET_MP_STATE: the reset values, a round trip of every MSR KVM
  * knows, the values it refuses (processing stops there, the count done is the answer), E2BIG
  * and EFAULT, EFER and the FS base shared with KVM_GET/SET_SREGS, the FPU's MXCSR check.  On
  * the TCG engine, what the VMM sets is what the guest's RDMSR and SSE registers see, and what
@@ -163,6 +163,37 @@ static void test_fpu(void)
 	kvm_close(vm);
 }
 
+/* No in-kernel local APIC: every vCPU is runnable, the only state the VMM may set. */
+static void test_mp_state(void)
+{
+	int vm = vm_create_model(KVM_X86_DEFAULT_VM), vcpus[2], i;
+	struct kvm_mp_state m;
+	uint32_t s;
+
+	TEST_ASSERT_EQ(kvm_check_cap(KVM_CAP_MP_STATE), 1);
+	for (i = 0; i < 2; i++) {
+		vcpus[i] = vm_create_vcpu(vm, i);
+		m.mp_state = 77;
+		TEST_ASSERT_EQ(kvm_coco_ioctl(vcpus[i], KVM_GET_MP_STATE, &m), 0);
+		TEST_ASSERT_EQ(m.mp_state, KVM_MP_STATE_RUNNABLE);
+	}
+	m.mp_state = KVM_MP_STATE_RUNNABLE;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpus[1], KVM_SET_MP_STATE, &m), 0);
+	for (s = KVM_MP_STATE_UNINITIALIZED; s <= 10; s++) {
+		m.mp_state = s;
+		TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpus[1], KVM_SET_MP_STATE, &m), EINVAL);
+	}
+	m.mp_state = 0xffffffff;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpus[1], KVM_SET_MP_STATE, &m), EINVAL);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpus[1], KVM_GET_MP_STATE, &m), 0);
+	TEST_ASSERT_EQ(m.mp_state, KVM_MP_STATE_RUNNABLE);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpus[1], KVM_GET_MP_STATE, NULL), EFAULT);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpus[1], KVM_SET_MP_STATE, NULL), EFAULT);
+	for (i = 0; i < 2; i++)
+		kvm_close(vcpus[i]);
+	kvm_close(vm);
+}
+
 /* The VMM's LSTAR and XMM8 as the guest reads them; then its own STAR and XMM15. */
 static GUEST_CODE void guest_state(uint64_t id)
 {
@@ -224,6 +255,7 @@ int main(void)
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_msrs),
 		KSFT_TEST(test_fpu),
+		KSFT_TEST(test_mp_state),
 		KSFT_TEST(test_state_reaches_guest_code),
 	};
 
