@@ -79,6 +79,8 @@ struct ksft_test {
 	}									\
 } while (0)
 void test_skip(const char *why);
+/* The test makes @n WARNs on purpose; ksft_run() fails a test that makes any other. */
+void test_expect_warnings(long n);
 
 /* Run each test in order (a failed assertion ends the binary), with TAP output. */
 int ksft_run(const struct ksft_test *tests, unsigned int n);

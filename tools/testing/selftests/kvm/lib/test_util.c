@@ -3,11 +3,29 @@
 #include <time.h>
 
 #include "test_util.h"
+#include "host_user.h"
 
 struct ksft_count ksft_cnt;
 unsigned int inspect_skipped;
 static const char *current_test;
 static const char *skip_reason;
+static long expected_warnings;
+
+void test_expect_warnings(long n)
+{
+	expected_warnings += n;
+}
+
+/* The library host's WARN count (a WARN is a kernel bug: no test may cause one unasked). */
+static long host_warnings(void)
+{
+	struct host_counters c;
+
+	if (!host_is_library())
+		return 0;
+	host_get_counters(&c);
+	return c.warnings;
+}
 
 void test_skip(const char *why)
 {
@@ -38,9 +56,15 @@ int ksft_run(const struct ksft_test *tests, unsigned int n)
 	ksft_print_header();
 	ksft_set_plan(n);
 	for (i = 0; i < n; i++) {
+		long warnings = host_warnings();
+
 		current_test = tests[i].name;
 		skip_reason = NULL;
+		expected_warnings = 0;
 		tests[i].fn();
+		TEST_ASSERT(host_warnings() - warnings == expected_warnings,
+			    "%ld WARNs during the test, %ld expected", host_warnings() - warnings,
+			    expected_warnings);
 		if (skip_reason)
 			ksft_test_result_skip("%s: %s", tests[i].name, skip_reason);
 		else
