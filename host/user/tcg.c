@@ -171,14 +171,6 @@ static u64 tcg_pte_gpa(struct tcg_vcpu *t, u64 pte, bool *enc)
 	return pte & PTE_ADDR & ~(hw->c_bit ? BIT_ULL(TCG_C_BIT) : 0);
 }
 
-/* Stop the guest where it is for a state the engine cannot run (KVM's emulation failure). */
-static void tcg_stop_unsupported(struct tcg_vcpu *t)
-{
-	t->exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
-	t->stopped = true;
-	uc_emu_stop(t->uc);
-}
-
 /*
  * The paging the guest has on: none (a TD's start: the linear address is the gpa), or
  * 4-level; false for 32-bit and PAE paging, which the engine does not walk.
@@ -241,7 +233,8 @@ static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool
 	if (!tcg_paging(t, &paging)) {
 		if (!npf_err)
 			return TCG_WALK_PF;
-		tcg_stop_unsupported(t);
+		/* A state the engine cannot run: KVM's emulation failure. */
+		tcg_stop(t, KVM_EXEC_EXIT_UNSUPPORTED);
 		return TCG_WALK_OTHER;
 	}
 	if (!paging) {
@@ -619,7 +612,7 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	case 0xf4:
 		/* A TD asks for HLT and port I/O with TDG.VP.VMCALL: the instructions are #VE. */
 		if (hw->tdx) {
-			tcg_tdx_ve(t, EXIT_REASON_HLT, 0, 0, 0);
+			tcg_tdx_ve(t, EXIT_REASON_HLT, 0, 0, 0, size);
 			return tcg_stop_event(t);
 		}
 		return tcg_stop(t, KVM_EXEC_EXIT_HLT);
@@ -654,7 +647,7 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 			/* The I/O exit qualification: size - 1, IN, immediate port, the port. */
 			tcg_tdx_ve(t, EXIT_REASON_IO_INSTRUCTION,
 				   (exit->io.size - 1) | exit->io.in << 3 | !(*p & 8) << 6 |
-				   (u64)exit->io.port << 16, 0, 0);
+				   (u64)exit->io.port << 16, 0, 0, size);
 			return tcg_stop_event(t);
 		}
 		uc_reg_read(uc, UC_X86_REG_EAX, &exit->io.data);

@@ -117,6 +117,7 @@ struct tcg_vcpu {
 	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */
 		bool valid;
 		u32 reason;		/* the VM exit the TD would have taken */
+		u32 insn_len;
 		u64 qual, gla, gpa;
 	} ve;
 };
@@ -150,7 +151,7 @@ void tcg_sync_state(struct kvm_vcpu *vcpu);
 /* tcg_tdx.c */
 bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool final,
 		     const struct kvm_npt_entry *e);
-void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa);
+void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa, u32 insn_len);
 int tcg_tdcall(struct tcg_vcpu *t);
 void tcg_td_vmcall_done(struct tcg_vcpu *t);
 

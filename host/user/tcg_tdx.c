@@ -31,11 +31,15 @@
 #define EPT_QUAL_GLA_VALID	BIT_ULL(7)
 #define EPT_QUAL_GLA_FINAL	BIT_ULL(8)
 
-/* #VE, with what TDG.VP.VEINFO.GET will say about it. */
-void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa)
+/*
+ * #VE, with what TDG.VP.VEINFO.GET will say about it (@insn_len: the instruction's, for a
+ * handler that emulates it and moves on; 0 for an EPT violation, as the engine does not
+ * decode the access's instruction).
+ */
+void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa, u32 insn_len)
 {
 	t->ve = (struct tcg_ve){ .valid = true, .reason = reason, .qual = qual, .gla = gla,
-				 .gpa = gpa };
+				 .gpa = gpa, .insn_len = insn_len };
 	tcg_raise(t, X86_VE_VECTOR, false, 0);
 }
 
@@ -61,7 +65,7 @@ bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool f
 		qual |= EPT_QUAL_WRITE;
 	else
 		qual |= EPT_QUAL_READ;
-	tcg_tdx_ve(t, EXIT_REASON_EPT_VIOLATION, qual, vaddr, gpa);
+	tcg_tdx_ve(t, EXIT_REASON_EPT_VIOLATION, qual, vaddr, gpa, 0);
 	return true;
 }
 
@@ -130,7 +134,7 @@ static u64 tcg_td_veinfo(struct tcg_vcpu *t)
 	r->rdx = t->ve.qual;
 	r->r8 = t->ve.gla;
 	r->r9 = t->ve.gpa;
-	r->r10 = 0;
+	r->r10 = t->ve.insn_len;
 	return TDX_SUCCESS;
 }
 

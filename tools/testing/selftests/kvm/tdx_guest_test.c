@@ -9,8 +9,9 @@
  * never accepted (#VE: its handler asks TDG.VP.VEINFO.GET and accepts the page), converts a
  * page to shared with MapGPA and writes it through its shared alias (the VMM reads it in the
  * memslot), converts it back with the KVM hypercall and accepts it again, reads it through
- * the shared alias (KVM_EXIT_MEMORY_FAULT: the VMM converts it implicitly), reads a port and
- * halts.  It reports every value through TDG.VP.VMCALL<Instruction.IO>: KVM_EXIT_IO.
+ * the shared alias (KVM_EXIT_MEMORY_FAULT: the VMM converts it implicitly), reads a port,
+ * executes an OUT (#VE: the handler skips it) and halts.  It reports every value through
+ * TDG.VP.VMCALL<Instruction.IO>: KVM_EXIT_IO.
  */
 #include <sys/mman.h>
 
@@ -46,6 +47,7 @@
 #define TDX_PAGE_ALREADY_ACCEPTED	0x00000B0A00000000ull
 #define TDX_PAGE_SIZE_MISMATCH_RCX	0xC0000B0B00000001ull
 #define TDX_NO_VALID_VE_INFO		0xC000070400000000ull
+#define EXIT_REASON_IO_INSTRUCTION	30
 #define EXIT_REASON_EPT_VIOLATION	48
 #define SEPT_VE_DISABLE			(1ull << 28)	/* TD_PARAMS.ATTRIBUTES */
 
@@ -164,6 +166,7 @@ asm(".pushsection .rodata.td_code, \"a\"\n"
     "	vmcall\n"
     "	mov %r11, %rdi\n"
     "	call td_report\n"
+    "	outb %al, $" STR(REPORT_PORT) "\n"		/* #VE, skipped by the handler */
     "	xor %r10, %r10\n"				/* HLT */
     "	mov $12, %r11\n"
     "	vmcall\n"
@@ -222,8 +225,14 @@ asm(".pushsection .rodata.td_code, \"a\"\n"
     "	call td_report\n"
     "	mov %r9, %rdi\n"
     "	call td_report\n"
+    "	cmp $48, %rcx\n"				/* EPT violation: accept the page */
+    "	jne 1f\n"
     "	accept %r9\n"
-    "	pop %r10\n"
+    "	jmp 2f\n"
+    "1:	mov %r10, %rdi\n"				/* an instruction: skip it */
+    "	call td_report\n"
+    "	add %r10, 56(%rsp)\n"
+    "2:	pop %r10\n"
     "	pop %r9\n"
     "	pop %r8\n"
     "	pop %rdi\n"
@@ -449,6 +458,14 @@ static void test_td_guest_code(void)
 	TEST_ASSERT_EQ(g.run->io.port, INPUT_PORT);
 	memcpy((uint8_t *)g.run + g.run->io.data_offset, &in, 4);
 	TEST_ASSERT_EQ(td_report(&g), in);
+
+	/* OUT itself is #VE: Instruction.IO's qualification and the length to skip. */
+	TEST_ASSERT_EQ(td_report(&g), TDX_SUCCESS);
+	TEST_ASSERT_EQ(td_report(&g), EXIT_REASON_IO_INSTRUCTION);
+	TEST_ASSERT_EQ(td_report(&g), (REPORT_PORT << 16) | (1 << 6));	/* out imm8, 1 byte */
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 2);
 
 	/* HLT, and the guest goes on after it. */
 	td_run(&g);

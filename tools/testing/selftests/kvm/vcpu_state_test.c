@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM_GET/SET_MSRS, KVM_GET/SET_FPU and KVM_GET/SET_MP_STATE: the reset values, a round trip of every MSR KVM
- * knows, the values it refuses (processing stops there, the count done is the answer), E2BIG
- * and EFAULT, EFER and the FS base shared with KVM_GET/SET_SREGS, the FPU's MXCSR check.  On
- * the TCG engine, what the VMM sets is what the guest's RDMSR and SSE registers see, and what
- * the guest writes is what the VMM reads back.
+ * KVM_GET/SET_MSRS, KVM_GET/SET_FPU and KVM_GET/SET_MP_STATE: the reset values, a round
+ * trip of every MSR KVM knows, the values it refuses (processing stops there, the count done
+ * is the answer), E2BIG and EFAULT, EFER and the FS base shared with KVM_GET/SET_SREGS, the
+ * FPU's MXCSR check, the one MP state there is.  On the TCG engine, what the VMM sets is what
+ * the guest's RDMSR and SSE registers see, and what the guest writes is what the VMM reads
+ * back.
  */
 #include <linux/kvm_coco.h>
 
