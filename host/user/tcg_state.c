@@ -12,7 +12,6 @@
 #include <linux/kvm_host.h>
 #include <asm/msr-index.h>
 
-#include "../../arch/x86/kvm/x86.h"
 #include "tcg.h"
 
 #define X87_TAG_EMPTY		3
@@ -35,7 +34,7 @@ static void tcg_cpu_msrs(struct tcg_vcpu *t, bool write)
 	unsigned int i;
 
 	for (i = 0; i < KVM_NR_CPU_MSRS; i++)
-		tcg_msr(t, kvm_cpu_msr_index(i), &m[i], write);
+		tcg_msr(t, kvm_cpu_msrs[i], &m[i], write);
 }
 
 /* FXSAVE's abridged tag word (bit i: register i holds a value) and the x87's full one. */

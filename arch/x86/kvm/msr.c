@@ -20,17 +20,6 @@
 #define KVM_MAX_IO_MSRS		256
 #define EFER_VALID		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
-/* vcpu->arch.cpu_msrs[i] is MSR kvm_cpu_msrs[i]. */
-static const u32 kvm_cpu_msrs[KVM_NR_CPU_MSRS] = {
-	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
-	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_TSC_AUX,
-};
-
-u32 kvm_cpu_msr_index(unsigned int i)
-{
-	return kvm_cpu_msrs[i];
-}
-
 /* KVM's copy of the CPU's state is current: an engine that holds it gives it back first. */
 void kvm_cpu_state_sync(struct kvm_vcpu *vcpu)
 {

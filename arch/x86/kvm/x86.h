@@ -32,7 +32,6 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 
 /* msr.c: KVM_GET/SET_MSRS, and KVM's copy of the state an engine holds */
 long kvm_vcpu_ioctl_msrs(struct kvm_vcpu *vcpu, void __user *argp, bool write);
-u32 kvm_cpu_msr_index(unsigned int i);
 void kvm_cpu_state_sync(struct kvm_vcpu *vcpu);
 
 /* x86.c: exits every vendor handles alike */

@@ -11,6 +11,13 @@
  * table that the fault path fills (kvm->arch.npt), and writes the vCPU's state.
  */
 #include <linux/kvm_host.h>
+#include <asm/msr-index.h>
+
+/* vcpu->arch.cpu_msrs[i] is MSR kvm_cpu_msrs[i]: what KVM_GET/SET_MSRS and an engine share. */
+static const u32 kvm_cpu_msrs[KVM_NR_CPU_MSRS] __maybe_unused = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_TSC_AUX,
+};
 
 enum kvm_exec_exit_reason {
 	KVM_EXEC_EXIT_HLT,		/* the guest halted (the model: nothing left to do) */
