@@ -360,8 +360,8 @@ static bool tcg_pte_allows(struct tcg_vcpu *t, u64 bits, uc_mem_type type, bool 
  * NULL) Unicorn's physical address and permissions for the page.  NULL if it cannot be made:
  * a guest exception is raised (t->event), or an NPF for KVM is recorded (t->npf).
  */
-void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
-		 uc_tlb_entry *res)
+static void *__tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
+			  uc_tlb_entry *res)
 {
 	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
 	bool write = type == UC_MEM_WRITE, fetch = type == UC_MEM_FETCH;
@@ -376,7 +376,7 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 	if (fetch)
 		pf_err |= PFERR_FETCH_MASK;
 	npf_err |= pf_err;
-	switch (tcg_walk(t, vaddr, npf_err, &gpa, &enc, &bits)) {
+	switch (__tcg_walk(t, vaddr, npf_err, &gpa, &enc, &bits)) {
 	case TCG_WALK_PF:
 		tcg_raise_pf(t, vaddr, pf_err);
 		return NULL;
@@ -390,7 +390,7 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 	/* An SEV guest's instruction fetches are always private. */
 	if (fetch && hw->c_bit)
 		enc = true;
-	host = tcg_translate(t, gpa, enc, write, &e, &private);
+	host = __tcg_translate(t, gpa, enc, write, &e, &private);
 	if (!host) {
 		tcg_npf(t, gpa, enc, npf_err, true, &e);
 		return NULL;
@@ -414,6 +414,40 @@ void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
 	return host;
 }
 
+/* One lock for the walk and the access: one snapshot of the nested page table. */
+void *tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool implicit,
+		 uc_tlb_entry *res)
+{
+	struct mutex *lock = &t->vcpu->kvm->arch.mmu_lock;
+	void *host;
+
+	mutex_lock(lock);
+	host = __tcg_access(t, vaddr, type, implicit, res);
+	mutex_unlock(lock);
+	return host;
+}
+
+/*
+ * The code hook reads each instruction through a small TLB of its own.  An entry lives until
+ * Unicorn misses on a fetch from its page (the fill refreshes it) or the engine flushes:
+ * whatever empties Unicorn's TLB (a CR3 write, INVLPG) makes the next fetch from a page miss,
+ * and a fetch fill comes before the code hook sees any instruction of that page.
+ */
+void tcg_itlb_flush(struct tcg_vcpu *t)
+{
+	memset(t->itlb, 0, sizeof(t->itlb));
+}
+
+static struct tcg_itlb *tcg_itlb_slot(struct tcg_vcpu *t, u64 vaddr)
+{
+	return &t->itlb[(vaddr >> PAGE_SHIFT) % TCG_ITLB];
+}
+
+static void tcg_itlb_set(struct tcg_vcpu *t, u64 vaddr, void *host)
+{
+	*tcg_itlb_slot(t, vaddr) = (struct tcg_itlb){ .vpage = vaddr & PAGE_MASK, .host = host };
+}
+
 /*
  * A TLB miss.  Unicorn also fills for addresses the guest never touches (its code cache
  * asks about physical addresses), so what a fill finds counts only once an access stops on
@@ -428,12 +462,13 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 	struct tcg_vcpu *t = opaque;
 	struct tcg_event saved = t->event;
 	struct tcg_npf npf = t->npf;
+	void *host;
 
-	if (type == UC_MEM_FETCH)
-		t->itlb.host = NULL;
 	t->npf.pending = false;
-	if (tcg_access(t, vaddr, type, false, result) ||
-	    (t->npf.pending && t->mmio.active && tcg_mmio_fill(t, result))) {
+	host = tcg_access(t, vaddr, type, false, result);
+	if (type == UC_MEM_FETCH)
+		tcg_itlb_set(t, vaddr, host);
+	if (host || (t->npf.pending && t->mmio.active && tcg_mmio_fill(t, result))) {
 		t->npf = npf;
 		return true;
 	}
@@ -525,7 +560,7 @@ static void tcg_flush(struct tcg_vcpu *t, bool all)
 	struct tcg_table *c;
 	size_t i, kept = 0;
 
-	t->itlb.host = NULL;
+	tcg_itlb_flush(t);
 	mutex_lock(&kvm->arch.mmu_lock);
 	known = !all && kvm->arch.npt_gen - t->npt_gen <= KVM_NPT_ZAP_LOG;
 	for (i = 0; i < t->nr_code; i++) {
@@ -552,6 +587,7 @@ static void tcg_flush(struct tcg_vcpu *t, bool all)
  */
 static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int len)
 {
+	struct tcg_itlb *slot;
 	struct kvm_npt_entry e;
 	unsigned int n;
 	bool enc, private;
@@ -560,20 +596,16 @@ static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 
 	while (len) {
 		n = min_t(u64, len, PAGE_SIZE - (vaddr & ~PAGE_MASK));
-		/*
-		 * Like an instruction TLB: kept until Unicorn's own misses on a fetch (a new
-		 * CR3 empties it) or the engine flushes.
-		 */
-		if (t->itlb.host && t->itlb.vpage == (vaddr & PAGE_MASK)) {
-			host = t->itlb.host;
+		slot = tcg_itlb_slot(t, vaddr);
+		if (slot->host && slot->vpage == (vaddr & PAGE_MASK)) {
+			host = slot->host;
 		} else {
 			if (tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
 				return -EFAULT;
 			host = tcg_translate(t, gpa, enc, false, &e, &private);
 			if (!host)
 				return -EFAULT;
-			t->itlb.vpage = vaddr & PAGE_MASK;
-			t->itlb.host = host;
+			tcg_itlb_set(t, vaddr, host);
 		}
 		memcpy(buf, host + (vaddr & ~PAGE_MASK), n);
 		vaddr += n;

@@ -24,6 +24,7 @@
 #define TCG_POISON		BIT_ULL(46)	/* a translation that must stop the guest */
 #define TCG_SIGNAL_CHECK	4096		/* instructions between looks for a signal */
 #define TCG_TABLES		16		/* the walk's cache of page-table pages */
+#define TCG_ITLB		8		/* code pages the code hook reads through */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
 #define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
 #define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
@@ -96,10 +97,10 @@ struct tcg_vcpu {
 		const u8 *ro_host;	/* a read-only memslot's page: reads come from it */
 		struct kvm_exec_mmio *m;
 	} mmio;
-	struct {			/* the code page last read, as a TLB entry */
+	struct tcg_itlb {		/* code pages read, by virtual page % TCG_ITLB */
 		u64 vpage;
-		u8 *host;
-	} itlb;
+		u8 *host;		/* NULL: the slot is empty */
+	} itlb[TCG_ITLB];
 	struct tcg_code_page {		/* pages Unicorn has translated code from */
 		gfn_t gfn;
 		bool private;
@@ -136,6 +137,7 @@ void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
 	     const struct kvm_npt_entry *e);
 void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		    struct kvm_npt_entry *e, bool *private);
+void tcg_itlb_flush(struct tcg_vcpu *t);
 
 /* tcg_mmio.c */
 int tcg_mmio_init(struct tcg_vcpu *t);

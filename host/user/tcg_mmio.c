@@ -125,7 +125,7 @@ int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m)
 	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
 	t->mmio.active = false;
 	uc_ctl_flush_tlb(t->uc);
-	t->itlb.host = NULL;
+	tcg_itlb_flush(t);
 	/* A read waiting for its data: the instruction is undone. */
 	if (!t->mmio.bad && m->len && !m->write && !read_data)
 		return 0;

@@ -70,7 +70,20 @@ struct ex_regs {
 /* Guest side. */
 GUEST_CODE void ucall(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		      uint64_t a4);
-GUEST_CODE uint64_t kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/*
+ * VMMCALL: the number in RAX, the arguments in RBX, RCX, RDX; the result in RAX.  Inline in
+ * its caller, as a Linux guest's kvm_hypercall3() is.
+ */
+static inline __attribute__((always_inline)) uint64_t kvm_hypercall(uint64_t nr, uint64_t a0,
+								    uint64_t a1, uint64_t a2)
+{
+	uint64_t ret;
+
+	asm volatile("vmmcall"
+		     : "=a"(ret) : "a"(nr), "b"(a0), "c"(a1), "d"(a2) : "memory");
+	return ret;
+}
 
 #define GUEST_SYNC(stage)		ucall(UCALL_SYNC, (stage), 0, 0, 0, 0)
 #define GUEST_SYNC_ARGS(s, a, b, c)	ucall(UCALL_SYNC, (s), (a), (b), (c), 0)

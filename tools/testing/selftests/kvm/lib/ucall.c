@@ -20,13 +20,3 @@ GUEST_CODE void ucall(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint6
 	asm volatile("out %%al, %%dx"
 		     : : "a"(0), "d"(UCALL_PIO_PORT), "D"(&uc) : "memory");
 }
-
-/* VMMCALL: the number in RAX, the arguments in RBX, RCX, RDX; the result in RAX. */
-GUEST_CODE uint64_t kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-	uint64_t ret;
-
-	asm volatile("vmmcall"
-		     : "=a"(ret) : "a"(nr), "b"(a0), "c"(a1), "d"(a2) : "memory");
-	return ret;
-}
