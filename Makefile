@@ -14,6 +14,15 @@ ifneq ($(SAN),)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS_SAN := -fsanitize=address,undefined
 endif
+# make check's third build: ThreadSanitizer, for the tests whose threads race on purpose.
+ifneq ($(TSAN),)
+CFLAGS_BASE += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS_SAN := -fsanitize=thread
+endif
+# make fuzz: everything with libFuzzer's coverage (clang).
+ifneq ($(FUZZ),)
+CFLAGS_BASE += -fsanitize=fuzzer-no-link
+endif
 
 # Core (virt/, arch/) and the library host (host/user/) see the kernel-API shim first.
 CORE_CFLAGS := $(CFLAGS_BASE) -Ihost/user/include -Iinclude -Iarch/x86/include -Iinclude/uapi
@@ -84,17 +93,52 @@ $(BUILD)/unit/%: tools/testing/kvm-coco/%.c $(UNIT_DEPS)
 		-DKVM_COCO_CLI='"$(abspath $(BUILD))/kvm-coco"' \
 		$(LDFLAGS_SAN) -o $@ $< $(UNIT_DEPS) $(LIBS)
 
-tests: all $(UNITTESTS) $(SELFTESTS)
+# The fuzz target (tools/testing/fuzz/): make check replays its corpus (a build of its own
+# with a main that reads the files); make fuzz fuzzes it with clang's libFuzzer for FUZZ_TIME
+# seconds, new inputs into build/libfuzzer/corpus, findings into build/libfuzzer/.
+FUZZ_CORPUS := tools/testing/fuzz/corpus
+FUZZ_TIME   ?= 600
+FUZZ_OBJS   := $(BUILD)/obj/tools/testing/fuzz/kvm_coco_fuzz.o $(BUILD)/libkvm-coco.a
+
+$(BUILD)/fuzz/replay: $(BUILD)/obj/tools/testing/fuzz/replay.o $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz/kvm_coco_fuzz: $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -fsanitize=fuzzer $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=clang SAN=1 FUZZ=1 \
+		build/libfuzzer/fuzz/kvm_coco_fuzz
+	@mkdir -p build/libfuzzer/corpus
+	$(Q)build/libfuzzer/fuzz/kvm_coco_fuzz -max_total_time=$(FUZZ_TIME) \
+		-artifact_prefix=build/libfuzzer/ -print_final_stats=1 \
+		build/libfuzzer/corpus $(FUZZ_CORPUS)
+
+tests: all $(UNITTESTS) $(SELFTESTS) $(BUILD)/fuzz/replay
 
 # One pass of every test; TAP on stdout, a summary line, non-zero on any failure.
 test: tests
 	$(Q)scripts/run-tests.sh "$(BUILD)" $(UNITTESTS) $(SELFTESTS) \
-		"scripts/test-pkgconfig.sh $(BUILD) $(LDFLAGS_SAN)"
+		"scripts/test-pkgconfig.sh $(BUILD) $(LDFLAGS_SAN)" \
+		"$(BUILD)/fuzz/replay $(FUZZ_CORPUS)"
+
+# The tests whose threads race on purpose (punches against launches and faults, conversions
+# against faults, descriptors closed under ioctls, signals, the TCG engine's vCPU threads).
+TSAN_TESTS := $(addprefix $(BUILD)/selftests/,front_door_test private_fault_test \
+		private_mem_conversions_test sev_snp_launch_test signal_mask_test \
+		tdx_launch_test tcg_guest_test) $(BUILD)/unit/sync_test
+
+tsan-test: all $(TSAN_TESTS)
+	$(Q)TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		scripts/run-tests.sh "$(BUILD)" $(TSAN_TESTS)
 
 check: deps
 	$(Q)scripts/check-style.sh
 	$(Q)$(MAKE) --no-print-directory test
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=1 test
+	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan TSAN=1 tsan-test
 	$(Q)$(MAKE) --no-print-directory module-check
 
 # The kernel host: the core and host/kernel/ as kvm_coco.ko, W=1, against Debian's 6.12 headers
@@ -144,5 +188,5 @@ clean:
 	rm -rf build
 
 .SECONDARY:
-.PHONY: all deps tests test check bench run clean module module-check
+.PHONY: all deps tests test tsan-test check bench run clean module module-check fuzz
 -include $(shell find $(BUILD)/obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -23,9 +23,12 @@ static pthread_mutex_t lockdep_lock = PTHREAD_MUTEX_INITIALIZER;
 static const void *class_key[LOCKDEP_CLASSES];
 static const char *class_name[LOCKDEP_CLASSES];
 static unsigned int nr_classes;
-/* Bit b of before[a]: class a was held when class b was taken.  Read without the lock. */
+/*
+ * Bit b of before[a]: class a was held when class b was taken.  Changed under lockdep_lock,
+ * read without it (atomically both ways): a bit once set stays.
+ */
 static u64 before[LOCKDEP_CLASSES];
-static bool lockdep_off;		/* out of classes: stop rather than guess */
+static bool lockdep_off;		/* out of classes: stop rather than guess (atomic) */
 
 static __thread struct mutex *held[LOCKDEP_DEPTH];
 static __thread unsigned int nr_held;
@@ -42,7 +45,7 @@ static unsigned int lockdep_class(struct mutex *m)
 		;
 	if (i == nr_classes) {
 		if (nr_classes == LOCKDEP_CLASSES) {
-			lockdep_off = true;
+			__atomic_store_n(&lockdep_off, true, __ATOMIC_RELAXED);
 			pthread_mutex_unlock(&lockdep_lock);
 			return 0;
 		}
@@ -82,7 +85,7 @@ static void lockdep_edge(unsigned int a, unsigned int b)
 
 	pthread_mutex_lock(&lockdep_lock);
 	inversion = !(before[a] & BIT_ULL(b)) && lockdep_path(b, a);
-	before[a] |= BIT_ULL(b);
+	__atomic_or_fetch(&before[a], BIT_ULL(b), __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lockdep_lock);
 	if (inversion) {
 		fprintf(stderr, "lockdep: %s taken while %s is held, but %s was taken under %s "
@@ -101,10 +104,10 @@ void lockdep_acquire(struct mutex *m)
 {
 	unsigned int c = lockdep_class(m), a, i;
 
-	if (!c || lockdep_off)
+	if (!c || __atomic_load_n(&lockdep_off, __ATOMIC_RELAXED))
 		return;
 	for (i = 0; i < nr_held; i++) {
-		a = held[i]->class;
+		a = __atomic_load_n(&held[i]->class, __ATOMIC_RELAXED);
 		if (a && a != c && !(__atomic_load_n(&before[a - 1], __ATOMIC_RELAXED) &
 				     BIT_ULL(c - 1)))
 			lockdep_edge(a - 1, c - 1);

@@ -7,7 +7,9 @@
  * hits inside a user copy; a fault anywhere else goes to whatever handler was there before.
  * If the application has since replaced our handler, copies take the slow path:
  * process_vm_readv/writev on our own pid, which the kernel fails with EFAULT (two system
- * calls, and page pinning: ~1 us for an ioctl's struct, ~3 us for a page).
+ * calls, and page pinning: ~1 us for an ioctl's struct, ~3 us for a page).  Under
+ * ThreadSanitizer every copy takes the slow path: TSan wraps signal handlers and defers their
+ * delivery, so a longjmp out of one would leave its bookkeeping behind.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -18,6 +20,12 @@
 
 #include <linux/uaccess.h>
 
+
+#ifdef __SANITIZE_THREAD__
+#define UACCESS_FAST	0
+#else
+#define UACCESS_FAST	1
+#endif
 
 static __thread sigjmp_buf *uaccess_jmp;
 static struct sigaction old_segv, old_bus;
@@ -103,7 +111,7 @@ static unsigned long host_copy(void *local, void *remote, unsigned long n, bool 
 		return 0;
 	if (!access_ok(remote, n))
 		return n;
-	if (uaccess_fast_ok()) {
+	if (UACCESS_FAST && uaccess_fast_ok()) {
 		int faulted = to_remote ? uaccess_fast(remote, local, n) :
 					  uaccess_fast(local, remote, n);
 

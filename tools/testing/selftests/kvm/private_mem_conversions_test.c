@@ -133,30 +133,12 @@ static void *vcpu_thread(void *arg)
 	}
 }
 
-struct puncher {
-	pthread_t thread;
-	int gmem;
-	volatile bool stop;
-	unsigned long punches;
-};
-
-static void *punch_scratch(void *arg)
-{
-	struct puncher *p = arg;
-
-	while (!p->stop)
-		if (!__gmem_fallocate(p->gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-				      SCRATCH_GPA, NR_VCPUS * PAGE_SIZE))
-			p->punches++;
-	return NULL;
-}
-
 static void test_conversions_by_guest_code(void)
 {
 	struct kvm_enable_cap hc = { .cap = KVM_CAP_EXIT_HYPERCALL,
 				     .args = { 1 << KVM_HC_MAP_GPA_RANGE } };
 	struct vcpu_thread t[NR_VCPUS];
-	struct puncher p = {};
+	struct gmem_puncher p;
 	struct guest_vm g;
 	unsigned int i;
 
@@ -170,14 +152,12 @@ static void test_conversions_by_guest_code(void)
 		t[i].g = &g;
 		guest_vcpu_add(&g, &t[i].v, i, guest_code);
 	}
-	p.gmem = g.gmem;
-	TEST_ASSERT(!pthread_create(&p.thread, NULL, punch_scratch, &p), "puncher");
+	__gmem_puncher_start(&p, g.gmem, SCRATCH_GPA, NR_VCPUS * PAGE_SIZE);
 	for (i = 0; i < NR_VCPUS; i++)
 		TEST_ASSERT(!pthread_create(&t[i].thread, NULL, vcpu_thread, &t[i]), "vCPU");
 	for (i = 0; i < NR_VCPUS; i++)
 		pthread_join(t[i].thread, NULL);
-	p.stop = true;
-	pthread_join(p.thread, NULL);
+	gmem_puncher_stop(&p);
 	for (i = 0; i < NR_VCPUS; i++) {
 		TEST_ASSERT_EQ(t[i].syncs, 2 * NR_TURNS);
 		TEST_ASSERT_EQ(t[i].conversions, 2 * NR_TURNS);

@@ -54,7 +54,7 @@ struct runner {
 	struct guest_vcpu *v;
 	bool signal_first;			/* SIGUSR1 pending before KVM_RUN */
 	pthread_t thread;
-	volatile int state;			/* 1: about to run; 2: KVM_RUN returned */
+	int state;			/* atomic: 1 about to run; 2 KVM_RUN returned */
 	int r, err;
 	bool still_pending;			/* SIGUSR1 was pending after KVM_RUN */
 };
@@ -70,10 +70,10 @@ static void *runner(void *opaque)
 	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	if (rn->signal_first)
 		pthread_kill(pthread_self(), SIGUSR1);
-	rn->state = 1;
+	__atomic_store_n(&rn->state, 1, __ATOMIC_RELEASE);
 	rn->r = kvm_coco_ioctl(rn->v->fd, KVM_RUN, 0);
 	rn->err = errno;
-	rn->state = 2;
+	__atomic_store_n(&rn->state, 2, __ATOMIC_RELEASE);
 	rn->still_pending = sigtimedwait(&usr1, NULL, &(struct timespec){}) == SIGUSR1;
 	return NULL;
 }
@@ -110,7 +110,7 @@ static void test_signal_interrupts_kvm_run(void)
 	wait_progress(&g, 1000);
 	TEST_ASSERT_EQ(pthread_kill(rn.thread, SIGUSR1), 0);
 	wait_progress(&g, 100000);
-	TEST_ASSERT_EQ(rn.state, 1);
+	TEST_ASSERT_EQ(__atomic_load_n(&rn.state, __ATOMIC_ACQUIRE), 1);
 	v.run->immediate_exit = 1;
 	TEST_ASSERT_EQ(pthread_join(rn.thread, NULL), 0);
 	TEST_ASSERT(rn.r == -1 && rn.err == EINTR, "KVM_RUN: %d errno %d", rn.r, rn.err);
@@ -119,7 +119,7 @@ static void test_signal_interrupts_kvm_run(void)
 
 	/* Now only the thread blocks it: the signal takes KVM_RUN back from the running guest. */
 	TEST_ASSERT_EQ(set_signal_mask(v.fd, 0), 0);
-	rn.state = 0;
+	__atomic_store_n(&rn.state, 0, __ATOMIC_RELEASE);
 	TEST_ASSERT_EQ(pthread_create(&rn.thread, NULL, runner, &rn), 0);
 	wait_progress(&g, 1000);
 	TEST_ASSERT_EQ(pthread_kill(rn.thread, SIGUSR1), 0);

@@ -20,7 +20,8 @@
 
 #include "kvm_util.h"
 
-#define GUEST_CODE	__attribute__((noinline, no_sanitize("address", "undefined"),	\
+#define GUEST_CODE	__attribute__((noinline,					\
+				       no_sanitize("address", "undefined", "thread"),	\
 				       no_stack_protector))
 
 /* The guest-physical layout: the lib's pages first, the test's data from GUEST_DATA_GPA. */

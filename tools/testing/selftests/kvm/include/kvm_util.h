@@ -65,17 +65,18 @@ void kvm_close(int fd);
 struct host_counters;
 void assert_nothing_leaked(const struct host_counters *base);
 
-/* A thread punching [0, @len) of a guest_memfd over and over, to race a launch with. */
+/* A thread punching [offset, offset + len) of a guest_memfd over and over, to race with. */
 struct gmem_puncher {
 	pthread_t thread;
 	int gmem;
-	uint64_t len;
-	volatile bool stop;
-	volatile unsigned long punches;
+	uint64_t offset, len;
+	bool stop;			/* atomic */
+	unsigned long punches;		/* atomic: read once the thread runs */
 };
 
 /* Returns once the thread has punched once: it is running when the caller goes on. */
 void gmem_puncher_start(struct gmem_puncher *p, int gmem, uint64_t len);
+void __gmem_puncher_start(struct gmem_puncher *p, int gmem, uint64_t offset, uint64_t len);
 void gmem_puncher_stop(struct gmem_puncher *p);
 
 /* Anonymous memory for a memslot's userspace side. */

@@ -207,27 +207,33 @@ static void *gmem_punch_loop(void *arg)
 {
 	struct gmem_puncher *p = arg;
 
-	while (!p->stop)
-		if (!__gmem_fallocate(p->gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-				      p->len))
-			p->punches++;
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE))
+		if (!__gmem_fallocate(p->gmem, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				      p->offset, p->len))
+			__atomic_add_fetch(&p->punches, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
 void gmem_puncher_start(struct gmem_puncher *p, int gmem, uint64_t len)
 {
+	__gmem_puncher_start(p, gmem, 0, len);
+}
+
+void __gmem_puncher_start(struct gmem_puncher *p, int gmem, uint64_t offset, uint64_t len)
+{
 	p->gmem = gmem;
+	p->offset = offset;
 	p->len = len;
 	p->stop = false;
 	p->punches = 0;
 	TEST_ASSERT(!pthread_create(&p->thread, NULL, gmem_punch_loop, p), "puncher thread");
-	while (!p->punches)
+	while (!__atomic_load_n(&p->punches, __ATOMIC_ACQUIRE))
 		sched_yield();
 }
 
 void gmem_puncher_stop(struct gmem_puncher *p)
 {
-	p->stop = true;
+	__atomic_store_n(&p->stop, true, __ATOMIC_RELEASE);
 	pthread_join(p->thread, NULL);
 }
 
