@@ -15,6 +15,7 @@
 #include "host_user.h"
 
 static long nr_allocs, nr_vmallocs, fail_countdown;
+static int fail_fired;
 extern long host_nr_pages;
 extern long host_nr_files, host_nr_warnings;
 
@@ -22,14 +23,21 @@ bool host_should_fail_alloc(void)
 {
 	long left = __atomic_load_n(&fail_countdown, __ATOMIC_RELAXED);
 
-	if (left <= 0)
+	if (left <= 0 || __atomic_sub_fetch(&fail_countdown, 1, __ATOMIC_RELAXED))
 		return false;
-	return __atomic_sub_fetch(&fail_countdown, 1, __ATOMIC_RELAXED) == 0;
+	__atomic_store_n(&fail_fired, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 void host_fail_alloc_after(long n)
 {
 	__atomic_store_n(&fail_countdown, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&fail_fired, 0, __ATOMIC_RELAXED);
+}
+
+bool host_alloc_failed(void)
+{
+	return __atomic_exchange_n(&fail_fired, 0, __ATOMIC_RELAXED);
 }
 
 void host_get_counters(struct host_counters *c)

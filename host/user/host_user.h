@@ -23,6 +23,7 @@ void host_get_counters(struct host_counters *c);
 /* Make the allocation @n calls from now fail (1 = the next one); 0 disables. */
 void host_fail_alloc_after(long n);
 bool host_should_fail_alloc(void);
+bool host_alloc_failed(void);		/* whether it fired since, once */
 
 void host_physmem_init(void);
 /* tcg.c: offer the TCG engine (KVM_COCO_ENGINE_TCG) */
@@ -49,6 +50,9 @@ unsigned long host_snp_leaked_pages(void);
 void host_snp_fw_fail(int cmd, unsigned int nth, int status);
 /* The command the last injected failure hit (snp_fw_injected_cmd()), once; 0: none. */
 int host_snp_fw_failed_cmd(void);
+/* The @nth RMPUPDATE from now fails (FAIL_INUSE, as if the entry were in use); 0 disables. */
+void host_snp_rmpupdate_fail(unsigned int nth);
+bool host_snp_rmpupdate_failed(void);	/* whether it fired since, once */
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn);
 int host_tdx_gfn_is_td_private(int vm_fd, unsigned long long gfn);
 /* Pages TDs leaked (the module kept them); the @nth SEAMCALL from now fails with @status. */

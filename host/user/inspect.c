@@ -19,7 +19,12 @@ static bool owner_asid_live(u32 asid, void *data)
 
 static bool owner_fw_page(unsigned long pfn, void *data)
 {
-	return snp_fw_page_owned(pfn) || snp_page_leaked(pfn);
+	return snp_fw_page_owned(pfn);
+}
+
+static bool owner_leak_list(unsigned long pfn, void *data)
+{
+	return snp_page_leaked(pfn);
 }
 
 /* The library host sees the platform model it runs. */
@@ -37,7 +42,8 @@ int host_tdx_pamt_check(char *why, unsigned int len)
 
 int host_snp_rmp_check(char *why, unsigned int len)
 {
-	static const struct snp_rmp_owners owners = { owner_asid_live, owner_fw_page, NULL };
+	static const struct snp_rmp_owners owners = { owner_asid_live, owner_fw_page,
+						      owner_leak_list, NULL };
 
 	why[0] = 0;
 	return snp_rmp_check(&owners, why, len);
@@ -139,6 +145,16 @@ void host_snp_fw_fail(int cmd, unsigned int nth, int status)
 int host_snp_fw_failed_cmd(void)
 {
 	return snp_fw_injected_cmd();
+}
+
+void host_snp_rmpupdate_fail(unsigned int nth)
+{
+	rmpupdate_inject_failure(nth);
+}
+
+bool host_snp_rmpupdate_failed(void)
+{
+	return rmpupdate_injected();
 }
 
 unsigned long host_snp_leaked_pages(void)

@@ -29,7 +29,7 @@ static bool fw_owned(unsigned long pfn, void *data)
 	return snp_fw_page_owned(pfn);
 }
 
-static const struct snp_rmp_owners owners = { asid_live, fw_owned, NULL };
+static const struct snp_rmp_owners owners = { asid_live, fw_owned, NULL, NULL };
 
 #define CHECK_RMP() do {							\
 	char __why[200];							\

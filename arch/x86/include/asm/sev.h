@@ -142,6 +142,9 @@ unsigned long snp_rmptable_pages(void);
 
 /* rmp.c: the instructions (RMPUPDATE: the host issues it only through rmp_update.c's) */
 int rmpupdate(unsigned long pfn, const struct rmp_state *state);
+/* Fault injection for tests: the @nth RMPUPDATE from now fails with FAIL_INUSE (0: none). */
+void rmpupdate_inject_failure(unsigned int nth);
+bool rmpupdate_injected(void);		/* whether it fired since, once */
 int psmash(unsigned long pfn);
 int pvalidate(u32 asid, u64 gpa, unsigned long pfn, bool page_2m, bool validate,
 	      u64 *npf_error);
@@ -174,6 +177,8 @@ unsigned long snp_rmp_host_write_faults(void);
 struct snp_rmp_owners {
 	bool (*asid_live)(u32 asid, void *data);
 	bool (*fw_page_owned)(unsigned long pfn, void *data);
+	/* A page KVM leaked (its RMP state could not be undone), whatever its entry says. */
+	bool (*page_leaked)(unsigned long pfn, void *data);	/* NULL: none */
 	void *data;
 };
 

@@ -628,20 +628,18 @@ void tdx_vm_init(struct kvm *kvm)
 }
 
 /*
- * A guest_memfd page is being freed.  A page the TD holds leaves it by BLOCK, TRACK and
- * REMOVE: the TD still has its key, since the guest_memfd holds the VM until its last page
- * is gone.  Returns non-zero if the page must be leaked instead of freed.
- */
-/*
  * Take @pfn out of the TD: BLOCK, TRACK (a new TLB epoch), REMOVE.  -EIO if the module
- * refused; the page is then still the TD's and stays tracked.
+ * refused; the page is then still the TD's and stays tracked.  (tdx->private changes under
+ * slots_lock: both callers, a zap and guest_memfd's free, hold it.)
  */
 static int tdx_remove_page(struct kvm *kvm, unsigned long pfn)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
-	void *entry = xa_load(&tdx->private, pfn);
+	void *entry;
 	u64 gpa, tdr;
 
+	lockdep_assert_held(&kvm->slots_lock);
+	entry = xa_load(&tdx->private, pfn);
 	if (!entry)
 		return 0;
 	tdr = page_pa(tdx->tdr);
@@ -653,7 +651,10 @@ static int tdx_remove_page(struct kvm *kvm, unsigned long pfn)
 	return 0;
 }
 
-/* guest_memfd frees @pfn: out of the TD first, or leaked. */
+/*
+ * guest_memfd frees @pfn: out of the TD first (the TD still has its key: guest_memfd holds the
+ * VM until its last page is gone), or leaked.
+ */
 int tdx_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
 	if (tdx_remove_page(kvm, pfn)) {

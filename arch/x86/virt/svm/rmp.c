@@ -173,6 +173,38 @@ static int rmpupdate_check_range(unsigned long pfn, const struct rmp_state *s,
 	return 0;
 }
 
+/* Tests' fault injection: RMPUPDATEs left before one fails (0: none); under rmp_lock. */
+static unsigned int rmpupdate_countdown;
+static bool rmpupdate_inject_hit;
+
+void rmpupdate_inject_failure(unsigned int nth)
+{
+	spin_lock(&rmp_lock);
+	rmpupdate_countdown = nth;
+	rmpupdate_inject_hit = false;
+	spin_unlock(&rmp_lock);
+}
+
+bool rmpupdate_injected(void)
+{
+	bool hit;
+
+	spin_lock(&rmp_lock);
+	hit = rmpupdate_inject_hit;
+	rmpupdate_inject_hit = false;
+	spin_unlock(&rmp_lock);
+	return hit;
+}
+
+/* Whether this RMPUPDATE is the one a test asked to fail (under rmp_lock). */
+static bool rmpupdate_inject(void)
+{
+	if (!rmpupdate_countdown || --rmpupdate_countdown)
+		return false;
+	rmpupdate_inject_hit = true;
+	return true;
+}
+
 int rmpupdate(unsigned long pfn, const struct rmp_state *s)
 {
 	unsigned long i, npages = s->pagesize == RMP_PG_SIZE_2M ? RMP_2M_PAGES : 1;
@@ -183,7 +215,8 @@ int rmpupdate(unsigned long pfn, const struct rmp_state *s)
 		return r;
 
 	spin_lock(&rmp_lock);
-	r = rmpupdate_check_range(pfn, s, npages);
+	/* As if another CPU held an entry of the range. */
+	r = rmpupdate_inject() ? RMPUPDATE_FAIL_INUSE : rmpupdate_check_range(pfn, s, npages);
 	if (!r) {
 		rmp_touch(pfn, npages);
 		for (i = 0; i < npages; i++) {
@@ -457,8 +490,10 @@ static int rmp_check_entry(const struct snp_rmp_owners *o, const struct rmpentry
 	}
 	if (rmpentry_vmsa(e) && !rmpentry_validated(e))
 		RMP_CHECK_FAIL("pfn %#lx: VMSA that is not validated", pfn);
-	if (rmpentry_asid(e) ? !o->asid_live(rmpentry_asid(e), o->data) :
-			       !o->fw_page_owned(pfn, o->data))
+	/* An owner: a live guest, the firmware, or the leak list. */
+	if (!(o->page_leaked && o->page_leaked(pfn, o->data)) &&
+	    (rmpentry_asid(e) ? !o->asid_live(rmpentry_asid(e), o->data) :
+				!o->fw_page_owned(pfn, o->data)))
 		RMP_CHECK_FAIL("pfn %#lx: assigned to asid %u, which has no live owner", pfn,
 			       rmpentry_asid(e));
 	if (rmpentry_pagesize(e) == RMP_PG_SIZE_2M) {
