@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Library host: a small lockdep for the sleeping locks.  Every mutex belongs to a class (the
- * place it was initialised: DEFINE_MUTEX's lock, or mutex_init()'s call site, as the kernel's
- * lockdep keys them), and every acquisition while other mutexes are held records "held before"
- * edges between the classes.  An edge that closes a cycle (B taken under A somewhere, A under
- * B here, directly or through other classes) is a lock-order inversion: a deadlock waiting for
- * the right interleaving.  It is reported once, as a WARN naming both classes, which fails
- * the test that made it (its warnings must stay 0).  Same-class nesting and spinlocks are not
- * tracked.
+ * Library host: a small lockdep.  Every mutex and spinlock belongs to a class (the place it
+ * was initialised: DEFINE_MUTEX's or DEFINE_SPINLOCK's lock, or the init call site, as the
+ * kernel's lockdep keys them), and every acquisition while other locks are held records "held
+ * before" edges between the classes.  An edge that closes a cycle (B taken under A somewhere,
+ * A under B here, directly or through other classes) is a lock-order inversion: a deadlock
+ * waiting for the right interleaving.  It is reported once, as a WARN naming both classes,
+ * which fails the test that made it (its warnings must stay 0).  A mutex taken while the
+ * thread holds a spinlock is a WARN too (the kernel's "sleeping function called from invalid
+ * context").  Same-class nesting is not tracked.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -30,11 +31,12 @@ static unsigned int nr_classes;
 static u64 before[LOCKDEP_CLASSES];
 static bool lockdep_off;		/* out of classes: stop rather than guess (atomic) */
 
-static __thread struct mutex *held[LOCKDEP_DEPTH];
+static __thread struct lockdep_map *held[LOCKDEP_DEPTH];
 static __thread unsigned int nr_held;
+static __thread unsigned int nr_spin;	/* spinlocks this thread holds */
 
 /* @m's class, 1-based (0: none); registered the first time a lock of it is taken. */
-static unsigned int lockdep_class(struct mutex *m)
+static unsigned int lockdep_class(struct lockdep_map *m)
 {
 	unsigned int c = __atomic_load_n(&m->class, __ATOMIC_RELAXED), i;
 
@@ -95,15 +97,22 @@ static void lockdep_edge(unsigned int a, unsigned int b)
 	}
 }
 
-unsigned int lockdep_class_of(struct mutex *m)
+unsigned int lockdep_map_class(struct lockdep_map *m)
 {
 	return lockdep_class(m);
 }
 
-void lockdep_acquire(struct mutex *m)
+void lockdep_acquire(struct lockdep_map *m, bool spin)
 {
-	unsigned int c = lockdep_class(m), a, i;
+	unsigned int c, a, i;
 
+	if (!spin && nr_spin) {
+		fprintf(stderr, "lockdep: %s (a sleeping lock) taken while a spinlock is held\n",
+			m->name);
+		WARN_ON(nr_spin);
+	}
+	nr_spin += spin;
+	c = lockdep_class(m);
 	if (!c || __atomic_load_n(&lockdep_off, __ATOMIC_RELAXED))
 		return;
 	for (i = 0; i < nr_held; i++) {
@@ -116,10 +125,11 @@ void lockdep_acquire(struct mutex *m)
 		held[nr_held++] = m;
 }
 
-void lockdep_release(struct mutex *m)
+void lockdep_release(struct lockdep_map *m, bool spin)
 {
 	unsigned int i;
 
+	nr_spin -= spin;
 	for (i = nr_held; i-- > 0;) {
 		if (held[i] == m) {
 			held[i] = held[--nr_held];

@@ -11,6 +11,7 @@
 
 #include <linux/bug.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/printk.h>
 #include <linux/ktime.h>
 
@@ -47,12 +48,7 @@ void host_printk(int level, const char *fmt, ...)
 }
 
 /* A per-thread token: the address of a thread-local, cheaper than pthread_self(). */
-static __thread char host_self;
-
-static const void *host_current(void)
-{
-	return &host_self;
-}
+__thread char host_self;
 
 static long futex(int *uaddr, int op, int val)
 {
@@ -63,9 +59,7 @@ void __mutex_init(struct mutex *m, const char *name, const void *key)
 {
 	m->state = 0;
 	m->owner = NULL;
-	m->key = key;
-	m->name = name;
-	m->class = 0;
+	m->dep_map = (struct lockdep_map){ .key = key, .name = name };
 }
 
 void mutex_destroy(struct mutex *m)
@@ -78,7 +72,7 @@ void mutex_lock(struct mutex *m)
 	int c = 0;
 
 	/* Checked before it is taken: an inversion is reported even if it would deadlock. */
-	lockdep_acquire(m);
+	lockdep_acquire(&m->dep_map, false);
 	if (!__atomic_compare_exchange_n(&m->state, &c, 1, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED)) {
 		/* Contended: mark it so, and sleep until the holder hands it over. */
@@ -95,7 +89,7 @@ void mutex_lock(struct mutex *m)
 void mutex_unlock(struct mutex *m)
 {
 	WARN_ON(!mutex_is_locked_by_me(m));
-	lockdep_release(m);
+	lockdep_release(&m->dep_map, false);
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELAXED);
 	if (__atomic_exchange_n(&m->state, 0, __ATOMIC_RELEASE) == 2)
 		futex(&m->state, FUTEX_WAKE_PRIVATE, 1);
@@ -105,6 +99,12 @@ bool mutex_is_locked_by_me(struct mutex *m)
 {
 	return __atomic_load_n(&m->state, __ATOMIC_RELAXED) &&
 	       __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == host_current();
+}
+
+bool spin_is_locked_by_me(struct spinlock *l)
+{
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == host_current();
 }
 
 /* Wait until a spinlock looks free: spin a little, then let its (preempted) holder run. */

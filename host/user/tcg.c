@@ -103,6 +103,7 @@ static void *__tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 	gfn_t gfn;
 	int kind = kvm_hw_access_kind(&kvm->arch.hw, gpa, enc, &gfn);
 
+	lockdep_assert_held(&kvm->arch.mmu_lock);
 	*e = kvm_npt_lookup(kvm, gfn);
 	*private = kind < 0 ? e->private : kind;
 	if (!e->present || e->private != *private || (write && !e->writable))
@@ -230,6 +231,7 @@ static int __tcg_walk(struct tcg_vcpu *t, u64 vaddr, u64 npf_err, u64 *gpa, bool
 	/* An SEV guest's page tables are always read privately, whatever their C-bits say. */
 	bool table_enc = t->vcpu->kvm->arch.hw.c_bit, tenc;
 
+	lockdep_assert_held(&t->vcpu->kvm->arch.mmu_lock);
 	if (!tcg_paging(t, &paging)) {
 		if (!npf_err)
 			return TCG_WALK_PF;
@@ -528,6 +530,7 @@ static bool tcg_zapped(struct tcg_vcpu *t, gfn_t gfn, bool known)
 	struct kvm *kvm = t->vcpu->kvm;
 	u64 g;
 
+	lockdep_assert_held(&kvm->arch.mmu_lock);
 	if (!known)
 		return true;
 	for (g = t->npt_gen + 1; g <= kvm->arch.npt_gen; g++)

@@ -2,7 +2,8 @@
 /*
  * The library host's locks: a mutex and a spinlock each keep a counter exact under threads
  * that all want it at once (so the contended paths, futex sleeps and spin-then-yield, run),
- * and lockdep_assert_held() knows who holds a mutex.
+ * lockdep_assert_held() knows who holds a mutex or a spinlock, and the small lockdep catches
+ * lock-order inversions (spinlocks too) and a mutex taken under a spinlock.
  */
 #include <pthread.h>
 
@@ -75,6 +76,14 @@ static void test_spinlock_excludes(void)
 	TEST_ASSERT_EQ(test_spin.locked, 0);
 }
 
+static long warnings(void)
+{
+	struct host_counters c;
+
+	host_get_counters(&c);
+	return c.warnings;
+}
+
 static void *held_elsewhere(void *arg)
 {
 	return (void *)(uintptr_t)mutex_is_locked_by_me(arg);
@@ -98,12 +107,31 @@ static void test_owner_is_known(void)
 	mutex_destroy(&m);
 }
 
-static long warnings(void)
+static void *spin_held_elsewhere(void *arg)
 {
-	struct host_counters c;
+	return (void *)(uintptr_t)spin_is_locked_by_me(arg);
+}
 
-	host_get_counters(&c);
-	return c.warnings;
+static void test_spinlock_owner_is_known(void)
+{
+	long w = warnings();
+	spinlock_t l;
+	pthread_t t;
+	void *r;
+
+	spin_lock_init(&l);
+	TEST_ASSERT(!spin_is_locked_by_me(&l), "a free spinlock is nobody's");
+	spin_lock(&l);
+	lockdep_assert_held(&l);
+	TEST_ASSERT_EQ(warnings(), w);
+	TEST_ASSERT(!pthread_create(&t, NULL, spin_held_elsewhere, &l), "pthread_create");
+	pthread_join(t, &r);
+	TEST_ASSERT(!r, "another thread is not the holder");
+	spin_unlock(&l);
+	TEST_ASSERT(!spin_is_locked_by_me(&l), "released");
+	test_expect_warnings(1);
+	lockdep_assert_held(&l);
+	TEST_ASSERT_EQ(warnings(), w + 1);
 }
 
 static DEFINE_MUTEX(lock_a);
@@ -154,10 +182,51 @@ static void test_lock_order_inversions_are_caught(void)
 
 	for (i = 0; i < 2; i++)
 		mutex_init(&m[i]);
-	TEST_ASSERT_EQ(lockdep_class_of(&m[0]), lockdep_class_of(&m[1]));
-	TEST_ASSERT(lockdep_class_of(&m[0]) != lockdep_class_of(&lock_a), "own class");
+	TEST_ASSERT_EQ(lockdep_map_class(&m[0].dep_map), lockdep_map_class(&m[1].dep_map));
+	TEST_ASSERT(lockdep_map_class(&m[0].dep_map) != lockdep_map_class(&lock_a.dep_map),
+		    "own class");
 	take_in_order(&m[0], &m[1]);
 	TEST_ASSERT_EQ(warnings(), w + 2);
+}
+
+static DEFINE_SPINLOCK(spin_a);
+static DEFINE_SPINLOCK(spin_b);
+static DEFINE_MUTEX(sleeper);
+
+/*
+ * Spinlocks have classes too: a -> b then b -> a is an inversion; and a mutex taken while a
+ * spinlock is held is a WARN (it may sleep), even when it happens not to.
+ */
+static void test_spinlock_order_and_sleeping_under_spin(void)
+{
+	long w = warnings();
+
+	test_expect_warnings(3);
+	spin_lock(&spin_a);
+	spin_lock(&spin_b);
+	spin_unlock(&spin_b);
+	spin_unlock(&spin_a);
+	TEST_ASSERT_EQ(warnings(), w);
+	spin_lock(&spin_b);
+	spin_lock(&spin_a);
+	spin_unlock(&spin_a);
+	spin_unlock(&spin_b);
+	TEST_ASSERT_EQ(warnings(), w + 1);
+
+	/*
+	 * A spinlock under a mutex is fine; the other way round is not: a WARN for sleeping
+	 * under a spinlock, and one for the order (sleeper -> spin_a -> spin_b -> sleeper).
+	 */
+	mutex_lock(&sleeper);
+	spin_lock(&spin_a);
+	spin_unlock(&spin_a);
+	mutex_unlock(&sleeper);
+	TEST_ASSERT_EQ(warnings(), w + 1);
+	spin_lock(&spin_b);
+	mutex_lock(&sleeper);
+	mutex_unlock(&sleeper);
+	spin_unlock(&spin_b);
+	TEST_ASSERT_EQ(warnings(), w + 3);
 }
 
 int main(void)
@@ -166,7 +235,9 @@ int main(void)
 		KSFT_TEST(test_mutex_excludes),
 		KSFT_TEST(test_spinlock_excludes),
 		KSFT_TEST(test_owner_is_known),
+		KSFT_TEST(test_spinlock_owner_is_known),
 		KSFT_TEST(test_lock_order_inversions_are_caught),
+		KSFT_TEST(test_spinlock_order_and_sleeping_under_spin),
 	};
 
 	return ksft_run(tests, ARRAY_SIZE(tests));

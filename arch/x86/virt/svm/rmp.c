@@ -74,6 +74,7 @@ static struct rmpentry *rmp_get(unsigned long pfn)
 /* The entries [pfn, pfn + n) are about to change (rmp_lock held). */
 static void rmp_touch(unsigned long pfn, unsigned long n)
 {
+	lockdep_assert_held(&rmp_lock);
 	if (pfn < rmp_touched_lo)
 		rmp_touched_lo = pfn;
 	if (pfn + n > rmp_touched_hi)
@@ -148,6 +149,7 @@ static int rmpupdate_check_range(unsigned long pfn, const struct rmp_state *s,
 	const struct rmpentry *large = rmp_get(ALIGN_DOWN(pfn, RMP_2M_PAGES));
 	unsigned long i;
 
+	lockdep_assert_held(&rmp_lock);
 	for (i = 0; i < npages; i++) {
 		const struct rmpentry *e = rmp_get(pfn + i);
 
@@ -199,6 +201,7 @@ bool rmpupdate_injected(void)
 /* Whether this RMPUPDATE is the one a test asked to fail (under rmp_lock). */
 static bool rmpupdate_inject(void)
 {
+	lockdep_assert_held(&rmp_lock);
 	if (!rmpupdate_countdown || --rmpupdate_countdown)
 		return false;
 	rmpupdate_inject_hit = true;
@@ -277,6 +280,7 @@ static int rmp_guest_entry(unsigned long pfn, u32 asid, u64 gpa, struct rmpentry
 {
 	struct rmpentry *e = rmp_get(pfn);
 
+	lockdep_assert_held(&rmp_lock);
 	*entry = e;
 	if (rmpentry_assigned(e) && rmpentry_asid(e) == asid && rmpentry_gpa(e) == gpa &&
 	    !rmpentry_immutable(e))

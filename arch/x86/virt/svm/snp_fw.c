@@ -69,6 +69,7 @@ static struct snp_guest_ctx *fw_find_guest(u64 gctx_paddr)
 {
 	struct snp_guest_ctx *g;
 
+	lockdep_assert_held(&fw_lock);
 	list_for_each_entry(g, &fw_guests, entry)
 		if (!g->decommissioned && (u64)g->gctx_pfn << PAGE_SHIFT == gctx_paddr)
 			return g;
@@ -87,6 +88,7 @@ static bool fw_page_is_context(unsigned long pfn)
 {
 	struct snp_guest_ctx *g;
 
+	lockdep_assert_held(&fw_lock);
 	list_for_each_entry(g, &fw_guests, entry)
 		if (g->gctx_pfn == pfn)
 			return true;
@@ -446,6 +448,7 @@ static int fw_page_reclaim(struct sev_data_snp_page_reclaim *d)
 
 static int __snp_fw_command(int cmd, void *data)
 {
+	lockdep_assert_held(&fw_lock);
 	if (cmd != SEV_CMD_SNP_INIT && cmd != SEV_CMD_SNP_PLATFORM_STATUS && !fw_platform_state)
 		return SEV_RET_INVALID_PLATFORM_STATE;
 
@@ -507,6 +510,7 @@ static int fw_injected(int cmd)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&fw_lock);
 	for (i = 0; i < ARRAY_SIZE(fw_inject); i++) {
 		if (!fw_inject[i].countdown ||
 		    (fw_inject[i].cmd != cmd && fw_inject[i].cmd != SNP_FW_ANY_CMD))

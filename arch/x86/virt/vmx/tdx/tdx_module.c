@@ -139,6 +139,7 @@ static void pamt_set(u64 pa, enum tdx_pamt_type type, unsigned long owner_pfn, u
 {
 	unsigned long pfn = pa >> PAGE_SHIFT;
 
+	lockdep_assert_held(&tdx_lock);
 	pamt[pfn].info = type ? type | ((u64)owner_pfn << PAMT_OWNER_SHIFT) : 0;
 	pamt[pfn].gfn = gfn;
 	if (pfn < pamt_lo)
@@ -151,6 +152,7 @@ static struct tdx_td *td_of(u64 tdr_pa)
 {
 	struct tdx_td *td;
 
+	lockdep_assert_held(&tdx_lock);
 	if (!pa_ok(tdr_pa) || pamt_type(tdr_pa) != PT_TDR)
 		return NULL;
 	list_for_each_entry(td, &tdx_tds, entry)
@@ -260,6 +262,7 @@ static struct sept_entry *td_sept_lookup(struct tdx_td *td, u64 gfn)
 {
 	struct sept_entry *e;
 
+	lockdep_assert_held(&tdx_lock);
 	if (td->last && td->last_gfn == gfn)
 		return td->last;
 	e = xa_load(&td->sept, gfn);
@@ -420,6 +423,7 @@ static u64 __tdh_mem_track(u64 tdr_pa)
 
 static void td_unmap(struct tdx_td *td, u64 gfn, struct sept_entry *e)
 {
+	lockdep_assert_held(&tdx_lock);
 	pamt_set((u64)e->pfn << PAGE_SHIFT, PT_NDA, 0, 0);
 	xa_erase(&td->sept, gfn);
 	if (td->last == e)
@@ -461,6 +465,7 @@ static u64 __tdh_mng_key_freeid(u64 tdr_pa)
 
 static void td_free(struct tdx_td *td)
 {
+	lockdep_assert_held(&tdx_lock);
 	list_del(&td->entry);
 	xa_destroy(&td->sept);
 	tdx_mrtd_free(td->mrtd);
@@ -518,6 +523,7 @@ static bool seam_hit;
 /* An injected failure of this SEAMCALL: its status, else 0 (tdx_lock held). */
 static u64 seam_injected(void)
 {
+	lockdep_assert_held(&tdx_lock);
 	if (!seam_countdown || --seam_countdown)
 		return 0;
 	seam_hit = true;
