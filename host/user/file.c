@@ -260,6 +260,7 @@ static int host_open_device(const char *name, const struct file_operations *fops
 	int r;
 
 	host_physmem_init();
+	host_tsc_init();
 	host_tcg_register();
 	r = kvm_coco_init();
 	if (r)

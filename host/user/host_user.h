@@ -26,6 +26,7 @@ bool host_should_fail_alloc(void);
 bool host_alloc_failed(void);		/* whether it fired since, once */
 
 void host_physmem_init(void);
+void host_tsc_init(void);		/* tsc_khz, measured once */
 /* tcg.c: offer the TCG engine (KVM_COCO_ENGINE_TCG) */
 void host_tcg_register(void);
 

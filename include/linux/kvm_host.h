@@ -133,6 +133,7 @@ void kvm_arch_destroy_vm(struct kvm *kvm);
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
+long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
 long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);
 int kvm_arch_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
 int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);

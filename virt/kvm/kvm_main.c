@@ -94,6 +94,7 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_MEMORY_FAULT_INFO:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_GET_TSC_KHZ:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVM_USER_MEM_SLOTS;
@@ -153,7 +154,7 @@ static long kvm_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long a
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
 	default:
-		return -ENOTTY;
+		return kvm_arch_dev_ioctl(filp, ioctl, arg);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/kvm_host.h>
+#include <linux/kvm_para.h>
 
 #include "x86.h"
 
@@ -117,4 +118,55 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 	r->rdx = e ? e->edx : 0;
 	r->rip += CPUID_INSN_LEN;
 	return 1;
+}
+
+/*
+ * KVM_GET_SUPPORTED_CPUID: the CPU the vCPUs can be given.  It is the one the TCG engine
+ * executes (Unicorn's default, QEMU's qemu64: an AMD family 15h part with SSE3 and 64-bit
+ * mode; no APIC, no XSAVE), so a guest whose CPUID a VMM sets from it uses only instructions
+ * the engine runs; and KVM's leaves, offering KVM_HC_MAP_GPA_RANGE.
+ */
+#define CPUID_VENDOR_AMD	.ebx = 0x68747541, .edx = 0x69746e65, .ecx = 0x444d4163
+#define CPUID_QEMU64		0x00060fb1	/* family 0xf, model 0x6b, stepping 1 */
+/* FPU, DE, PSE, TSC, MSR, PAE, MCE, CX8, SEP, MTRR, PGE, MCA, CMOV, PAT, PSE36, CLFLUSH, MMX,
+ * FXSR, SSE, SSE2 */
+#define CPUID_1_EDX		(BIT(0) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | \
+				 BIT(8) | BIT(11) | BIT(12) | BIT(13) | BIT(14) | BIT(15) | \
+				 BIT(16) | BIT(17) | BIT(19) | BIT(23) | BIT(24) | BIT(25) | \
+				 BIT(26))
+#define CPUID_1_ECX		(BIT(0) | BIT(13) | BIT(31))	/* SSE3, CX16, HYPERVISOR */
+#define CPUID_EXT_EDX		(BIT(11) | BIT(20) | BIT(29))	/* SYSCALL, NX, LM */
+#define CPUID_EXT_ECX		BIT(0)				/* LAHF in 64-bit mode */
+/* MAXPHYADDR: the engine CPU's 40 bits; 48 virtual */
+#define CPUID_ADDR_BITS		(40 | 48 << 8)
+
+static const struct kvm_cpuid_entry2 kvm_supported_cpuid[] = {
+	{ .function = 0, .eax = 1, CPUID_VENDOR_AMD },
+	{ .function = 1, .eax = CPUID_QEMU64, .ebx = 0x800, .ecx = CPUID_1_ECX,
+	  .edx = CPUID_1_EDX },
+	{ .function = KVM_CPUID_SIGNATURE, .eax = KVM_CPUID_FEATURES, .ebx = 0x4b4d564b,
+	  .ecx = 0x564b4d56, .edx = 0x4d },
+	{ .function = KVM_CPUID_FEATURES, .eax = BIT(KVM_FEATURE_HC_MAP_GPA_RANGE) },
+	{ .function = 0x80000000, .eax = 0x80000008, CPUID_VENDOR_AMD },
+	{ .function = 0x80000001, .eax = CPUID_QEMU64, .ecx = CPUID_EXT_ECX,
+	  .edx = CPUID_EXT_EDX },
+	{ .function = 0x80000008, .eax = CPUID_ADDR_BITS },
+};
+
+/*
+ * As upstream: E2BIG (nent untouched) if nent cannot hold them all, else every entry and
+ * nent set to their number; a larger nent, even past KVM_MAX_CPUID_ENTRIES, is fine.
+ */
+int kvm_dev_ioctl_get_supported_cpuid(struct kvm_cpuid2 __user *argp)
+{
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < ARRAY_SIZE(kvm_supported_cpuid))
+		return -E2BIG;
+	if (copy_to_user(argp->entries, kvm_supported_cpuid, sizeof(kvm_supported_cpuid)))
+		return -EFAULT;
+	c.nent = ARRAY_SIZE(kvm_supported_cpuid);
+	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
 }

@@ -15,6 +15,7 @@
 #include <asm/processor-flags.h>
 #include <asm/sev.h>
 #include <asm/tdx.h>
+#include <asm/tsc.h>
 
 #include "exec/exec.h"
 #include "x86.h"
@@ -190,6 +191,29 @@ static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
 	}
 }
 
+/* The system device's x86 ioctls. */
+long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_SUPPORTED_CPUID:
+		return kvm_dev_ioctl_get_supported_cpuid((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * KVM_GET/SET_TSC_KHZ, on a VM or a vCPU.  There is no TSC scaling (KVM_CAP_TSC_CONTROL is
+ * 0): the guest's TSC runs at the host's rate, and setting a rate is accepted only for that
+ * one (or 0, the default).  Upstream records a rate it refuses; here a refusal changes nothing.
+ */
+static long kvm_tsc_khz_ioctl(unsigned int ioctl, unsigned long arg)
+{
+	if (ioctl == KVM_GET_TSC_KHZ)
+		return tsc_khz ?: -EIO;
+	return arg && arg != tsc_khz ? -EINVAL : 0;
+}
+
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm *kvm = filp->private_data;
@@ -197,6 +221,9 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	switch (ioctl) {
 	case KVM_ENABLE_CAP:
 		return kvm_vm_ioctl_enable_cap(kvm, (void __user *)arg);
+	case KVM_GET_TSC_KHZ:
+	case KVM_SET_TSC_KHZ:
+		return kvm_tsc_khz_ioctl(ioctl, arg);
 	case KVM_MEMORY_ENCRYPT_OP:
 		if (!kvm->arch.ops->mem_enc_ioctl)
 			return -ENOTTY;
@@ -369,6 +396,9 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return kvm_vcpu_ioctl_set_cpuid2(vcpu, (void __user *)arg);
 	case KVM_GET_CPUID2:
 		return kvm_vcpu_ioctl_get_cpuid2(vcpu, (void __user *)arg);
+	case KVM_GET_TSC_KHZ:
+	case KVM_SET_TSC_KHZ:
+		return kvm_tsc_khz_ioctl(ioctl, arg);
 	case KVM_MEMORY_ENCRYPT_OP:
 		if (!vcpu->kvm->arch.ops->vcpu_mem_enc_ioctl)
 			return -ENOTTY;

@@ -28,12 +28,15 @@
 #define KVM_CREATE_VM		_IO(KVMIO, 0x01)
 #define KVM_CHECK_EXTENSION	_IO(KVMIO, 0x03)
 #define KVM_GET_VCPU_MMAP_SIZE	_IO(KVMIO, 0x04)
+#define KVM_GET_SUPPORTED_CPUID	_IOWR(KVMIO, 0x05, struct kvm_cpuid2)
 
 /* Capabilities (KVM_CHECK_EXTENSION). */
 #define KVM_CAP_USER_MEMORY		3
 #define KVM_CAP_NR_VCPUS		9
 #define KVM_CAP_MP_STATE		14
 #define KVM_CAP_NR_MEMSLOTS		10
+#define KVM_CAP_TSC_CONTROL		60
+#define KVM_CAP_GET_TSC_KHZ		61
 #define KVM_CAP_MAX_VCPUS		66
 #define KVM_CAP_IMMEDIATE_EXIT		136
 #define KVM_CAP_MAX_VCPU_ID		128
@@ -47,6 +50,9 @@
 /* VM ioctls. */
 #define KVM_CREATE_VCPU			_IO(KVMIO, 0x41)
 #define KVM_ENABLE_CAP			_IOW(KVMIO, 0xa3, struct kvm_enable_cap)
+/* On a VM (the default for its vCPUs) or a vCPU: the guest TSC rate in kHz. */
+#define KVM_SET_TSC_KHZ			_IO(KVMIO, 0xa2)
+#define KVM_GET_TSC_KHZ			_IO(KVMIO, 0xa3)
 #define KVM_GET_DIRTY_LOG		_IOW(KVMIO, 0x42, struct kvm_dirty_log)
 #define KVM_SET_USER_MEMORY_REGION	_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
 #define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)

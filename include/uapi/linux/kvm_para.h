@@ -17,6 +17,11 @@
 
 #define KVM_HC_MAP_GPA_RANGE	12
 
+/* KVM's CPUID leaves: the signature ("KVMKVMKVM") and the paravirtual features. */
+#define KVM_CPUID_SIGNATURE		0x40000000
+#define KVM_CPUID_FEATURES		0x40000001
+#define KVM_FEATURE_HC_MAP_GPA_RANGE	16
+
 /* KVM_HC_MAP_GPA_RANGE's third argument: the page size and the encryption status. */
 #define KVM_MAP_GPA_RANGE_PAGE_SZ_4K	0
 #define KVM_MAP_GPA_RANGE_PAGE_SZ_2M	(1 << 0)
