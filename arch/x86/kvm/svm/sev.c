@@ -114,6 +114,7 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	bool es, snp;
 	int asid;
 
+	lockdep_assert_held(&kvm->lock);
 	if (!sev_vm_type(kvm))
 		return -EINVAL;
 	if (copy_from_user(&data, u64_to_user_ptr(argp->data), sizeof(data)))
@@ -220,6 +221,7 @@ static int snp_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	struct kvm_sev_snp_launch_start params;
 	int r;
 
+	lockdep_assert_held(&kvm->lock);
 	if (sev->snp_context || sev->snp_finished)
 		return -EINVAL;
 	if (copy_from_user(&params, u64_to_user_ptr(argp->data), sizeof(params)))
@@ -318,6 +320,7 @@ static int snp_launch_update_page(struct kvm *kvm, gfn_t gfn, unsigned long pfn,
 	u64 old;
 	int r;
 
+	lockdep_assert_held(&kvm->slots_lock);
 	/* Launched already (or otherwise assigned): never reassign, never overwrite. */
 	if (snp_page_assigned(pfn))
 		return -EEXIST;
@@ -364,6 +367,7 @@ static int snp_launch_update(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	u8 __user *src;
 	int r;
 
+	lockdep_assert_held(&kvm->lock);
 	if (!sev->snp_context || sev->snp_finished)
 		return -EINVAL;
 	if (copy_from_user(&u.params, u64_to_user_ptr(argp->data), sizeof(u.params)))
@@ -465,6 +469,7 @@ static int snp_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	unsigned long i;
 	int r = 0;
 
+	lockdep_assert_held(&kvm->lock);
 	save = kmalloc(sizeof(*save), GFP_KERNEL);
 	if (!save)
 		return -ENOMEM;
@@ -523,6 +528,7 @@ static int snp_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	u8 auth;
 	int r;
 
+	lockdep_assert_held(&kvm->lock);
 	if (!sev->snp_context || sev->snp_finished)
 		return -EINVAL;
 	if (copy_from_user(&params, u64_to_user_ptr(argp->data), sizeof(params)))
@@ -681,6 +687,7 @@ int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	u64 gpa = (u64)gfn << PAGE_SHIFT, e;
 
+	lockdep_assert_held(&kvm->slots_lock);
 	if (!sev_snp_guest(kvm))
 		return 0;
 	e = snp_rmp_lo(pfn);
@@ -697,6 +704,7 @@ int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn)
 {
+	lockdep_assert_held(&kvm->slots_lock);
 	if (!sev_snp_guest(kvm) || !snp_page_assigned(pfn))
 		return 0;
 	if (!snp_make_shared(kvm, pfn))

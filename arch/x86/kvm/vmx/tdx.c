@@ -217,6 +217,7 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	void __user *argp = u64_to_user_ptr(cmd->data);
 	int r;
 
+	lockdep_assert_held(&kvm->lock);
 	if (cmd->flags)
 		return -EINVAL;
 	/* Before any vCPU: TD_PARAMS fix what the module virtualises for every one of them. */
@@ -282,6 +283,7 @@ static int tdx_finalize_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
 	int r;
 
+	lockdep_assert_held(&kvm->lock);
 	if (cmd->flags || cmd->data)
 		return -EINVAL;
 	if (tdx->state != TD_STATE_INITIALIZED)
@@ -340,6 +342,8 @@ static int tdx_init_vcpu(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd)
 	struct page *tdvpr;
 	u64 err;
 
+	lockdep_assert_held(&vcpu->mutex);
+	lockdep_assert_held(&vcpu->kvm->slots_lock);
 	if (cmd->flags)
 		return -EINVAL;
 	if (tdx->state != TD_STATE_INITIALIZED || vcpu->arch.tdvpr)
