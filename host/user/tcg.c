@@ -584,11 +584,11 @@ static void tcg_flush(struct tcg_vcpu *t, bool all)
 }
 
 /*
- * Read the instruction at @vaddr (Unicorn's uc_mem_read() takes physical addresses): it was
- * just fetched, so every translation it needs is there.  (Also the GDT entry of a CS the
- * guest just loaded.)
+ * Read guest memory at @vaddr (Unicorn's uc_mem_read() takes physical addresses).  @code: the
+ * instruction Unicorn just fetched, through the instruction TLB; otherwise (the GDT entry of
+ * a CS the guest just loaded) a walk each time, since nothing refreshes a data page there.
  */
-static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int len)
+static int tcg_read_virt(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int len, bool code)
 {
 	struct tcg_itlb *slot;
 	struct kvm_npt_entry e;
@@ -600,7 +600,7 @@ static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 	while (len) {
 		n = min_t(u64, len, PAGE_SIZE - (vaddr & ~PAGE_MASK));
 		slot = tcg_itlb_slot(t, vaddr);
-		if (slot->host && slot->vpage == (vaddr & PAGE_MASK)) {
+		if (code && slot->host && slot->vpage == (vaddr & PAGE_MASK)) {
 			host = slot->host;
 		} else {
 			if (tcg_walk(t, vaddr, 0, &gpa, &enc, &bits))
@@ -608,7 +608,8 @@ static int tcg_read_insn(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 			host = tcg_translate(t, gpa, enc, false, &e, &private);
 			if (!host)
 				return -EFAULT;
-			tcg_itlb_set(t, vaddr, host);
+			if (code)
+				tcg_itlb_set(t, vaddr, host);
 		}
 		memcpy(buf, host + (vaddr & ~PAGE_MASK), n);
 		vaddr += n;
@@ -636,7 +637,7 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	/* Now and then, a signal KVM_RUN's mask lets through (linux/signal.h) takes it back. */
 	if (!(++t->insn_count % TCG_SIGNAL_CHECK) && signal_pending(current))
 		return tcg_stop(t, KVM_EXEC_EXIT_INTR);
-	if (size > sizeof(b) || tcg_read_insn(t, addr, b, size))
+	if (size > sizeof(b) || tcg_read_virt(t, addr, b, size, true))
 		return;
 	if (*p == 0x66 && size > 1) {
 		opsize = 2;
@@ -700,7 +701,7 @@ static bool tcg_insn_is(struct tcg_vcpu *t, u64 rip, const u8 *insn, unsigned in
 {
 	u8 b[4];
 
-	return !tcg_read_insn(t, rip, b, len) && !memcmp(b, insn, len);
+	return !tcg_read_virt(t, rip, b, len, true) && !memcmp(b, insn, len);
 }
 
 /*
@@ -971,7 +972,8 @@ static void tcg_read_code_segment(struct tcg_vcpu *t, u16 sel, struct kvm_segmen
 
 	seg->selector = sel;
 	if ((sel | 7) > t->vcpu->arch.sregs.gdt.limit ||
-	    tcg_read_insn(t, t->vcpu->arch.sregs.gdt.base + (sel & ~7), (u8 *)&d, sizeof(d)))
+	    tcg_read_virt(t, t->vcpu->arch.sregs.gdt.base + (sel & ~7), (u8 *)&d, sizeof(d),
+			  false))
 		return;
 	seg->base = ((d >> 16) & 0xffffff) | (d >> 56) << 24;
 	seg->limit = (d & 0xffff) | ((d >> 48) & 0xf) << 16;
