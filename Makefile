@@ -36,10 +36,12 @@ CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c arc
 		 arch/x86/kvm/mmu/*.c arch/x86/kvm/exec/*.c \
 		 arch/x86/virt/svm/*.c arch/x86/virt/vmx/tdx/*.c drivers/crypto/ccp/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
+# The front door (lib/): the library's system calls as functions, over the library host.
+FRONT_SRCS  := lib/front_door.c
 # The TCG engine's files are the library host's only ones that see Unicorn's headers.
 TCG_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/user/tcg*.c))
 $(TCG_OBJS): CORE_CFLAGS += -isystem $(UNICORN)/usr/include
-LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS))
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(HOST_SRCS) $(FRONT_SRCS))
 LIBS	    := -lpthread -lcrypto -L$(UC_LIBDIR) -lunicorn -Wl,-rpath,$(UC_LIBDIR)
 # Static links (the module-check binaries) take Unicorn's archive.
 STATIC_LIBS := -lpthread -lcrypto $(UC_LIBDIR)/libunicorn.a -lm
@@ -55,13 +57,16 @@ UNITTESTS     := $(patsubst tools/testing/kvm-coco/%.c,$(BUILD)/unit/%, \
 		   $(wildcard tools/testing/kvm-coco/*_test.c))
 CLI_SRCS      := $(wildcard tools/kvm-coco/*.c)
 
-all: deps $(BUILD)/libkvm-coco.a $(BUILD)/libkvm-coco.so $(BUILD)/kvm-coco $(BUILD)/kvm-coco.pc
+all: deps $(BUILD)/libkvm-coco.a $(BUILD)/libkvm-coco.so $(BUILD)/kvm-coco $(BUILD)/kvm-coco.pc \
+     $(BUILD)/libkvm-coco-preload.so
 
 deps:
 	$(Q)scripts/deps.sh
 
 $(BUILD)/obj/virt/%.o $(BUILD)/obj/arch/%.o $(BUILD)/obj/drivers/%.o \
-$(BUILD)/obj/host/%.o: CFLAGS_OBJ = $(CORE_CFLAGS)
+$(BUILD)/obj/host/%.o $(BUILD)/obj/lib/%.o: CFLAGS_OBJ = $(CORE_CFLAGS)
+# The preload shim is a client of the front door.
+$(BUILD)/obj/lib/preload.o: CFLAGS_OBJ = $(CFLAGS_BASE) -Iinclude/uapi -Iinclude
 $(BUILD)/obj/tools/%.o: CFLAGS_OBJ = $(CLIENT_CFLAGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -73,6 +78,10 @@ $(BUILD)/libkvm-coco.a: $(LIB_OBJS)
 
 $(BUILD)/libkvm-coco.so: $(LIB_OBJS)
 	$(Q)$(CC) -shared $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+# LD_PRELOAD it to run an unmodified program against the library (lib/preload.c).
+$(BUILD)/libkvm-coco-preload.so: $(LIB_OBJS) $(BUILD)/obj/lib/preload.o
+	$(Q)$(CC) -shared $(LDFLAGS_SAN) -o $@ $^ $(LIBS) -ldl
 
 $(BUILD)/kvm-coco.pc: scripts/kvm-coco.pc.in
 	$(Q)sed -e 's|@ROOT@|$(CURDIR)|; s|@LIBDIR@|$(abspath $(BUILD))|' $< > $@

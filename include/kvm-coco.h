@@ -25,6 +25,15 @@ int kvm_coco_ioctl(int fd, unsigned long request, ...);
 int kvm_coco_close(int fd);
 int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len);
 void *kvm_coco_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+/* As the system calls on the same descriptors: a guest_memfd's st_size is its length. */
+ssize_t kvm_coco_read(int fd, void *buf, size_t count);
+ssize_t kvm_coco_write(int fd, const void *buf, size_t count);
+ssize_t kvm_coco_pread(int fd, void *buf, size_t count, off_t offset);
+ssize_t kvm_coco_pwrite(int fd, const void *buf, size_t count, off_t offset);
+struct stat;
+int kvm_coco_fstat(int fd, struct stat *st);
+/* 1 if @fd is a kvm-coco descriptor (any dup of one), else 0. */
+int kvm_coco_owns(int fd);
 
 /*
  * Launch-digest calculators: the firmware model's own measurement code with no VM behind it,

@@ -14,7 +14,7 @@ raw=$(grep -rlnE '\brmpupdate\(' virt arch drivers host 2>/dev/null | grep -v -e
 if [ -n "$raw" ]; then
 	echo "style: rmpupdate() outside the checked helpers: $raw"; rc=1
 fi
-long=$(find virt arch host include tools -name '*.[ch]' 2>/dev/null | xargs awk '{ gsub(/\t/, "        "); if (length($0) > 100) print FILENAME ":" FNR }' | head)
+long=$(find virt arch host lib include tools -name '*.[ch]' 2>/dev/null | xargs awk '{ gsub(/\t/, "        "); if (length($0) > 100) print FILENAME ":" FNR }' | head)
 if [ -n "$long" ]; then
 	echo "style: lines over 100 columns:"; echo "$long"; rc=1
 fi

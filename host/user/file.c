@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Library host: descriptors and the front door.
+ * Library host: descriptors (the front door that uses them is lib/front_door.c).
  *
  * anon_inode_getfd() backs each object with an empty, sealed memfd: a real descriptor with an
  * inode of its own, so dup(), close() and poll() behave and a descriptor number reused for an
@@ -8,13 +8,12 @@
  * The descriptors together hold one reference on the file; when kvm_coco_close() finds no
  * descriptor of the process left on the inode (dups included), it drops that reference, and
  * the last fput() calls ->release(), as the kernel does on the last close.  A file closed with
- * plain close(2) is reaped by the next kvm_coco_close().
+ * plain close(2) is reaped by the next kvm_coco_close() (host_file_reap()).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -28,7 +27,6 @@
 #include <linux/kvm_host.h>
 #include <linux/psp-sev.h>
 
-#include "../../include/kvm-coco.h"
 #include "host_user.h"
 
 long host_nr_files;
@@ -147,7 +145,7 @@ int anon_inode_getfd(const char *name, const struct file_operations *fops, void 
 }
 
 /* Our file behind @fd with a reference taken, or NULL if @fd is not one of ours. */
-static struct file *host_fget(int fd)
+struct file *host_fget(int fd)
 {
 	struct host_file *hf;
 	struct stat st;
@@ -246,70 +244,13 @@ static struct host_file *registry_reap_locked(void)
 	return dead;
 }
 
-static int host_errno(long r)
-{
-	if (r >= 0)
-		return (int)r;
-	errno = (int)-r;
-	return -1;
-}
-
-/* Opening a device: the core comes up on first use, as the module would at load. */
-static int host_open_device(const char *name, const struct file_operations *fops)
-{
-	int r;
-
-	host_physmem_init();
-	host_tsc_init();
-	host_tcg_register();
-	r = kvm_coco_init();
-	if (r)
-		return host_errno(r);
-	return host_errno(anon_inode_getfd(name, fops, NULL, O_RDWR | O_CLOEXEC));
-}
-
-int kvm_coco_open(void)
-{
-	return host_open_device("kvm", &kvm_chardev_ops);
-}
-
-int kvm_coco_open_sev(void)
-{
-	return host_open_device("sev", &sev_misc_fops);
-}
-
-int kvm_coco_ioctl(int fd, unsigned long request, ...)
-{
-	struct file *file;
-	unsigned long arg;
-	va_list ap;
-	long r;
-
-	va_start(ap, request);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
-
-	file = host_fget(fd);
-	if (!file)
-		return host_errno(-EBADF);
-	/* As ioctl(2): the request is 32 bits, and bits above them are dropped. */
-	r = -ENOTTY;
-	if (file->f_op->unlocked_ioctl)
-		r = file->f_op->unlocked_ioctl(file, (unsigned int)request, arg);
-	fput(file);
-	return host_errno(r);
-}
-
-int kvm_coco_close(int fd)
+/*
+ * A descriptor of @file was closed: release every file of ours that has no descriptor left in
+ * the process (this one, or one an earlier plain close(2) dropped).
+ */
+void host_file_reap(void)
 {
 	struct host_file *dead, *next;
-	struct file *file;
-
-	file = host_fget(fd);
-	if (!file)
-		return host_errno(-EBADF);
-	close(fd);
-	fput(file);
 
 	pthread_mutex_lock(&registry_lock);
 	dead = registry_reap_locked();
@@ -319,56 +260,4 @@ int kvm_coco_close(int fd)
 		next = dead->next;
 		fput(&dead->file);
 	}
-	return 0;
-}
-
-int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len)
-{
-	struct file *file = host_fget(fd);
-	long r;
-
-	if (!file)
-		return host_errno(-EBADF);
-	r = file->f_op->fallocate ? file->f_op->fallocate(file, mode, offset, len) : -ENODEV;
-	fput(file);
-	return host_errno(r);
-}
-
-void *kvm_coco_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
-{
-	struct vm_area_struct vma = {};
-	struct file *file = host_fget(fd);
-	void *p = MAP_FAILED;
-	long r = -ENODEV;
-
-	if (!file) {
-		errno = EBADF;
-		return MAP_FAILED;
-	}
-	if (!file->f_op->mmap)
-		goto out;
-	r = -EINVAL;
-	if (!length || (offset & (PAGE_SIZE - 1)) || !(flags & (MAP_SHARED | MAP_PRIVATE)))
-		goto out;
-	length = ALIGN(length, PAGE_SIZE);
-	p = mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | (flags & MAP_FIXED),
-		 -1, 0);
-	if (p == MAP_FAILED) {
-		r = -errno;
-		goto out;
-	}
-	vma.vm_start = (unsigned long)p;
-	vma.vm_end = vma.vm_start + length;
-	vma.vm_pgoff = (unsigned long)offset >> PAGE_SHIFT;
-	vma.vm_flags = (unsigned long)prot;
-	r = file->f_op->mmap(file, &vma);
-	if (r) {
-		munmap(p, length);
-		p = MAP_FAILED;
-	}
-out:
-	fput(file);
-	if (r)
-		errno = (int)-r;
-	return r ? MAP_FAILED : p;
 }

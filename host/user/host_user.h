@@ -34,6 +34,14 @@ void host_tcg_register(void);
 void *host_file_private(int fd);
 
 /*
+ * The front door (lib/): kvm-coco's file behind @fd with a reference (fput() it), or NULL if
+ * @fd is not ours; and, after a close, releasing the files no descriptor names any more.
+ */
+struct file;
+struct file *host_fget(int fd);
+void host_file_reap(void);
+
+/*
  * Platform inspection for tests (host_is_library(): false in a kernel-module run, whose
  * front door is plain system calls): the RMP invariants (every assigned entry has a live owner:
  * a live guest, the firmware, or the leak list), and the raw RMP entry behind a VM's gfn

@@ -56,6 +56,7 @@ struct file {
 
 #define FMODE_READ	0x1
 #define FMODE_WRITE	0x2
+#define FMODE_PREAD	0x8
 #define FMODE_OPEN_SEEN	0x80000000u	/* library host: reap bookkeeping */
 
 #ifndef O_RDWR

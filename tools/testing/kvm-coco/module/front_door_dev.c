@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <kvm-coco.h>
@@ -53,6 +54,37 @@ int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len)
 void *kvm_coco_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
 	return mmap(addr, length, prot, flags, fd, offset);
+}
+
+ssize_t kvm_coco_read(int fd, void *buf, size_t count)
+{
+	return read(fd, buf, count);
+}
+
+ssize_t kvm_coco_write(int fd, const void *buf, size_t count)
+{
+	return write(fd, buf, count);
+}
+
+ssize_t kvm_coco_pread(int fd, void *buf, size_t count, off_t offset)
+{
+	return pread(fd, buf, count, offset);
+}
+
+ssize_t kvm_coco_pwrite(int fd, const void *buf, size_t count, off_t offset)
+{
+	return pwrite(fd, buf, count, offset);
+}
+
+int kvm_coco_fstat(int fd, struct stat *st)
+{
+	return fstat(fd, st);
+}
+
+/* Every descriptor of a module run is a kernel file; none is the library's. */
+int kvm_coco_owns(int fd)
+{
+	return 0;
 }
 
 bool host_is_library(void)
