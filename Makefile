@@ -13,6 +13,9 @@ CFLAGS_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 ifneq ($(SAN),)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS_SAN := -fsanitize=address,undefined
+# A preloaded, sanitized library needs the sanitizers' runtimes loaded before it.
+PRELOAD_FIRST := $(shell $(CC) -print-file-name=libasan.so):$(shell \
+		   $(CC) -print-file-name=libubsan.so):
 endif
 # make check's third build: ThreadSanitizer, for the tests whose threads race on purpose.
 ifneq ($(TSAN),)
@@ -125,13 +128,19 @@ fuzz: deps
 		-artifact_prefix=build/libfuzzer/ -print_final_stats=1 \
 		build/libfuzzer/corpus $(FUZZ_CORPUS)
 
-tests: all $(UNITTESTS) $(SELFTESTS) $(BUILD)/fuzz/replay
+# A program that knows only /dev/kvm, run under the preload shim (tools/testing/preload/).
+$(BUILD)/preload-test: tools/testing/preload/preload_test.c
+	$(Q)$(CC) $(CFLAGS_BASE) -Iinclude/uapi $(LDFLAGS_SAN) -o $@ $<
+
+tests: all $(UNITTESTS) $(SELFTESTS) $(BUILD)/fuzz/replay $(BUILD)/preload-test
 
 # One pass of every test; TAP on stdout, a summary line, non-zero on any failure.
 test: tests
 	$(Q)scripts/run-tests.sh "$(BUILD)" $(UNITTESTS) $(SELFTESTS) \
 		"scripts/test-pkgconfig.sh $(BUILD) $(LDFLAGS_SAN)" \
-		"$(BUILD)/fuzz/replay $(FUZZ_CORPUS)"
+		"$(BUILD)/fuzz/replay $(FUZZ_CORPUS)" \
+		"env LD_PRELOAD=$(PRELOAD_FIRST)$(abspath $(BUILD))/libkvm-coco-preload.so \
+		     $(BUILD)/preload-test"
 
 # The tests whose threads race on purpose (punches against launches and faults, conversions
 # against faults, descriptors closed under ioctls, signals, the TCG engine's vCPU threads).

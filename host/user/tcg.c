@@ -466,6 +466,13 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 	struct tcg_npf npf = t->npf;
 	void *host;
 
+	if (unlikely(t->seg_loading)) {
+		if ((vaddr & PAGE_MASK) != TCG_SEG_VA)
+			return false;
+		result->paddr = TCG_HOST | (uintptr_t)t->seg_page;
+		result->perms = UC_PROT_READ | UC_PROT_WRITE;
+		return true;
+	}
 	t->npf.pending = false;
 	host = tcg_access(t, vaddr, type, false, result);
 	if (type == UC_MEM_FETCH)
@@ -902,6 +909,46 @@ static struct kvm_segment *tcg_seg_slot(struct kvm_sregs *s, unsigned int i)
 	return slots[i];
 }
 
+/* The descriptor that loads @seg's hidden part (tcg_read_code_segment() reads one back). */
+static u64 tcg_seg_desc(const struct kvm_segment *seg)
+{
+	u32 limit = seg->g ? seg->limit >> 12 : seg->limit;
+
+	return (limit & 0xffff) | (u64)(seg->base & 0xffffff) << 16 | (u64)seg->type << 40 |
+	       (u64)seg->s << 44 | (u64)seg->dpl << 45 | (u64)seg->present << 47 |
+	       (u64)(limit >> 16 & 0xf) << 48 | (u64)seg->avl << 52 | (u64)seg->l << 53 |
+	       (u64)seg->db << 54 | (u64)seg->g << 55 | (u64)(seg->base >> 24 & 0xff) << 56;
+}
+
+/*
+ * Segment selectors into Unicorn, which loads each one's hidden part from a descriptor
+ * table, as a MOV to a segment register does.  KVM_SET_SREGS gave the hidden parts, and the
+ * guest's GDT may not even be mapped yet (VMRUN reads none): each selector loads from a table
+ * the engine makes of its descriptor alone, at a virtual page the TLB fill serves from
+ * seg_page while seg_loading, and which the TLB drops afterwards.  Then the real GDTR.
+ */
+static void tcg_load_segs(struct tcg_vcpu *t, struct kvm_sregs *s, const uc_x86_mmr *gdt)
+{
+	uc_x86_mmr table = { .limit = 0xffff };
+	struct kvm_segment *seg;
+	unsigned int i;
+	u64 sel;
+
+	uc_ctl_flush_tlb(t->uc);
+	t->seg_loading = true;
+	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
+		seg = tcg_seg_slot(s, i);
+		sel = seg->selector & ~4;	/* from the one-entry GDT, not an LDT */
+		t->seg_page[0] = tcg_seg_desc(seg);
+		table.base = TCG_SEG_VA - (sel & ~7);
+		uc_reg_write(t->uc, UC_X86_REG_GDTR, &table);
+		uc_reg_write(t->uc, tcg_segs[i], &sel);
+	}
+	t->seg_loading = false;
+	uc_reg_write(t->uc, UC_X86_REG_GDTR, gdt);
+	uc_ctl_flush_tlb(t->uc);
+}
+
 /*
  * Control registers, descriptor tables and selectors go into Unicorn only when they changed
  * since the last entry: a CR3 write empties Unicorn's TLB.  (In 64-bit mode only the
@@ -914,8 +961,6 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 	uc_x86_mmr idt = { .base = s->idt.base, .limit = s->idt.limit };
 	uc_x86_mmr tr = { .selector = s->tr.selector, .base = s->tr.base, .limit = s->tr.limit };
 	uc_x86_msr efer = { .rid = MSR_EFER, .value = s->efer };
-	unsigned int i;
-	u64 sel;
 
 	bool long_mode = tcg_long_mode(s);
 	u64 cr0 = X86_CR0_PE | X86_CR0_PG;
@@ -944,10 +989,7 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 		uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
-		sel = tcg_seg_slot(s, i)->selector;
-		uc_reg_write(t->uc, tcg_segs[i], &sel);
-	}
+	tcg_load_segs(t, s, &gdt);
 	uc_reg_write(t->uc, UC_X86_REG_FS_BASE, &s->fs.base);
 	uc_reg_write(t->uc, UC_X86_REG_GS_BASE, &s->gs.base);
 }
@@ -1193,7 +1235,9 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 		return -ENOMEM;
 	t->vcpu = vcpu;
 	t->fresh = true;
-	if (uc_open(UC_ARCH_X86, UC_MODE_64, &t->uc)) {
+	t->seg_page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!t->seg_page || uc_open(UC_ARCH_X86, UC_MODE_64, &t->uc)) {
+		free(t->seg_page);
 		kfree(t);
 		return -ENOMEM;
 	}
@@ -1206,6 +1250,7 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0) ||
 	    tcg_mmio_init(t)) {
 		uc_close(t->uc);
+		free(t->seg_page);
 		kfree(t);
 		return -EIO;
 	}
@@ -1216,6 +1261,7 @@ static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 	pthread_mutex_unlock(&tcg_lock);
 	if (r) {
 		uc_close(t->uc);
+		free(t->seg_page);
 		kfree(t);
 		return r;
 	}
@@ -1234,6 +1280,7 @@ static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
 	pthread_mutex_unlock(&tcg_lock);
 	uc_close(t->uc);
 	free(t->code);
+	free(t->seg_page);
 	kfree(t);
 	vcpu->arch.engine_data = NULL;
 }

@@ -114,6 +114,12 @@ struct tcg_vcpu {
 		u64 *host;		/* NULL: the slot is empty */
 	} tables[TCG_TABLES];
 	bool fresh;			/* Unicorn's state is still its reset state */
+	/*
+	 * A segment selector going into Unicorn in protected mode: its descriptor, from KVM's
+	 * hidden segment state, at TCG_SEG_VA (tcg_load_segs()).
+	 */
+	bool seg_loading;
+	u64 *seg_page;
 	bool tdvmcall;			/* a TDG.VP.VMCALL is out with KVM */
 	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */
 		bool valid;
@@ -122,6 +128,9 @@ struct tcg_vcpu {
 		u64 qual, gla, gpa;
 	} ve;
 };
+
+/* A virtual page the guest's tables do not decide while selectors load (canonical). */
+#define TCG_SEG_VA		0xffffff8000000000ULL
 
 /* tcg.c */
 enum {

@@ -18,6 +18,7 @@
 #include <asm/tsc.h>
 
 #include "exec/exec.h"
+#include "mmu.h"
 #include "x86.h"
 #include "svm/svm.h"
 #include "vmx/vmx.h"
@@ -224,6 +225,12 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	case KVM_GET_TSC_KHZ:
 	case KVM_SET_TSC_KHZ:
 		return kvm_tsc_khz_ioctl(ioctl, arg);
+	case KVM_SET_NR_MMU_PAGES:
+		return kvm_vm_ioctl_set_nr_mmu_pages(kvm, arg);
+	case KVM_GET_NR_MMU_PAGES:
+		return kvm_vm_ioctl_get_nr_mmu_pages(kvm);
+	case KVM_CREATE_IRQCHIP:
+		return kvm_vm_ioctl_create_irqchip(kvm);
 	case KVM_MEMORY_ENCRYPT_OP:
 		if (!kvm->arch.ops->mem_enc_ioctl)
 			return -ENOTTY;
@@ -548,11 +555,14 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 		if (r <= 0)
 			return r;
 	}
-	run->exit_reason = KVM_EXIT_UNKNOWN;
-	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = KVM_EXIT_INTR;
+	/*
+	 * immediate_exit: the exit just completed, and the guest does not run.  As upstream's,
+	 * exit_reason stays what it was (the selftests' get_ucall() reads the ucall's exit
+	 * again after completing it this way).
+	 */
+	if (READ_ONCE(run->immediate_exit))
 		return -EINTR;
-	}
+	run->exit_reason = KVM_EXIT_UNKNOWN;
 	vcpu->arch.has_run = true;
 	kvm_sigset_activate(vcpu, &saved);
 	for (;;) {

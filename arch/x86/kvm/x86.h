@@ -41,4 +41,10 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 void kvm_prepare_pio_exit(struct kvm_vcpu *vcpu, u16 port, u8 size, bool in, u32 data);
 u32 kvm_pio_in_data(struct kvm_vcpu *vcpu);
 
+/*
+ * irq.c: KVM_CREATE_IRQCHIP.  Accepted as upstream accepts it, for the programs that create the
+ * in-kernel interrupt controllers unconditionally; they are not modelled (KVM_CAP_IRQCHIP is 0).
+ */
+int kvm_vm_ioctl_create_irqchip(struct kvm *kvm);
+
 #endif

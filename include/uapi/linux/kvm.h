@@ -31,6 +31,7 @@
 #define KVM_GET_SUPPORTED_CPUID	_IOWR(KVMIO, 0x05, struct kvm_cpuid2)
 
 /* Capabilities (KVM_CHECK_EXTENSION). */
+#define KVM_CAP_IRQCHIP			0
 #define KVM_CAP_USER_MEMORY		3
 #define KVM_CAP_NR_VCPUS		9
 #define KVM_CAP_MP_STATE		14
@@ -54,6 +55,9 @@
 #define KVM_SET_TSC_KHZ			_IO(KVMIO, 0xa2)
 #define KVM_GET_TSC_KHZ			_IO(KVMIO, 0xa3)
 #define KVM_GET_DIRTY_LOG		_IOW(KVMIO, 0x42, struct kvm_dirty_log)
+#define KVM_SET_NR_MMU_PAGES		_IO(KVMIO, 0x44)
+#define KVM_GET_NR_MMU_PAGES		_IO(KVMIO, 0x45)
+#define KVM_CREATE_IRQCHIP		_IO(KVMIO, 0x60)
 #define KVM_SET_USER_MEMORY_REGION	_IOW(KVMIO, 0x46, struct kvm_userspace_memory_region)
 #define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
 #define KVM_SET_MEMORY_ATTRIBUTES	_IOW(KVMIO, 0xd2, struct kvm_memory_attributes)

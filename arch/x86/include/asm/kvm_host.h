@@ -123,6 +123,8 @@ struct kvm_arch {
 	unsigned int engine;		/* KVM_COCO_ENGINE_*: what runs its vCPUs */
 	unsigned long vm_type;
 	u64 hypercall_exit_enabled;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that exit */
+	unsigned long n_requested_mmu_pages;	/* KVM_SET_NR_MMU_PAGES; under slots_lock */
+	bool irqchip_in_kernel;		/* KVM_CREATE_IRQCHIP (irq.c); under lock */
 	/*
 	 * The model's nested page table: gfn -> a value entry (mmu/npt.h), what the fault path
 	 * installed and conversions, punches, memslot changes and dirty logging zap or
