@@ -1,5 +1,6 @@
 # kvm-coco: `make` builds the library, the CLI and pkg-config file; `make check` runs every test
-# twice (plain, then with ASan + UBSan), then the selftests against kvm_coco.ko in a kernel;
+# twice (plain, then with ASan + UBSan), upstream's KVM selftests under the preload shim, the
+# threaded tests under TSan, then the selftests against kvm_coco.ko in a kernel;
 # `make bench` prints the benchmark figures; `make run` runs the demo.  See README.md.
 
 CC	?= gcc
@@ -152,9 +153,15 @@ tsan-test: all $(TSAN_TESTS)
 	$(Q)TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		scripts/run-tests.sh "$(BUILD)" $(TSAN_TESTS)
 
+# Upstream 6.12's KVM selftests, unmodified, under the preload shim (scripts/upstream-selftests.sh
+# fetches Debian's linux-source-6.12 and builds them once, into a cache).
+upstream-test: all
+	$(Q)scripts/upstream-selftests.sh run $(abspath $(BUILD))/libkvm-coco-preload.so
+
 check: deps
 	$(Q)scripts/check-style.sh
 	$(Q)$(MAKE) --no-print-directory test
+	$(Q)$(MAKE) --no-print-directory upstream-test
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san SAN=1 test
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan TSAN=1 tsan-test
 	$(Q)$(MAKE) --no-print-directory module-check
@@ -206,5 +213,5 @@ clean:
 	rm -rf build
 
 .SECONDARY:
-.PHONY: all deps tests test tsan-test check bench run clean module module-check fuzz
+.PHONY: all deps tests test upstream-test tsan-test check bench run clean module module-check fuzz
 -include $(shell find $(BUILD)/obj $(BUILD)/unit -name '*.d' 2>/dev/null)

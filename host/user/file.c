@@ -5,16 +5,24 @@
  * anon_inode_getfd() backs each object with an empty, sealed memfd: a real descriptor with an
  * inode of its own, so dup(), close() and poll() behave and a descriptor number reused for an
  * unrelated file is never mistaken for ours.  The registry maps that inode to the struct file.
- * The descriptors together hold one reference on the file; when kvm_coco_close() finds no
- * descriptor of the process left on the inode (dups included), it drops that reference, and
- * the last fput() calls ->release(), as the kernel does on the last close.  A file closed with
- * plain close(2) is reaped by the next kvm_coco_close() (host_file_reap()).
+ * The descriptors together hold one reference on the file; once no descriptor of the process
+ * is left on the inode (dups included), kvm_coco_close() drops that reference, and the last
+ * fput() calls ->release(), as the kernel does on the last close.  A file closed with plain
+ * close(2) is reaped by the next kvm_coco_close() (host_file_reap()).
+ *
+ * The kernel tells when the last descriptor went: an inotify watch on each memfd reports
+ * IN_IGNORED once its inode is freed, which is when its last descriptor closes.  So a close
+ * costs one read of the inotify descriptor, however many files are open (upstream's
+ * kvm_create_max_vcpus has thousands).  A file that could not be watched (the watch limit) is
+ * found the slow way, by looking at every descriptor of the process.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,20 +43,37 @@ struct host_file {
 	struct file file;
 	dev_t dev;
 	ino_t ino;
+	int wd;			/* the inotify watch on the inode, or -1 */
 	bool foreign;		/* a stand-in for a descriptor that is not ours (fget only) */
-	struct host_file *next;
+	struct host_file *next;		/* in its inode's bucket */
+	struct host_file *wd_next;	/* in its watch's bucket */
 };
 
+#define REGISTRY_BUCKETS	1024
+
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct host_file *registry;
+static struct host_file *registry[REGISTRY_BUCKETS];	/* by inode */
+static struct host_file *watched[REGISTRY_BUCKETS];	/* by watch */
+static long nr_unwatched;	/* registered, but found only by a scan */
+static int reap_fd = -1;	/* the inotify instance of the watches */
 
 static const struct file_operations host_foreign_fops;
+
+static struct host_file **registry_bucket(ino_t ino)
+{
+	return &registry[ino % REGISTRY_BUCKETS];
+}
+
+static struct host_file **watched_bucket(int wd)
+{
+	return &watched[(unsigned int)wd % REGISTRY_BUCKETS];
+}
 
 static struct host_file *registry_find_locked(dev_t dev, ino_t ino)
 {
 	struct host_file *hf;
 
-	for (hf = registry; hf; hf = hf->next)
+	for (hf = *registry_bucket(ino); hf; hf = hf->next)
 		if (hf->ino == ino && hf->dev == dev)
 			return hf;
 	return NULL;
@@ -58,12 +83,35 @@ static void registry_remove_locked(struct host_file *victim)
 {
 	struct host_file **pp;
 
-	for (pp = &registry; *pp; pp = &(*pp)->next) {
+	for (pp = registry_bucket(victim->ino); *pp; pp = &(*pp)->next) {
 		if (*pp == victim) {
 			*pp = victim->next;
+			break;
+		}
+	}
+	if (victim->wd < 0) {
+		nr_unwatched--;
+		return;
+	}
+	for (pp = watched_bucket(victim->wd); *pp; pp = &(*pp)->wd_next) {
+		if (*pp == victim) {
+			*pp = victim->wd_next;
 			return;
 		}
 	}
+}
+
+/* Watch @fd's inode for its end (IN_IGNORED comes with any mask); -1 if it cannot be. */
+static int registry_watch_locked(int fd)
+{
+	char path[32];
+
+	if (reap_fd < 0)
+		reap_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (reap_fd < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return inotify_add_watch(reap_fd, path, IN_DELETE_SELF);
 }
 
 /* A descriptor number for a file to come: here, the empty sealed memfd that will carry it. */
@@ -121,8 +169,15 @@ void fd_install(unsigned int fd, struct file *file)
 	hf->dev = st.st_dev;
 	hf->ino = st.st_ino;
 	pthread_mutex_lock(&registry_lock);
-	hf->next = registry;
-	registry = hf;
+	hf->next = *registry_bucket(hf->ino);
+	*registry_bucket(hf->ino) = hf;
+	hf->wd = registry_watch_locked((int)fd);
+	if (hf->wd < 0) {
+		nr_unwatched++;
+	} else {
+		hf->wd_next = *watched_bucket(hf->wd);
+		*watched_bucket(hf->wd) = hf;
+	}
 	pthread_mutex_unlock(&registry_lock);
 }
 
@@ -205,23 +260,46 @@ void fput(struct file *file)
 	free(hf);
 }
 
-/*
- * Move every registered file with no descriptor left in the process onto @dead.  A file whose
- * inode still has a descriptor (a dup, or one not yet closed) stays.
- */
-static struct host_file *registry_reap_locked(void)
+/* Move the watched files whose inode the kernel freed (no descriptor left) onto @dead. */
+static struct host_file *registry_reap_watched_locked(struct host_file *dead)
 {
-	struct host_file *hf, *next, *dead = NULL;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	struct host_file *hf;
+	ssize_t n, off;
+
+	while (reap_fd >= 0 && (n = read(reap_fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(buf + off);
+			if (!(ev->mask & IN_IGNORED))
+				continue;
+			for (hf = *watched_bucket(ev->wd); hf && hf->wd != ev->wd;)
+				hf = hf->wd_next;
+			if (!hf)
+				continue;
+			registry_remove_locked(hf);
+			hf->next = dead;
+			dead = hf;
+		}
+	}
+	return dead;
+}
+
+/* The same for files with no watch: every descriptor of the process is looked at. */
+static struct host_file *registry_reap_unwatched_locked(struct host_file *dead)
+{
+	struct host_file *hf, *next;
 	struct dirent *de;
 	struct stat st;
+	unsigned int b;
 	DIR *dir;
 
-	for (hf = registry; hf; hf = hf->next)
-		hf->file.f_mode &= ~FMODE_OPEN_SEEN;
-
+	for (b = 0; b < REGISTRY_BUCKETS; b++)
+		for (hf = registry[b]; hf; hf = hf->next)
+			hf->file.f_mode &= ~FMODE_OPEN_SEEN;
 	dir = opendir("/proc/self/fd");
 	if (!dir)
-		return NULL;	/* cannot tell: keep everything */
+		return dead;	/* cannot tell: keep everything */
 	while ((de = readdir(dir))) {
 		int fd = atoi(de->d_name);
 
@@ -233,15 +311,28 @@ static struct host_file *registry_reap_locked(void)
 	}
 	closedir(dir);
 
-	for (hf = registry; hf; hf = next) {
-		next = hf->next;
-		if (!(hf->file.f_mode & FMODE_OPEN_SEEN)) {
+	for (b = 0; b < REGISTRY_BUCKETS; b++) {
+		for (hf = registry[b]; hf; hf = next) {
+			next = hf->next;
+			if (hf->wd >= 0 || (hf->file.f_mode & FMODE_OPEN_SEEN))
+				continue;
 			registry_remove_locked(hf);
 			hf->next = dead;
 			dead = hf;
 		}
 	}
 	return dead;
+}
+
+/*
+ * Every registered file with no descriptor left in the process.  A file whose inode still has
+ * a descriptor (a dup, or one not yet closed) stays.
+ */
+static struct host_file *registry_reap_locked(void)
+{
+	struct host_file *dead = registry_reap_watched_locked(NULL);
+
+	return nr_unwatched ? registry_reap_unwatched_locked(dead) : dead;
 }
 
 /*

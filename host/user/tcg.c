@@ -1130,6 +1130,39 @@ static int tcg_after_enter(struct tcg_vcpu *t, uc_err err, bool *flush)
 	return 0;
 }
 
+/*
+ * The vCPU's Unicorn, made at its first KVM_RUN: a VMM may create thousands of vCPUs it never
+ * runs (upstream's kvm_create_max_vcpus), and an instance costs a megabyte and a millisecond.
+ */
+static int tcg_uc_open(struct tcg_vcpu *t)
+{
+	uc_hook h;
+
+	t->seg_page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!t->seg_page)
+		return -ENOMEM;
+	if (uc_open(UC_ARCH_X86, UC_MODE_64, &t->uc))
+		goto err_page;
+	/* No "until" address (uc_emu_start's 0 would stop a guest that jumps to 0). */
+	if (uc_ctl_tlb_mode(t->uc, UC_TLB_VIRTUAL) || uc_ctl_exits_enable(t->uc) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_TLB_FILL, tcg_tlb_fill, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_MEM_UNMAPPED, tcg_unmapped, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_CODE, tcg_code, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_INTR, tcg_intr, t, 1, 0) ||
+	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0) ||
+	    tcg_mmio_init(t))
+		goto err_uc;
+	return 0;
+
+err_uc:
+	uc_close(t->uc);
+	t->uc = NULL;
+err_page:
+	free(t->seg_page);
+	t->seg_page = NULL;
+	return -ENOMEM;
+}
+
 static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
@@ -1138,6 +1171,11 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	int r;
 
 	memset(exit, 0, sizeof(*exit));
+	if (!t->uc) {
+		r = tcg_uc_open(t);
+		if (r)
+			return r;
+	}
 	tcg_td_vmcall_done(t);
 	if (!tcg_sregs_loadable(t)) {
 		exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
@@ -1228,40 +1266,18 @@ static int tcg_watcher_start(void)
 static int tcg_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	struct tcg_vcpu *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
-	uc_hook h;
 	int r;
 
 	if (!t)
 		return -ENOMEM;
 	t->vcpu = vcpu;
 	t->fresh = true;
-	t->seg_page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	if (!t->seg_page || uc_open(UC_ARCH_X86, UC_MODE_64, &t->uc)) {
-		free(t->seg_page);
-		kfree(t);
-		return -ENOMEM;
-	}
-	/* No "until" address (uc_emu_start's 0 would stop a guest that jumps to 0). */
-	if (uc_ctl_tlb_mode(t->uc, UC_TLB_VIRTUAL) || uc_ctl_exits_enable(t->uc) ||
-	    uc_hook_add(t->uc, &h, UC_HOOK_TLB_FILL, tcg_tlb_fill, t, 1, 0) ||
-	    uc_hook_add(t->uc, &h, UC_HOOK_MEM_UNMAPPED, tcg_unmapped, t, 1, 0) ||
-	    uc_hook_add(t->uc, &h, UC_HOOK_CODE, tcg_code, t, 1, 0) ||
-	    uc_hook_add(t->uc, &h, UC_HOOK_INTR, tcg_intr, t, 1, 0) ||
-	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0) ||
-	    tcg_mmio_init(t)) {
-		uc_close(t->uc);
-		free(t->seg_page);
-		kfree(t);
-		return -EIO;
-	}
 	pthread_mutex_lock(&tcg_lock);
 	r = tcg_watcher_start();
 	if (!r)
 		list_add_tail(&t->entry, &tcg_vcpus);
 	pthread_mutex_unlock(&tcg_lock);
 	if (r) {
-		uc_close(t->uc);
-		free(t->seg_page);
 		kfree(t);
 		return r;
 	}
@@ -1278,7 +1294,8 @@ static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
 	pthread_mutex_lock(&tcg_lock);
 	list_del(&t->entry);
 	pthread_mutex_unlock(&tcg_lock);
-	uc_close(t->uc);
+	if (t->uc)
+		uc_close(t->uc);
 	free(t->code);
 	free(t->seg_page);
 	kfree(t);

@@ -113,6 +113,8 @@ void tcg_sync_state(struct kvm_vcpu *vcpu)
 	struct kvm_sregs *s = &vcpu->arch.sregs;
 	u64 fs = 0, gs = 0;
 
+	if (!t->uc)
+		return;		/* never ran: KVM's copy is the state */
 	tcg_cpu_msrs(t, false);
 	tcg_fpu(t, false);
 	tcg_msr(t, MSR_FS_BASE, &fs, false);

@@ -141,9 +141,11 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 #define CPUID_ADDR_BITS		(40 | 48 << 8)
 
 static const struct kvm_cpuid_entry2 kvm_supported_cpuid[] = {
-	{ .function = 0, .eax = 1, CPUID_VENDOR_AMD },
+	{ .function = 0, .eax = 7, CPUID_VENDOR_AMD },
 	{ .function = 1, .eax = CPUID_QEMU64, .ebx = 0x800, .ecx = CPUID_1_ECX,
 	  .edx = CPUID_1_EDX },
+	/* Structured extended features: none (no SMEP, SMAP, FSGSBASE...), one subleaf. */
+	{ .function = 7, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX },
 	{ .function = KVM_CPUID_SIGNATURE, .eax = KVM_CPUID_FEATURES, .ebx = 0x4b4d564b,
 	  .ecx = 0x564b4d56, .edx = 0x4d },
 	{ .function = KVM_CPUID_FEATURES, .eax = BIT(KVM_FEATURE_HC_MAP_GPA_RANGE) },

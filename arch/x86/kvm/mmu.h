@@ -30,10 +30,8 @@ int kvm_emulate_mmio(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code);
 int kvm_mmu_map_private(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn);
 
-/* KVM_SET_NR_MMU_PAGES / KVM_GET_NR_MMU_PAGES (mmu/mmu.c). */
+/* KVM_SET_NR_MMU_PAGES (mmu/mmu.c). */
 #define KVM_MIN_ALLOC_MMU_PAGES		64UL
-#define KVM_PERMILLE_MMU_PAGES		20
 int kvm_vm_ioctl_set_nr_mmu_pages(struct kvm *kvm, unsigned long nr);
-unsigned long kvm_vm_ioctl_get_nr_mmu_pages(struct kvm *kvm);
 
 #endif

@@ -227,8 +227,6 @@ long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return kvm_tsc_khz_ioctl(ioctl, arg);
 	case KVM_SET_NR_MMU_PAGES:
 		return kvm_vm_ioctl_set_nr_mmu_pages(kvm, arg);
-	case KVM_GET_NR_MMU_PAGES:
-		return kvm_vm_ioctl_get_nr_mmu_pages(kvm);
 	case KVM_CREATE_IRQCHIP:
 		return kvm_vm_ioctl_create_irqchip(kvm);
 	case KVM_MEMORY_ENCRYPT_OP:

@@ -252,7 +252,7 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code)
 /*
  * KVM_SET_NR_MMU_PAGES caps the pages of shadow page tables.  The model's nested page table is
  * two-dimensional paging, which upstream's TDP MMU does not count against the cap either, so
- * the number is kept, and read back, but limits nothing.
+ * the number is kept but limits nothing.  (6.12 has no KVM_GET_NR_MMU_PAGES any more.)
  */
 int kvm_vm_ioctl_set_nr_mmu_pages(struct kvm *kvm, unsigned long nr)
 {
@@ -262,18 +262,4 @@ int kvm_vm_ioctl_set_nr_mmu_pages(struct kvm *kvm, unsigned long nr)
 	kvm->arch.n_requested_mmu_pages = nr;
 	mutex_unlock(&kvm->slots_lock);
 	return 0;
-}
-
-/* The cap userspace set, else upstream's default: 2% of the memslots' pages, at least 64. */
-unsigned long kvm_vm_ioctl_get_nr_mmu_pages(struct kvm *kvm)
-{
-	unsigned long nr;
-
-	mutex_lock(&kvm->slots_lock);
-	nr = kvm->arch.n_requested_mmu_pages;
-	if (!nr)
-		nr = max_t(unsigned long, kvm->nr_memslot_pages * KVM_PERMILLE_MMU_PAGES / 1000,
-			   KVM_MIN_ALLOC_MMU_PAGES);
-	mutex_unlock(&kvm->slots_lock);
-	return nr;
 }

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Upstream's own KVM selftests, unmodified, against kvm-coco.
+#
+#   scripts/upstream-selftests.sh build          fetch and build them (cached; prints the dir)
+#   scripts/upstream-selftests.sh run PRELOAD    run each under LD_PRELOAD=PRELOAD (TAP)
+#
+# build: apt-get download Debian's linux-source-6.12 (the newest 6.12 the archive has), unpack
+# only what the selftests need (tools/, the uapi headers and the Kbuild bits headers_install
+# runs), install the uapi headers, and build the tests listed below with upstream's own
+# Makefile into a cache beside the kernel headers.  Sources untouched; dynamically linked.
+#
+# run: each test is a program written for the kernel's KVM; the preload shim
+# (lib/preload.c) gives it kvm-coco for /dev/kvm.  Belt and braces against a path the shim
+# might miss: when the machine has a /dev/kvm, the tests run in a mount namespace where it is
+# /dev/null, so no test can ever reach the host's KVM.  A test in KNOWN_FAILING below is
+# expected to fail (what kvm-coco still lacks, in the issue's words); one that passes makes
+# the run fail until it leaves the list, so the list stays true.
+set -uo pipefail
+
+TESTS=(guest_memfd_test set_memory_region_test kvm_create_max_vcpus kvm_binary_stats_test
+       x86_64/set_sregs_test x86_64/sync_regs_test x86_64/cpuid_test dirty_log_test
+       memslot_modification_stress_test x86_64/private_mem_kvm_exits_test
+       x86_64/private_mem_conversions_test x86_64/sev_init2_tests x86_64/sev_migrate_tests
+       x86_64/sev_smoke_test)
+# set_sregs_test: KVM_SET_SREGS does not yet refuse the CR4 bits upstream refuses.
+KNOWN_FAILING=(x86_64/set_sregs_test)
+
+die() { echo "upstream-selftests: $*" >&2; exit 1; }
+
+cache_root=${KVM_COCO_SCACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-coco/linux-source}
+
+find_version() {
+	apt-cache policy linux-source-6.12 2>/dev/null | awk '/Candidate:/ { print $2 }' |
+		grep -v none
+}
+
+build() {
+	local ver src hdr out log tarball want t
+	ver=$(find_version)
+	if [ -z "$ver" ]; then
+		apt-get update -qq >/dev/null 2>&1 || true
+		ver=$(find_version)
+	fi
+	[ -n "$ver" ] || die "no linux-source-6.12 package in the apt archive"
+	out=$cache_root/$ver/selftests
+	want=$(printf '%s\n' "${TESTS[@]}" | md5sum | cut -c1-12)
+	if [ -f "$cache_root/$ver/ready" ] && [ "$(cat "$cache_root/$ver/ready")" = "$want" ]; then
+		echo "$out"
+		return
+	fi
+	mkdir -p "$cache_root/$ver"
+	cd "$cache_root/$ver" || die "cannot enter $cache_root/$ver"
+	log=$PWD/build.log
+	src=$PWD/linux-source-6.12
+	hdr=$PWD/usr
+	if [ ! -d "$src/tools/testing/selftests/kvm" ]; then
+		rm -rf ./*.deb usr-src "$src"
+		apt-get download "linux-source-6.12=$ver" >"$log" 2>&1 ||
+			{ cat "$log" >&2; die "apt-get download linux-source-6.12=$ver failed"; }
+		dpkg-deb -x ./*.deb usr-src || die "cannot unpack linux-source-6.12"
+		rm -f ./*.deb
+		tarball=$(ls usr-src/usr/src/linux-source-6.12.tar.*) || die "no source tarball"
+		tar -xaf "$tarball" linux-source-6.12/Makefile linux-source-6.12/scripts \
+			linux-source-6.12/include/uapi linux-source-6.12/arch/x86 \
+			linux-source-6.12/usr linux-source-6.12/tools ||
+			die "cannot unpack $tarball"
+		rm -rf usr-src
+	fi
+	if [ ! -f "$hdr/include/linux/kvm.h" ]; then
+		make -C "$src" O="$PWD/obj" headers_install INSTALL_HDR_PATH="$hdr" >"$log" 2>&1 ||
+			{ tail -20 "$log" >&2; die "headers_install failed"; }
+		rm -rf obj
+	fi
+	mkdir -p "$out"
+	local targets=()
+	for t in "${TESTS[@]}"; do
+		targets+=("$out/$t")
+	done
+	make -C "$src/tools/testing/selftests/kvm" -j"$(nproc)" OUTPUT="$out" \
+		KHDR_INCLUDES="-isystem $hdr/include" "${targets[@]}" >"$log" 2>&1 ||
+		{ tail -20 "$log" >&2; die "building the selftests failed (log: $log)"; }
+	echo "$want" > ready
+	echo "$out"
+}
+
+known_failing() {
+	local k
+	for k in "${KNOWN_FAILING[@]}"; do
+		[ "$k" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# One test, its output indented; the shell's exit code: 0 pass, 4 skip, else failure.
+run_one() {
+	local preload=$1 bin=$2 guard=
+	if [ -e /dev/kvm ]; then
+		guard="mount --bind /dev/null /dev/kvm &&"
+	fi
+	if [ -n "$guard" ]; then
+		timeout --kill-after=10 "${TEST_TIMEOUT:-300}" unshare -m --propagation private \
+			sh -c "$guard exec env LD_PRELOAD='$preload' '$bin'" 2>&1 | sed 's/^/# /'
+	else
+		timeout --kill-after=10 "${TEST_TIMEOUT:-300}" env LD_PRELOAD="$preload" "$bin" \
+			2>&1 | sed 's/^/# /'
+	fi
+	return "${PIPESTATUS[0]}"
+}
+
+run() {
+	local preload=$1 dir n=0 bad=0 pass=0 skip=0 xfail=0 t rc start
+	dir=$(build) || exit 1
+	[ -f "$preload" ] || die "no preload library $preload"
+	echo "TAP version 13"
+	echo "1..${#TESTS[@]}"
+	for t in "${TESTS[@]}"; do
+		n=$((n + 1))
+		start=$(date +%s)
+		(cd "$(dirname "$dir/$t")" && run_one "$preload" "$dir/$t")
+		rc=$?
+		t_s=$(( $(date +%s) - start ))
+		if known_failing "$t"; then
+			if [ $rc -eq 0 ]; then
+				echo "not ok $n $t # passes now: take it off KNOWN_FAILING"
+				bad=$((bad + 1))
+			else
+				echo "ok $n $t # XFAIL (exit $rc)"
+				xfail=$((xfail + 1))
+			fi
+		elif [ $rc -eq 0 ]; then
+			echo "ok $n $t # ${t_s}s"
+			pass=$((pass + 1))
+		elif [ $rc -eq 4 ]; then
+			echo "ok $n $t # SKIP"
+			skip=$((skip + 1))
+		else
+			echo "not ok $n $t # exit $rc"
+			bad=$((bad + 1))
+		fi
+	done
+	echo "# upstream selftests: $pass passed, $skip skipped, $xfail known failing," \
+	     "$bad failed"
+	[ $bad -eq 0 ]
+}
+
+case ${1:-} in
+build) build ;;
+run) [ $# -eq 2 ] || die "usage: $0 run PRELOAD"; run "$2" ;;
+*) die "usage: $0 build | run PRELOAD" ;;
+esac
