@@ -34,6 +34,12 @@ struct stat;
 int kvm_coco_fstat(int fd, struct stat *st);
 /* 1 if @fd is a kvm-coco descriptor (any dup of one), else 0. */
 int kvm_coco_owns(int fd);
+/*
+ * For a VMM's signal handlers (the preload shim's call it for every handler): a KVM_RUN this
+ * thread is in returns EINTR with KVM_EXIT_INTR, as a kernel returns it to deliver a signal
+ * the thread does not block.  Outside KVM_RUN it does nothing.  Async-signal-safe.
+ */
+void kvm_coco_signal_arrived(void);
 
 /*
  * Launch-digest calculators: the firmware model's own measurement code with no VM behind it,

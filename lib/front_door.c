@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -21,6 +22,9 @@
 
 #include "../include/kvm-coco.h"
 #include "../host/user/host_user.h"
+
+/* This thread is inside KVM_RUN: a signal handler that runs now interrupts it. */
+static __thread volatile sig_atomic_t in_run;
 
 static int host_errno(long r)
 {
@@ -80,10 +84,27 @@ int kvm_coco_ioctl(int fd, unsigned long request, ...)
 		return host_errno(-EBADF);
 	/* As ioctl(2): the request is 32 bits, and bits above them are dropped. */
 	r = -ENOTTY;
+	if ((unsigned int)request == KVM_RUN)
+		in_run = 1;
 	if (file->f_op->unlocked_ioctl)
 		r = file->f_op->unlocked_ioctl(file, (unsigned int)request, arg);
+	if ((unsigned int)request == KVM_RUN) {
+		in_run = 0;
+		host_signal_clear();
+	}
 	fput(file);
 	return host_errno(r);
+}
+
+/*
+ * A signal handler's call: a KVM_RUN this thread is in returns EINTR (with KVM_EXIT_INTR), as
+ * it would return to let the kernel deliver the signal.  A handler running outside KVM_RUN
+ * changes nothing.  Async-signal-safe.
+ */
+void kvm_coco_signal_arrived(void)
+{
+	if (in_run)
+		host_signal_arrived();
 }
 
 int kvm_coco_close(int fd)

@@ -10,6 +10,11 @@
  * The module parameters a program reads under /sys/module/kvm{,_amd,_intel}/parameters answer
  * as kvm-coco is configured (upstream's defaults where it behaves as upstream does).
  *
+ * Signal handlers the program installs (sigaction(), signal()) run behind a trampoline that
+ * first calls kvm_coco_signal_arrived(): a signal the thread does not block then ends a
+ * KVM_RUN in progress with EINTR, as the kernel ends it to deliver the signal.  The program
+ * reads back its own handlers and flags.
+ *
  * The library makes the same calls itself (the core's host below it is made of them), and
  * they bind to these wrappers too: a per-thread depth marks a call made from inside the
  * library, which goes straight to libc.
@@ -17,6 +22,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,6 +59,7 @@ REAL(ssize_t, pwrite, int, const void *, size_t, off_t)
 REAL(int, fstat, int, struct stat *)
 REAL(void *, mmap, void *, size_t, int, int, int, off_t)
 REAL(int, fallocate, int, int, off_t, off_t)
+REAL(int, sigaction, int, const struct sigaction *, struct sigaction *)
 
 static bool kc_ours(int fd)
 {
@@ -262,4 +269,73 @@ int fallocate64(int fd, int mode, off_t offset, off_t len) __attribute__((alias(
 int fstat64(int fd, struct stat64 *st)
 {
 	return fstat(fd, (struct stat *)st);
+}
+
+/*
+ * The program's own action for each signal whose handler runs behind kc_trampoline().  It is
+ * written before the trampoline goes in, so a signal in between finds the new handler.
+ */
+static struct sigaction kc_actions[NSIG];
+static volatile sig_atomic_t kc_wrapped[NSIG];
+
+static void kc_trampoline(int sig, siginfo_t *info, void *ucontext)
+{
+	const struct sigaction *a = &kc_actions[sig];
+	int saved = errno;
+
+	kvm_coco_signal_arrived();
+	errno = saved;
+	/* The kernel put SIG_DFL back already. */
+	if (a->sa_flags & SA_RESETHAND)
+		kc_wrapped[sig] = 0;
+	if (a->sa_flags & SA_SIGINFO)
+		a->sa_sigaction(sig, info, ucontext);
+	else
+		a->sa_handler(sig);
+}
+
+static bool kc_is_handler(const struct sigaction *act)
+{
+	return (act->sa_flags & SA_SIGINFO) ||
+	       (act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN);
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct sigaction real, prev;
+	bool was_wrapped, wrap;
+
+	if (sig <= 0 || sig >= NSIG)
+		return libc_sigaction()(sig, act, old);
+	was_wrapped = kc_wrapped[sig];
+	prev = kc_actions[sig];
+	wrap = act && kc_is_handler(act);
+	if (wrap) {
+		real = *act;
+		real.sa_sigaction = kc_trampoline;
+		real.sa_flags |= SA_SIGINFO;
+		kc_actions[sig] = *act;
+		act = &real;
+	}
+	if (libc_sigaction()(sig, act, old)) {
+		kc_actions[sig] = prev;
+		return -1;
+	}
+	if (act)
+		kc_wrapped[sig] = wrap;
+	if (old && was_wrapped)
+		*old = prev;
+	return 0;
+}
+
+/* glibc's signal(): BSD semantics (SA_RESTART), through the wrapper above. */
+sighandler_t signal(int sig, sighandler_t handler)
+{
+	struct sigaction act = { .sa_handler = handler, .sa_flags = SA_RESTART }, old;
+
+	sigemptyset(&act.sa_mask);
+	sigaddset(&act.sa_mask, sig);
+	if (sigaction(sig, &act, &old))
+		return SIG_ERR;
+	return old.sa_handler;
 }

@@ -40,6 +40,9 @@ void *host_file_private(int fd);
 struct file;
 struct file *host_fget(int fd);
 void host_file_reap(void);
+/* signal.c: a handler ran during KVM_RUN on this thread (async-signal-safe); KVM_RUN is over. */
+void host_signal_arrived(void);
+void host_signal_clear(void);
 
 /*
  * Platform inspection for tests (host_is_library(): false in a kernel-module run, whose

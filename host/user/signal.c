@@ -7,6 +7,10 @@
  * emulated mask can see is a signal the thread blocks and KVM_RUN's mask does not: pending,
  * it makes signal_pending() true, and KVM_RUN returns EINTR, as upstream.  The signal stays
  * pending for the VMM (sigwait, or unblocking it).
+ *
+ * A signal the thread does not block runs its handler at once, inside KVM_RUN; the front door
+ * hears of it only if the handler says so (kvm_coco_signal_arrived(), which the preload shim's
+ * handlers call): then signal_pending() is true until that KVM_RUN returns, with EINTR.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -16,6 +20,7 @@ struct host_sigset {
 };
 
 static __thread bool emulated;		/* a mask of sigprocmask()'s is in force */
+static __thread volatile sig_atomic_t arrived;	/* a handler ran during this KVM_RUN */
 static __thread unsigned long mask;
 
 static unsigned long host_real_mask(void)
@@ -48,11 +53,25 @@ int host_sigprocmask(int how, struct host_sigset *set, struct host_sigset *oldse
 	return 0;
 }
 
+/* Async-signal-safe: from a handler that interrupted KVM_RUN on this thread. */
+void host_signal_arrived(void)
+{
+	arrived = 1;
+}
+
+/* KVM_RUN returned: a handler that runs from now on did not interrupt it. */
+void host_signal_clear(void)
+{
+	arrived = 0;
+}
+
 bool host_signal_pending(void)
 {
 	sigset_t pending;
 	int sig;
 
+	if (arrived)
+		return true;
 	if (!emulated || sigpending(&pending))
 		return false;
 	for (sig = 1; sig <= 64; sig++)

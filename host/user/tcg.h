@@ -10,6 +10,7 @@
 #include <unicorn/unicorn.h>
 
 #include <linux/kvm_host.h>
+#include <asm/sev.h>
 
 #include "../../arch/x86/kvm/exec/exec.h"
 #include "../../arch/x86/kvm/mmu/npt.h"
@@ -27,7 +28,7 @@
 #define TCG_ITLB		8		/* code pages the code hook reads through */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
 #define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
-#define TCG_C_BIT		51		/* the C-bit position the model's CPU reports */
+#define TCG_C_BIT		SEV_C_BIT_POS	/* CPUID 0x8000001F says where */
 #define X86_DE_VECTOR		0
 #define X86_UD_VECTOR		6
 #define X86_DF_VECTOR		8

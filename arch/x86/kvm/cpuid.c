@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/kvm_host.h>
+#include <asm/sev.h>
 #include <linux/kvm_para.h>
 
 #include "x86.h"
@@ -121,10 +122,24 @@ int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 }
 
 /*
+ * The guest's physical-address width, as its CPUID gives it (leaf 0x80000008 EAX[7:0]), and
+ * 36 while it has none, as upstream's cpuid_query_maxphyaddr() answers.
+ */
+unsigned int kvm_vcpu_maxphyaddr(struct kvm_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, 0x80000000, 0);
+
+	if (!e || e->eax < 0x80000008)
+		return 36;
+	e = kvm_find_cpuid_entry(vcpu, 0x80000008, 0);
+	return e ? e->eax & 0xff : 36;
+}
+
+/*
  * KVM_GET_SUPPORTED_CPUID: the CPU the vCPUs can be given.  It is the one the TCG engine
  * executes (Unicorn's default, QEMU's qemu64: an AMD family 15h part with SSE3 and 64-bit
  * mode; no APIC, no XSAVE), so a guest whose CPUID a VMM sets from it uses only instructions
- * the engine runs; and KVM's leaves, offering KVM_HC_MAP_GPA_RANGE.
+ * the engine runs; KVM's leaves, offering KVM_HC_MAP_GPA_RANGE; and the SEV leaf.
  */
 #define CPUID_VENDOR_AMD	.ebx = 0x68747541, .edx = 0x69746e65, .ecx = 0x444d4163
 #define CPUID_QEMU64		0x00060fb1	/* family 0xf, model 0x6b, stepping 1 */
@@ -149,10 +164,17 @@ static const struct kvm_cpuid_entry2 kvm_supported_cpuid[] = {
 	{ .function = KVM_CPUID_SIGNATURE, .eax = KVM_CPUID_FEATURES, .ebx = 0x4b4d564b,
 	  .ecx = 0x564b4d56, .edx = 0x4d },
 	{ .function = KVM_CPUID_FEATURES, .eax = BIT(KVM_FEATURE_HC_MAP_GPA_RANGE) },
-	{ .function = 0x80000000, .eax = 0x80000008, CPUID_VENDOR_AMD },
+	{ .function = 0x80000000, .eax = 0x8000001f, CPUID_VENDOR_AMD },
 	{ .function = 0x80000001, .eax = CPUID_QEMU64, .ecx = CPUID_EXT_ECX,
 	  .edx = CPUID_EXT_EDX },
 	{ .function = 0x80000008, .eax = CPUID_ADDR_BITS },
+	/*
+	 * SEV, SEV-ES and SEV-SNP (the VM types KVM_CAP_VM_TYPES offers), where the C-bit is,
+	 * no physical-address reduction and no VMPLs (as upstream clears them); the ASIDs:
+	 * SEV-ES and SNP guests take 1 to SEV_ES_ASID_MAX, plain SEV ones the rest.
+	 */
+	{ .function = 0x8000001f, .eax = BIT(1) | BIT(3) | BIT(4), .ebx = SEV_C_BIT_POS,
+	  .ecx = SEV_ASID_MAX, .edx = SEV_ES_ASID_MAX + 1 },
 };
 
 /*

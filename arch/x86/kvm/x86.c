@@ -192,12 +192,44 @@ static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
 	}
 }
 
+/*
+ * A system device attribute: the x86 group's (no XSAVE state components beyond x87 and SSE
+ * are offered, so none a guest must ask for), or a vendor's.  KVM_HAS_DEVICE_ATTR is the same
+ * without the value.  Flags must be zero (upstream ignores them).
+ */
+static long kvm_x86_dev_attr(struct kvm_device_attr __user *argp, bool get)
+{
+	static const struct kvm_x86_ops *const vendors[] = { &svm_x86_ops, &vt_x86_ops };
+	struct kvm_device_attr attr;
+	unsigned int i;
+	int r = -ENXIO;
+	u64 val = 0;
+
+	if (copy_from_user(&attr, argp, sizeof(attr)))
+		return -EFAULT;
+	if (attr.flags)
+		return -EINVAL;
+	if (attr.group == KVM_X86_GRP_SYSTEM) {
+		r = attr.attr == KVM_X86_XCOMP_GUEST_SUPP ? 0 : -ENXIO;
+	} else {
+		for (i = 0; i < ARRAY_SIZE(vendors) && r == -ENXIO; i++)
+			if (vendors[i]->dev_get_attr)
+				r = vendors[i]->dev_get_attr(attr.group, attr.attr, &val);
+	}
+	if (r || !get)
+		return r;
+	return copy_to_user(u64_to_user_ptr(attr.addr), &val, sizeof(val)) ? -EFAULT : 0;
+}
+
 /* The system device's x86 ioctls. */
 long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	switch (ioctl) {
 	case KVM_GET_SUPPORTED_CPUID:
 		return kvm_dev_ioctl_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		return kvm_x86_dev_attr((void __user *)arg, ioctl == KVM_GET_DEVICE_ATTR);
 	default:
 		return -ENOTTY;
 	}
@@ -273,12 +305,39 @@ void kvm_vcpu_arch_reset(struct kvm_vcpu_arch *a, bool bsp)
 	a->cpu_state_dirty = true;
 }
 
-/* As upstream's kvm_is_valid_sregs(), less the CR4 checks that depend on CPUID. */
-static bool kvm_is_valid_sregs(const struct kvm_sregs *s)
+/*
+ * The CR4 bits a guest may have: the architectural ones of every x86-64 CPU (VME through
+ * OSXMMEXCPT).  Each later bit (UMIP, LA57, VMXE, SMXE, FSGSBASE, PCIDE, OSXSAVE, SMEP, SMAP,
+ * PKE, ...) belongs to a feature KVM_GET_SUPPORTED_CPUID does not offer, the engine CPU lacking
+ * it, so it is reserved whatever the guest's CPUID says, as upstream's on such a host.
+ */
+#define KVM_CR4_SUPPORTED	GENMASK_ULL(10, 0)
+
+/* IA32_APIC_BASE's x2APIC-mode bit: reserved here (no x2APIC in KVM_GET_SUPPORTED_CPUID). */
+#define KVM_APIC_BASE_X2APIC	BIT_ULL(10)
+
+/*
+ * As upstream's kvm_set_apic_base() from KVM_SET_SREGS: no reserved bit (0-7, 9, x2APIC
+ * mode, and the bits from the guest's MAXPHYADDR up).
+ */
+static bool kvm_is_valid_apic_base(struct kvm_vcpu *vcpu, u64 apic_base)
+{
+	u64 reserved = 0x2ff | KVM_APIC_BASE_X2APIC |
+		       GENMASK_ULL(63, kvm_vcpu_maxphyaddr(vcpu));
+
+	return !(apic_base & reserved);
+}
+
+/* As upstream's kvm_is_valid_sregs() and the CR4 and APIC base checks of KVM_SET_SREGS. */
+static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
 {
 	unsigned int i, pending = 0;
 
 	if (s->cr0 & GENMASK_ULL(63, 32))
+		return false;
+	if (s->cr4 & ~KVM_CR4_SUPPORTED)
+		return false;
+	if (!kvm_is_valid_apic_base(vcpu, s->apic_base))
 		return false;
 	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
 		return false;
@@ -368,7 +427,7 @@ static long kvm_vcpu_ioctl_regs(struct kvm_vcpu *vcpu, unsigned int ioctl,
 
 		if (copy_from_user(&sregs, argp, sizeof(sregs)))
 			return -EFAULT;
-		if (!kvm_is_valid_sregs(&sregs))
+		if (!kvm_is_valid_sregs(vcpu, &sregs))
 			return -EINVAL;
 		vcpu->arch.sregs = sregs;
 		return 0;

@@ -30,6 +30,7 @@ int kvm_vcpu_ioctl_get_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *a
 void kvm_vcpu_free_cpuid(struct kvm_vcpu *vcpu);
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
 int kvm_dev_ioctl_get_supported_cpuid(struct kvm_cpuid2 __user *argp);
+unsigned int kvm_vcpu_maxphyaddr(struct kvm_vcpu *vcpu);
 
 /* msr.c: KVM_GET/SET_MSRS, and KVM's copy of the state an engine holds */
 long kvm_vcpu_ioctl_msrs(struct kvm_vcpu *vcpu, void __user *argp, bool write);

@@ -30,6 +30,22 @@
 #define KVM_GET_VCPU_MMAP_SIZE	_IO(KVMIO, 0x04)
 #define KVM_GET_SUPPORTED_CPUID	_IOWR(KVMIO, 0x05, struct kvm_cpuid2)
 
+/* Device attributes: on the system fd, x86's groups (asm/kvm.h upstream). */
+struct kvm_device_attr {
+	__u32	flags;
+	__u32	group;
+	__u64	attr;
+	__u64	addr;		/* a __u64 */
+};
+
+#define KVM_SET_DEVICE_ATTR	_IOW(KVMIO, 0xe1, struct kvm_device_attr)
+#define KVM_GET_DEVICE_ATTR	_IOW(KVMIO, 0xe2, struct kvm_device_attr)
+#define KVM_HAS_DEVICE_ATTR	_IOW(KVMIO, 0xe3, struct kvm_device_attr)
+#define KVM_X86_GRP_SYSTEM		0
+#define   KVM_X86_XCOMP_GUEST_SUPP	0
+#define KVM_X86_GRP_SEV			1
+#define   KVM_X86_SEV_VMSA_FEATURES	0
+
 /* Capabilities (KVM_CHECK_EXTENSION). */
 #define KVM_CAP_IRQCHIP			0
 #define KVM_CAP_USER_MEMORY		3

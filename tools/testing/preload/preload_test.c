@@ -3,16 +3,21 @@
  * A program written for the kernel's KVM, run with LD_PRELOAD=libkvm-coco-preload.so: nothing
  * here knows kvm-coco (no <kvm-coco.h>, no library link), only open(2), ioctl(2) and friends
  * on /dev/kvm.  Each test checks that one kind of call reaches the library through the shim,
- * with the kernel's answer, and that calls on other descriptors still reach the kernel.
+ * with the kernel's answer, and that calls on other descriptors still reach the kernel.  A
+ * signal the vCPU thread does not block ends its KVM_RUN with EINTR, as the kernel's does.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -144,6 +149,129 @@ static void test_other_descriptors_pass_through(void)
 	CHECK_ERRNO(close(p[0]), EBADF);
 }
 
+static volatile sig_atomic_t handled, handled_info;
+
+static void on_usr1(int sig)
+{
+	handled = sig;
+}
+
+static void on_usr2(int sig, siginfo_t *info, void *uc)
+{
+	handled_info = info->si_signo == sig ? sig : -1;
+}
+
+/* The program's handlers run, and read back as the program installed them. */
+static void test_signal_handlers(void)
+{
+	struct sigaction act = { .sa_sigaction = on_usr2, .sa_flags = SA_SIGINFO | SA_RESTART };
+	struct sigaction old;
+
+	CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR, "signal");
+	CHECK(signal(SIGUSR1, on_usr1) == on_usr1, "signal() returns the program's handler");
+	CHECK(raise(SIGUSR1) == 0 && handled == SIGUSR1, "handler: %d", (int)handled);
+	sigemptyset(&act.sa_mask);
+	CHECK(sigaction(SIGUSR2, &act, NULL) == 0, "sigaction");
+	CHECK(sigaction(SIGUSR2, NULL, &old) == 0 && old.sa_sigaction == on_usr2 &&
+	      (old.sa_flags & (SA_SIGINFO | SA_RESTART)) == (SA_SIGINFO | SA_RESTART),
+	      "reads back %p flags %#x", (void *)old.sa_sigaction, old.sa_flags);
+	CHECK(raise(SIGUSR2) == 0 && handled_info == SIGUSR2, "siginfo handler");
+	act.sa_handler = SIG_IGN;
+	act.sa_flags = 0;
+	CHECK(sigaction(SIGUSR2, &act, &old) == 0 && old.sa_sigaction == on_usr2,
+	      "the old handler, again");
+	CHECK(sigaction(SIGUSR2, NULL, &old) == 0 && old.sa_handler == SIG_IGN, "SIG_IGN");
+	CHECK(signal(SIGUSR1, SIG_DFL) == on_usr1 && signal(SIGUSR2, SIG_DFL) == SIG_IGN, "reset");
+}
+
+struct runner {
+	int vcpu;
+	int r, err;
+	pthread_t thread;
+};
+
+static void *run_vcpu(void *arg)
+{
+	struct runner *rn = arg;
+
+	rn->r = ioctl(rn->vcpu, KVM_RUN, 0);
+	rn->err = errno;
+	return NULL;
+}
+
+/* A flat 32-bit protected-mode vCPU at @rip, paging off. */
+static int set_flat32(int vcpu, unsigned long rip)
+{
+	struct kvm_segment code = { .limit = 0xffffffff, .selector = 8, .type = 11, .present = 1,
+				    .s = 1, .db = 1, .g = 1 };
+	struct kvm_segment data = code;
+	struct kvm_regs regs = { .rip = rip, .rflags = 2 };
+	struct kvm_sregs s;
+
+	data.type = 3;
+	data.selector = 16;
+	if (ioctl(vcpu, KVM_GET_SREGS, &s))
+		return -1;
+	s.cr0 = 1;		/* PE */
+	s.cs = code;
+	s.ds = s.es = s.fs = s.gs = s.ss = data;
+	return ioctl(vcpu, KVM_SET_SREGS, &s) || ioctl(vcpu, KVM_SET_REGS, &regs);
+}
+
+/*
+ * A guest that never exits (jmp $), a SIGUSR1 handler, the vCPU thread not blocking SIGUSR1:
+ * pthread_kill() ends KVM_RUN with EINTR and KVM_EXIT_INTR.
+ */
+static void test_signal_ends_kvm_run(void)
+{
+	int kvm = kvm_open(), vm, size;
+	struct kvm_userspace_memory_region r = { .memory_size = 0x2000 };
+	struct timespec deadline;
+	struct runner rn = {};
+	struct kvm_run *run;
+	unsigned char *mem;
+	bool joined = false;
+	int i;
+
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(vm >= 0 && mem != MAP_FAILED, "vm");
+	mem[0x1000] = 0xeb;		/* jmp $ */
+	mem[0x1001] = 0xfe;
+	r.userspace_addr = (unsigned long)mem;
+	CHECK(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r) == 0, "memslot: errno %d", errno);
+	rn.vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, rn.vcpu, 0);
+	CHECK(rn.vcpu >= 0 && run != MAP_FAILED && set_flat32(rn.vcpu, 0x1000) == 0,
+	      "vcpu: errno %d", errno);
+	CHECK(signal(SIGUSR1, on_usr1) != SIG_ERR, "signal");
+	CHECK(pthread_create(&rn.thread, NULL, run_vcpu, &rn) == 0, "pthread_create");
+	/*
+	 * A signal sent before KVM_RUN starts only runs the handler: send one every 10 ms until
+	 * the thread is back.  The 30 s are a hang guard, not a timing check.
+	 */
+	for (i = 0; i < 3000 && !joined; i++) {
+		pthread_kill(rn.thread, SIGUSR1);
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_nsec += 10 * 1000 * 1000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+		joined = !pthread_timedjoin_np(rn.thread, NULL, &deadline);
+	}
+	if (!joined) {
+		run->immediate_exit = 1;
+		pthread_join(rn.thread, NULL);
+		CHECK(0, "signals did not end KVM_RUN");
+	}
+	CHECK(rn.r == -1 && rn.err == EINTR && run->exit_reason == KVM_EXIT_INTR,
+	      "KVM_RUN: %d errno %d exit %u", rn.r, rn.err, run->exit_reason);
+	signal(SIGUSR1, SIG_DFL);
+	CHECK(close(rn.vcpu) == 0 && close(vm) == 0 && close(kvm) == 0, "close");
+}
+
 int main(void)
 {
 	static const struct {
@@ -155,6 +283,8 @@ int main(void)
 		{ test_vcpu_mmap, "test_vcpu_mmap" },
 		{ test_module_params, "test_module_params" },
 		{ test_other_descriptors_pass_through, "test_other_descriptors_pass_through" },
+		{ test_signal_handlers, "test_signal_handlers" },
+		{ test_signal_ends_kvm_run, "test_signal_ends_kvm_run" },
 	};
 	int i, bad = 0, kvm;
 

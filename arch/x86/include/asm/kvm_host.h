@@ -96,6 +96,8 @@ struct kvm_x86_ops {
 	int (*gmem_invalidate)(struct kvm *kvm, unsigned long pfn);
 	/* A private translation of @pfn was zapped: take the page out of the guest. */
 	void (*remove_private_spte)(struct kvm *kvm, unsigned long pfn);
+	/* The system fd's device attributes of the vendor's groups; -ENXIO: not one. */
+	int (*dev_get_attr)(u32 group, u64 attr, u64 *val);
 };
 
 /*

@@ -12,6 +12,15 @@
 #include <linux/kernel.h>
 
 /* RMPUPDATE return codes (RAX). */
+/* The C-bit's position in a guest PTE, as the modelled CPU reports it (CPUID 0x8000001F EBX). */
+#define SEV_C_BIT_POS			51
+/*
+ * The modelled platform's encrypted-guest ASIDs (CPUID 0x8000001F ECX and EDX): SEV-ES and
+ * SNP guests take 1..SEV_ES_ASID_MAX (the SNP firmware's limit), plain SEV ones the rest.
+ */
+#define SEV_ES_ASID_MAX			99
+#define SEV_ASID_MAX			509
+
 #define RMPUPDATE_SUCCESS		0
 #define RMPUPDATE_FAIL_INPUT		1
 #define RMPUPDATE_FAIL_PERMISSION	2

@@ -34,8 +34,6 @@
 
 #define GHCB_VERSION_MAX	2
 #define GHCB_VERSION_DEFAULT	2
-#define SEV_ES_ASID_MAX		SNP_FW_MAX_ASID		/* SEV-ES and SNP: 1..99 */
-#define SEV_ASID_MAX		509			/* plain SEV: 100..509 */
 
 /* SNP policy bits KVM accepts (bits 0-20, as upstream's SNP_POLICY_MASK_VALID). */
 #define KVM_SNP_POLICY_VALID	(SNP_POLICY_ABI_MINOR_MASK | SNP_POLICY_ABI_MAJOR_MASK | \
@@ -50,6 +48,8 @@ static int sev_asid_new(bool es)
 	unsigned int asid, min = es ? 1 : SEV_ES_ASID_MAX + 1;
 	unsigned int max = es ? SEV_ES_ASID_MAX : SEV_ASID_MAX;
 	int r = -EBUSY;
+
+	BUILD_BUG_ON(SEV_ES_ASID_MAX != SNP_FW_MAX_ASID);
 
 	mutex_lock(&sev_asid_lock);
 	for (asid = min; asid <= max; asid++) {
@@ -124,7 +124,7 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 
 	if (data.flags || data.pad1 || memchr_inv(data.pad2, 0, sizeof(data.pad2)))
 		return -EINVAL;
-	if (data.vmsa_features & ~(es ? SVM_SEV_FEAT_DEBUG_SWAP : 0))
+	if (data.vmsa_features & ~(es ? SVM_SEV_FEAT_DEBUG_SWAP : 0))	/* as the attribute */
 		return -EINVAL;
 	if (data.ghcb_version > GHCB_VERSION_MAX || (!es && data.ghcb_version) ||
 	    (snp && data.ghcb_version && data.ghcb_version < 2))
@@ -623,6 +623,15 @@ int sev_snp_get_launch_digest(struct kvm *kvm, void __user *argp)
 	if (!r && copy_to_user(argp, &d, sizeof(d)))
 		r = -EFAULT;
 	return r;
+}
+
+/* The system fd's KVM_X86_GRP_SEV: the VMSA features KVM_SEV_INIT2 takes (SEV-ES, SNP). */
+int sev_dev_get_attr(u32 group, u64 attr, u64 *val)
+{
+	if (group != KVM_X86_GRP_SEV || attr != KVM_X86_SEV_VMSA_FEATURES)
+		return -ENXIO;
+	*val = SVM_SEV_FEAT_DEBUG_SWAP;
+	return 0;
 }
 
 /* vCPUs of SEV-ES and SNP guests carry a VMSA page. */

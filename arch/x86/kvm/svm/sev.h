@@ -8,6 +8,7 @@
 int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp);
 int sev_snp_get_launch_digest(struct kvm *kvm, void __user *argp);
 int sev_vcpu_create(struct kvm_vcpu *vcpu);
+int sev_dev_get_attr(u32 group, u64 attr, u64 *val);
 void sev_free_vcpu(struct kvm_vcpu *vcpu);
 void sev_vm_destroy(struct kvm *kvm);
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn);

@@ -85,5 +85,6 @@ const struct kvm_x86_ops svm_x86_ops = {
 	.vm_ioctl = svm_vm_ioctl,
 	.gmem_prepare = sev_gmem_prepare,
 	.gmem_invalidate = sev_gmem_invalidate,
+	.dev_get_attr = sev_dev_get_attr,
 	/* An SNP page stays assigned while guest_memfd holds it: nothing to undo here. */
 };

@@ -87,6 +87,11 @@ int kvm_coco_owns(int fd)
 	return 0;
 }
 
+/* The kernel delivers signals itself: nothing to tell it. */
+void kvm_coco_signal_arrived(void)
+{
+}
+
 bool host_is_library(void)
 {
 	return false;

@@ -70,6 +70,7 @@ static void test_supported_cpuid_is_the_engine_cpu(void)
 {
 	struct kvm_cpuid2 *c = cpuid_alloc();
 	int kvm = kvm_open();
+	uint32_t types;
 
 	TEST_ASSERT_EQ(get_supported(kvm, c, MAX_ENTRIES), 0);
 	/* "AuthenticAMD", as EBX, EDX, ECX spell it */
@@ -80,6 +81,12 @@ static void test_supported_cpuid_is_the_engine_cpu(void)
 	TEST_ASSERT(leaf(c, 0x80000000)->eax >= 0x80000008, "extended leaves");
 	TEST_ASSERT_EQ(leaf(c, 0x80000001)->edx & (LM | NX), LM | NX);
 	TEST_ASSERT_EQ(leaf(c, 0x80000008)->eax & 0xff, 40);
+	/* SEV, SEV-ES, SEV-SNP, as KVM_CAP_VM_TYPES offers them; the C-bit at 51; no VMPLs. */
+	TEST_ASSERT(leaf(c, 0x80000000)->eax >= 0x8000001f, "the SEV leaf");
+	TEST_ASSERT_EQ(leaf(c, 0x8000001f)->eax, (1u << 1) | (1u << 3) | (1u << 4));
+	TEST_ASSERT_EQ(leaf(c, 0x8000001f)->ebx, 51);
+	types = (1u << KVM_X86_SEV_VM) | (1u << KVM_X86_SEV_ES_VM) | (1u << KVM_X86_SNP_VM);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES) & types, types);
 	/* "KVMKVMKVM" */
 	TEST_ASSERT_EQ(leaf(c, KVM_CPUID_SIGNATURE)->ebx, 0x4b4d564b);
 	TEST_ASSERT_EQ(leaf(c, KVM_CPUID_SIGNATURE)->eax, KVM_CPUID_FEATURES);

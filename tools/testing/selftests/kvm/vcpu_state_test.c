@@ -3,9 +3,9 @@
  * KVM_GET/SET_MSRS, KVM_GET/SET_FPU and KVM_GET/SET_MP_STATE: the reset values, a round
  * trip of every MSR KVM knows, the values it refuses (processing stops there, the count done
  * is the answer), E2BIG and EFAULT, EFER and the FS base shared with KVM_GET/SET_SREGS, the
- * FPU's MXCSR check, the one MP state there is.  On the TCG engine, what the VMM sets is what
- * the guest's RDMSR and SSE registers see, and what the guest writes is what the VMM reads
- * back.
+ * FPU's MXCSR check, the one MP state there is; KVM_SET_SREGS's CR4 and APIC base checks.
+ * On the TCG engine, what the VMM sets is what the guest's RDMSR and SSE registers see, and
+ * what the guest writes is what the VMM reads back.
  */
 #include <linux/kvm_coco.h>
 
@@ -210,6 +210,68 @@ static GUEST_CODE void guest_state(uint64_t id)
 	GUEST_DONE();
 }
 
+/* The vCPU's CPUID: the 0x80000000 leaves up to 0x80000008, which says MAXPHYADDR @bits. */
+static void set_maxphyaddr(int vcpu, unsigned int bits)
+{
+	struct {
+		struct kvm_cpuid2 h;
+		struct kvm_cpuid_entry2 e[2];
+	} c = {
+		.h.nent = 2,
+		.e = { { .function = 0x80000000, .eax = 0x80000008 },
+		       { .function = 0x80000008, .eax = bits } },
+	};
+
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_CPUID2, &c), 0);
+}
+
+/*
+ * KVM_SET_SREGS takes the CR4 bits of every x86-64 CPU and refuses the rest (their features
+ * are not in KVM_GET_SUPPORTED_CPUID), and an APIC base with a reserved bit: 0-7, 9, x2APIC
+ * mode, or one from MAXPHYADDR (36 until the CPUID says otherwise) up.  A refusal changes
+ * nothing.
+ */
+static void test_sregs_checks(void)
+{
+	int vm = vm_create(KVM_X86_DEFAULT_VM), vcpu = vm_create_vcpu(vm, 0);
+	struct kvm_sregs s, orig, now;
+	unsigned int bit;
+
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &orig), 0);
+	s = orig;
+	s.cr0 = 0;
+	s.cr4 = 0x7ff;		/* VME ... OSXMMEXCPT */
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &now), 0);
+	TEST_ASSERT_EQ(now.cr4, 0x7ff);
+	orig = now;
+	for (bit = 11; bit < 64; bit++) {
+		s = orig;
+		s.cr4 |= 1ull << bit;
+		TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	}
+	for (bit = 0; bit < 10; bit++) {
+		s = orig;
+		s.apic_base = 0xfee00000 | 1 << 11 | 1 << bit;
+		if (bit == 8)		/* BSP */
+			continue;
+		TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	}
+	s = orig;
+	s.apic_base = 1ull << 36 | 1 << 11;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_GET_SREGS, &now), 0);
+	TEST_ASSERT(!memcmp(&now, &orig, sizeof(now)), "a refused KVM_SET_SREGS changed sregs");
+	set_maxphyaddr(vcpu, 40);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	s.apic_base = 1ull << 40 | 1 << 11;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), EINVAL);
+	s.apic_base = 1 << 11;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(vcpu, KVM_SET_SREGS, &s), 0);
+	kvm_close(vcpu);
+	kvm_close(vm);
+}
+
 static void test_state_reaches_guest_code(void)
 {
 	struct guest_vcpu v;
@@ -257,6 +319,7 @@ int main(void)
 		KSFT_TEST(test_msrs),
 		KSFT_TEST(test_fpu),
 		KSFT_TEST(test_mp_state),
+		KSFT_TEST(test_sregs_checks),
 		KSFT_TEST(test_state_reaches_guest_code),
 	};
 
