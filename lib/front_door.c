@@ -133,9 +133,9 @@ int kvm_coco_fallocate(int fd, int mode, off_t offset, off_t len)
 }
 
 /*
- * read(2)/write(2) and their positioned forms, as the VFS checks them: a file whose
- * operations have no read (write) refuses it with EINVAL, and a positioned access needs a file
- * that allows one (ESPIPE otherwise; no kvm-coco file does today).
+ * read(2)/write(2) and their positioned forms, as the VFS checks them: a file not opened for
+ * it is EBADF, one whose operations have no read (no kvm-coco file has a write) EINVAL, and a
+ * positioned access needs a file that allows one (ESPIPE: a statistics file does).
  */
 static ssize_t host_rw(int fd, void *buf, size_t count, off_t *pos, bool write)
 {
@@ -150,8 +150,10 @@ static ssize_t host_rw(int fd, void *buf, size_t count, off_t *pos, bool write)
 		r = -ESPIPE;
 	else if (!(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
 		r = -EBADF;
-	else
+	else if (write || !file->f_op->read)
 		r = -EINVAL;
+	else
+		r = file->f_op->read(file, buf, count, pos ? (loff_t *)pos : &file->f_pos);
 	fput(file);
 	return host_errno(r);
 }

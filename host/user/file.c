@@ -150,11 +150,17 @@ struct file *anon_inode_create_getfile(const char *name, const struct file_opera
 	hf->file.f_op = fops;
 	hf->file.private_data = priv;
 	hf->file.f_flags = flags;
-	hf->file.f_mode = FMODE_READ | FMODE_WRITE;
+	hf->file.f_mode = (flags & O_ACCMODE) == O_RDONLY ? FMODE_READ : FMODE_READ | FMODE_WRITE;
 	hf->file.f_inode.i_mode = 0600;
 	refcount_set(&hf->file.f_count, 1);
 	__atomic_add_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
 	return &hf->file;
+}
+
+struct file *anon_inode_getfile(const char *name, const struct file_operations *fops,
+			       void *priv, int flags)
+{
+	return anon_inode_create_getfile(name, fops, priv, flags, NULL);
 }
 
 /* The descriptor now names @file: register the memfd's inode for it. */

@@ -13,6 +13,7 @@
  * handlers call): then signal_pending() is true until that KVM_RUN returns, with EINTR.
  */
 #include <signal.h>
+#include <unistd.h>
 #include <stdbool.h>
 
 struct host_sigset {
@@ -78,4 +79,9 @@ bool host_signal_pending(void)
 		if (sigismember(&pending, sig) == 1 && !(mask & (1UL << (sig - 1))))
 			return true;
 	return false;
+}
+
+int host_getpid(void)
+{
+	return getpid();
 }

@@ -30,6 +30,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/rbtree.h>
 #include <linux/xarray.h>
 #include <linux/signal.h>
 #include <linux/kvm.h>
@@ -68,6 +69,7 @@ struct kvm_memory_slot {
 	u16 id;
 	u16 as_id;
 	unsigned long *dirty_bitmap;		/* KVM_MEM_LOG_DIRTY_PAGES; under slots_lock */
+	struct rb_node gfn_node;		/* in the address space's gfn_tree */
 	struct {
 		/* NULL once the guest_memfd is released; written under slots_lock */
 		struct file *file;
@@ -78,6 +80,7 @@ struct kvm_memory_slot {
 
 struct kvm_memslots {
 	struct xarray slots;			/* id -> struct kvm_memory_slot */
+	struct rb_root gfn_tree;		/* the same slots, by base_gfn (disjoint) */
 };
 
 struct kvm_vcpu {
@@ -88,6 +91,7 @@ struct kvm_vcpu {
 	struct mutex mutex;
 	bool sigset_active;		/* KVM_SET_SIGNAL_MASK: KVM_RUN runs under @sigset */
 	sigset_t sigset;
+	struct kvm_vcpu_stat stat;
 	struct kvm_vcpu_arch arch;
 };
 
@@ -100,8 +104,35 @@ struct kvm {
 	struct kvm_range_map mem_attr_map;	/* under slots_lock */
 	struct xarray vcpu_array;		/* index -> vcpu, under lock */
 	int created_vcpus;
+	struct kvm_vm_stat stat;
 	struct kvm_arch arch;
 };
+
+/* binary_stats.c: KVM_GET_STATS_FD; a statistic's name and KVM_STATS_* flags. */
+#define KVM_STATS_MAX		16
+
+struct kvm_stat_def {
+	const char *name;
+	u32 flags;
+};
+
+#define KVM_STAT_COUNTER(n)	{ .name = #n, .flags = KVM_STATS_TYPE_CUMULATIVE }
+#define KVM_STAT_GAUGE(n)	{ .name = #n, .flags = KVM_STATS_TYPE_INSTANT }
+
+/* The arch's, in the order of struct kvm_vm_stat and struct kvm_vcpu_stat. */
+extern const struct kvm_stat_def kvm_vm_stats_defs[];
+extern const u32 kvm_vm_stats_nr;
+extern const struct kvm_stat_def kvm_vcpu_stats_defs[];
+extern const u32 kvm_vcpu_stats_nr;
+
+int kvm_stats_fd_create(struct kvm *kvm, const char *id, const struct kvm_stat_def *defs,
+			u32 nr, const u64 *values);
+int kvm_vm_stats_fd(struct kvm *kvm);
+int kvm_vcpu_stats_fd(struct kvm_vcpu *vcpu);
+
+/* One more (less): the statistic's owner, under its lock; readers may look at any time. */
+#define kvm_stat_inc(s)		WRITE_ONCE(s, (s) + 1)
+#define kvm_stat_dec(s)		WRITE_ONCE(s, (s) - 1)
 
 /* kvm_main.c */
 int kvm_coco_init(void);

@@ -95,6 +95,7 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_BINARY_STATS_FD:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVM_USER_MEM_SLOTS;
@@ -230,6 +231,8 @@ static long kvm_vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long 
 	mutex_lock(&vcpu->mutex);
 	if (ioctl == KVM_SET_SIGNAL_MASK)
 		r = kvm_vcpu_ioctl_set_sigmask(vcpu, (void __user *)arg);
+	else if (ioctl == KVM_GET_STATS_FD)
+		r = kvm_vcpu_stats_fd(vcpu);
 	else
 		r = kvm_arch_vcpu_ioctl(file, ioctl, arg);
 	mutex_unlock(&vcpu->mutex);
@@ -344,6 +347,8 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 		return kvm_vm_ioctl_create_vcpu(kvm, arg);
 	case KVM_CHECK_EXTENSION:
 		return kvm_arch_dev_ioctl_check_extension(kvm, arg);
+	case KVM_GET_STATS_FD:
+		return kvm_vm_stats_fd(kvm);
 	case KVM_SET_USER_MEMORY_REGION:
 	case KVM_SET_USER_MEMORY_REGION2:
 		return kvm_vm_ioctl_set_region(kvm, ioctl, argp);

@@ -4,6 +4,11 @@
  * addresses, no wrap, no overlap inside an address space (-EEXIST), a guest_memfd slot can be
  * created and deleted but never modified.  kvm-coco additionally refuses non-zero padding in
  * the v2 struct.  All of it runs under kvm->slots_lock.
+ *
+ * Each address space keeps its slots twice: by id (an xarray) and by base gfn (a search tree;
+ * slots never overlap).  Finding the slot of a gfn and checking a new slot for overlap each
+ * look at one slot found in O(log n), as upstream's gfn tree does: a VM with 32,764 slots
+ * adds one as fast as a VM with a handful.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -24,8 +29,49 @@ void kvm_init_memslots(struct kvm *kvm)
 {
 	int i;
 
-	for (i = 0; i < KVM_MAX_NR_ADDRESS_SPACES; i++)
+	for (i = 0; i < KVM_MAX_NR_ADDRESS_SPACES; i++) {
 		xa_init(&kvm->memslots[i].slots);
+		kvm->memslots[i].gfn_tree = RB_ROOT;
+	}
+}
+
+static struct kvm_memory_slot *kvm_gfn_node_slot(struct rb_node *node)
+{
+	return node ? rb_entry(node, struct kvm_memory_slot, gfn_node) : NULL;
+}
+
+/* The slot with the highest base below @end, @skip aside; NULL if there is none. */
+static struct kvm_memory_slot *kvm_memslot_below(struct kvm_memslots *slots, gfn_t end,
+						 const struct kvm_memory_slot *skip)
+{
+	struct rb_node *node = slots->gfn_tree.rb_node, *best = NULL;
+
+	while (node) {
+		if (kvm_gfn_node_slot(node)->base_gfn < end) {
+			best = node;
+			node = node->rb_right;
+		} else {
+			node = node->rb_left;
+		}
+	}
+	if (best && kvm_gfn_node_slot(best) == skip)
+		best = rb_prev(best);
+	return kvm_gfn_node_slot(best);
+}
+
+static void kvm_memslot_link(struct kvm_memslots *slots, struct kvm_memory_slot *slot)
+{
+	struct rb_node **link = &slots->gfn_tree.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (slot->base_gfn < kvm_gfn_node_slot(parent)->base_gfn)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&slot->gfn_node, parent, link);
+	rb_insert_color(&slot->gfn_node, &slots->gfn_tree);
 }
 
 static void kvm_free_memslot(struct kvm_memory_slot *slot)
@@ -52,29 +98,24 @@ void kvm_free_memslots(struct kvm *kvm)
 struct kvm_memory_slot *kvm_gfn_to_memslot(struct kvm *kvm, int as_id, gfn_t gfn)
 {
 	struct kvm_memory_slot *slot;
-	unsigned long id;
 
 	lockdep_assert_held(&kvm->slots_lock);
-	xa_for_each(&kvm->memslots[as_id].slots, id, slot) {
-		if (gfn >= slot->base_gfn && gfn - slot->base_gfn < slot->npages)
-			return slot;
-	}
-	return NULL;
+	slot = kvm_memslot_below(&kvm->memslots[as_id], gfn + 1, NULL);
+	return slot && gfn - slot->base_gfn < slot->npages ? slot : NULL;
 }
 
+/*
+ * Whether [@start, @end) overlaps a slot other than @id: only the slot with the highest base
+ * below @end can (the slots are disjoint, so it ends last among them).
+ */
 static bool kvm_check_memslot_overlap(struct kvm *kvm, int as_id, u16 id, gfn_t start,
 				      gfn_t end)
 {
+	struct kvm_memslots *slots = &kvm->memslots[as_id];
 	struct kvm_memory_slot *slot;
-	unsigned long i;
 
-	xa_for_each(&kvm->memslots[as_id].slots, i, slot) {
-		if (slot->id == id)
-			continue;
-		if (start < slot->base_gfn + slot->npages && slot->base_gfn < end)
-			return true;
-	}
-	return false;
+	slot = kvm_memslot_below(slots, end, xa_load(&slots->slots, id));
+	return slot && slot->base_gfn + slot->npages > start;
 }
 
 static int check_memory_region_flags(struct kvm *kvm,
@@ -137,6 +178,7 @@ static int kvm_delete_memslot(struct kvm *kvm, struct kvm_memory_slot *old)
 		return -EIO;
 
 	xa_erase(&kvm->memslots[old->as_id].slots, old->id);
+	rb_erase(&old->gfn_node, &kvm->memslots[old->as_id].gfn_tree);
 	kvm_arch_zap_gfn_range(kvm, old->base_gfn, old->base_gfn + old->npages);
 	kvm->nr_memslot_pages -= old->npages;
 	kvm_free_memslot(old);
@@ -199,6 +241,7 @@ static int kvm_create_memslot(struct kvm *kvm, const struct kvm_userspace_memory
 	r = xa_err(xa_store(&kvm->memslots[as_id].slots, id, slot, GFP_KERNEL_ACCOUNT));
 	if (r)
 		goto out_unbind;
+	kvm_memslot_link(&kvm->memslots[as_id], slot);
 	kvm->nr_memslot_pages += npages;
 	return 0;
 
@@ -258,7 +301,11 @@ static int kvm_set_memory_region(struct kvm *kvm, const struct kvm_userspace_mem
 	}
 	/* Translations of the old place (or made under the old flags) go. */
 	kvm_arch_zap_gfn_range(kvm, old->base_gfn, old->base_gfn + old->npages);
-	old->base_gfn = base_gfn;
+	if (change == KVM_MR_MOVE) {
+		rb_erase(&old->gfn_node, &kvm->memslots[as_id].gfn_tree);
+		old->base_gfn = base_gfn;
+		kvm_memslot_link(&kvm->memslots[as_id], old);
+	}
 	old->flags = mem->flags;
 	return 0;
 }

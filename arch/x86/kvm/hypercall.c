@@ -79,6 +79,7 @@ static int kvm_map_gpa_range(struct kvm_vcpu *vcpu, u64 gpa, u64 npages, u64 att
 int __kvm_emulate_hypercall(struct kvm_vcpu *vcpu, u64 nr, u64 a0, u64 a1, u64 a2,
 			    bool op_64_bit, u64 *ret, int (*complete)(struct kvm_vcpu *vcpu))
 {
+	kvm_stat_inc(vcpu->stat.hypercalls);
 	if (nr == KVM_HC_MAP_GPA_RANGE)
 		return kvm_map_gpa_range(vcpu, a0, a1, a2, op_64_bit, ret, complete);
 	*ret = -KVM_ENOSYS;

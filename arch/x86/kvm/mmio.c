@@ -38,6 +38,7 @@ static int kvm_mmio_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_mmio *m)
 
 	if (!m->len)
 		return 1;
+	kvm_stat_inc(vcpu->stat.mmio_exits);
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = m->gpa;
 	run->mmio.len = m->len;

@@ -89,6 +89,9 @@ void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
 	const struct kvm_exec_ops *engine = kvm_engines[kvm->arch.engine];
 
+	/* Every caller holds slots_lock: the statistic's lock. */
+	lockdep_assert_held(&kvm->slots_lock);
+	kvm_stat_inc(kvm->stat.remote_tlb_flush);
 	if (engine->flush_remote_tlbs)
 		engine->flush_remote_tlbs(kvm);
 }
@@ -477,6 +480,7 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 
 static int kvm_emulate_halt(struct kvm_vcpu *vcpu)
 {
+	kvm_stat_inc(vcpu->stat.halt_exits);
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return 0;
 }
@@ -523,6 +527,7 @@ void kvm_prepare_pio_exit(struct kvm_vcpu *vcpu, u16 port, u8 size, bool in, u32
 {
 	struct kvm_run *run = vcpu->run;
 
+	kvm_stat_inc(vcpu->stat.io_exits);
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = size;
@@ -577,6 +582,7 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
 	case KVM_EXEC_EXIT_UNSUPPORTED:
 		return kvm_engine_failure_exit(vcpu, exit);
 	case KVM_EXEC_EXIT_INTR:
+		kvm_stat_inc(vcpu->stat.signal_exits);
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	default:
@@ -625,6 +631,7 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 	for (;;) {
 		/* A signal KVM_RUN's mask lets through: back to userspace first, as upstream. */
 		if (signal_pending(current)) {
+			kvm_stat_inc(vcpu->stat.signal_exits);
 			run->exit_reason = KVM_EXIT_INTR;
 			r = -EINTR;
 			break;
@@ -632,6 +639,7 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 		r = vcpu->arch.engine->run(vcpu, &exit, resumed);
 		if (r)
 			break;
+		kvm_stat_inc(vcpu->stat.exits);
 		r = ops->handle_exit(vcpu, &exit);
 		if (r <= 0)
 			break;

@@ -63,6 +63,7 @@ struct kvm_device_attr {
 #define KVM_CAP_MEMORY_ATTRIBUTES	233
 #define KVM_CAP_GUEST_MEMFD		234
 #define KVM_CAP_VM_TYPES		235
+#define KVM_CAP_BINARY_STATS_FD		203
 
 /* VM ioctls. */
 #define KVM_CREATE_VCPU			_IO(KVMIO, 0x41)
@@ -71,6 +72,7 @@ struct kvm_device_attr {
 #define KVM_SET_TSC_KHZ			_IO(KVMIO, 0xa2)
 #define KVM_GET_TSC_KHZ			_IO(KVMIO, 0xa3)
 #define KVM_GET_DIRTY_LOG		_IOW(KVMIO, 0x42, struct kvm_dirty_log)
+#define KVM_GET_STATS_FD		_IO(KVMIO, 0xce)
 #define KVM_SET_NR_MMU_PAGES		_IO(KVMIO, 0x44)
 #define KVM_GET_NR_MMU_PAGES		_IO(KVMIO, 0x45)
 #define KVM_CREATE_IRQCHIP		_IO(KVMIO, 0x60)
@@ -487,6 +489,56 @@ struct kvm_run {
 	union {
 		char padding[2048];
 	} s;
+};
+
+/*
+ * The binary statistics of KVM_GET_STATS_FD (on a VM or a vCPU): this header at offset 0,
+ * the id string at id_offset, num_desc descriptors (each followed by its name, name_size
+ * bytes) at desc_offset, the values (size __u64 each, at the descriptor's offset) at
+ * data_offset.
+ */
+#define KVM_STATS_NAME_SIZE	48
+
+struct kvm_stats_header {
+	__u32 flags;
+	__u32 name_size;
+	__u32 num_desc;
+	__u32 id_offset;
+	__u32 desc_offset;
+	__u32 data_offset;
+};
+
+#define KVM_STATS_TYPE_SHIFT		0
+#define KVM_STATS_TYPE_MASK		(0xF << KVM_STATS_TYPE_SHIFT)
+#define KVM_STATS_TYPE_CUMULATIVE	(0x0 << KVM_STATS_TYPE_SHIFT)
+#define KVM_STATS_TYPE_INSTANT		(0x1 << KVM_STATS_TYPE_SHIFT)
+#define KVM_STATS_TYPE_PEAK		(0x2 << KVM_STATS_TYPE_SHIFT)
+#define KVM_STATS_TYPE_LINEAR_HIST	(0x3 << KVM_STATS_TYPE_SHIFT)
+#define KVM_STATS_TYPE_LOG_HIST		(0x4 << KVM_STATS_TYPE_SHIFT)
+#define KVM_STATS_TYPE_MAX		KVM_STATS_TYPE_LOG_HIST
+
+#define KVM_STATS_UNIT_SHIFT		4
+#define KVM_STATS_UNIT_MASK		(0xF << KVM_STATS_UNIT_SHIFT)
+#define KVM_STATS_UNIT_NONE		(0x0 << KVM_STATS_UNIT_SHIFT)
+#define KVM_STATS_UNIT_BYTES		(0x1 << KVM_STATS_UNIT_SHIFT)
+#define KVM_STATS_UNIT_SECONDS		(0x2 << KVM_STATS_UNIT_SHIFT)
+#define KVM_STATS_UNIT_CYCLES		(0x3 << KVM_STATS_UNIT_SHIFT)
+#define KVM_STATS_UNIT_BOOLEAN		(0x4 << KVM_STATS_UNIT_SHIFT)
+#define KVM_STATS_UNIT_MAX		KVM_STATS_UNIT_BOOLEAN
+
+#define KVM_STATS_BASE_SHIFT		8
+#define KVM_STATS_BASE_MASK		(0xF << KVM_STATS_BASE_SHIFT)
+#define KVM_STATS_BASE_POW10		(0x0 << KVM_STATS_BASE_SHIFT)
+#define KVM_STATS_BASE_POW2		(0x1 << KVM_STATS_BASE_SHIFT)
+#define KVM_STATS_BASE_MAX		KVM_STATS_BASE_POW2
+
+struct kvm_stats_desc {
+	__u32 flags;
+	__s16 exponent;
+	__u16 size;
+	__u32 offset;
+	__u32 bucket_size;
+	char name[];
 };
 
 #endif /* _UAPI_LINUX_KVM_H */

@@ -69,6 +69,68 @@ static void bench_attr_1tib_vs_4kib(void)
 	kvm_coco_close(sys);
 }
 
+/*
+ * A VM with @n one-page memslots at every other gfn (their pages all alias one host page, as
+ * upstream allows), the gap in the middle left for the timed slot.
+ */
+static int memslot_vm(int sys, unsigned int n, void *page)
+{
+	struct kvm_userspace_memory_region r = { .memory_size = PAGE_SIZE,
+						 .userspace_addr = (unsigned long)page };
+	int vm = kvm_coco_ioctl(sys, KVM_CREATE_VM, KVM_X86_DEFAULT_VM);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		r.slot = i;
+		r.guest_phys_addr = 2ull * i * PAGE_SIZE;
+		if (vm < 0 || kvm_coco_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r)) {
+			perror("memslot_vm");
+			exit(1);
+		}
+	}
+	return vm;
+}
+
+/* Seconds per insert of one slot into the middle gap of @vm's @n (and its delete, halved). */
+static double memslot_insert_time(int vm, unsigned int n, void *page)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = n, .guest_phys_addr = (2ull * (n / 2) + 1) * PAGE_SIZE,
+		.userspace_addr = (unsigned long)page,
+	};
+	unsigned int i, iters = 2000;
+	double t0 = bench_now();
+
+	for (i = 0; i < iters; i++) {
+		r.memory_size = i & 1 ? 0 : PAGE_SIZE;
+		if (kvm_coco_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r)) {
+			perror("memslot insert");
+			exit(1);
+		}
+	}
+	return (bench_now() - t0) / iters;
+}
+
+/* One memslot insert with 32,764 slots (upstream's limit) over one with 1,024 (target <= 2). */
+static void bench_memslot_insert_32k_vs_1k(void)
+{
+	void *page = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	int sys = kvm_coco_open(), small, big;
+	double ratio[BATCHES];
+	unsigned int b;
+
+	small = memslot_vm(sys, 1024, page);
+	big = memslot_vm(sys, 32764 - 1, page);
+	for (b = 0; b < BATCHES; b++)
+		ratio[b] = memslot_insert_time(big, 32764 - 1, page) /
+			   memslot_insert_time(small, 1024, page);
+	printf("memslot_insert_32k_vs_1k %.2f ratio\n", bench_median(ratio, BATCHES));
+	kvm_coco_close(big);
+	kvm_coco_close(small);
+	kvm_coco_close(sys);
+	free(page);
+}
+
 /* Bytes of RMP per 4 KiB page of memory it covers. */
 static void bench_rmp_bytes_per_page(void)
 {
@@ -363,5 +425,6 @@ int main(void)
 	RUN(launch_vs_sha384);
 	RUN(zero_pages_per_s);
 	RUN(mrtd_vs_sha384);
+	RUN(memslot_insert_32k_vs_1k);
 	return 0;
 }

@@ -146,6 +146,25 @@ struct kvm_arch {
 	struct kvm_tdx_info tdx_info;
 };
 
+/*
+ * The statistics KVM_GET_STATS_FD reads (stats.c describes them): u64s only, each written by
+ * one side under its lock with WRITE_ONCE, read at any time.
+ */
+struct kvm_vm_stat {
+	u64 remote_tlb_flush;		/* TLB shootdowns of the VM's vCPUs */
+	u64 pages_4k;			/* translations in the nested page table now */
+};
+
+struct kvm_vcpu_stat {
+	u64 exits;			/* exits from the guest, whoever handled them */
+	u64 io_exits;			/* ... to userspace: KVM_EXIT_IO */
+	u64 mmio_exits;			/* ... KVM_EXIT_MMIO */
+	u64 halt_exits;			/* HLT */
+	u64 signal_exits;		/* KVM_RUN ended for a signal (EINTR) */
+	u64 hypercalls;			/* hypercalls KVM saw */
+	u64 pf_taken;			/* nested page faults the MMU handled */
+};
+
 struct kvm_vcpu_arch {
 	const struct kvm_exec_ops *engine;	/* what executes the guest (exec/exec.h) */
 	void *engine_data;			/* the engine's own per-vCPU state */

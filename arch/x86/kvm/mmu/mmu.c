@@ -41,11 +41,15 @@ struct kvm_page_fault {
 
 static int kvm_mmu_install(struct kvm *kvm, gfn_t gfn, unsigned long e)
 {
+	void *old;
 	int r;
 
 	lockdep_assert_held(&kvm->slots_lock);
 	mutex_lock(&kvm->arch.mmu_lock);
-	r = xa_err(xa_store(&kvm->arch.npt, gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT));
+	old = xa_store(&kvm->arch.npt, gfn, xa_mk_value(e), GFP_KERNEL_ACCOUNT);
+	r = xa_err(old);
+	if (!r && !old)
+		kvm_stat_inc(kvm->stat.pages_4k);
 	mutex_unlock(&kvm->arch.mmu_lock);
 	return r;
 }
@@ -76,7 +80,8 @@ void kvm_mmu_unmap(struct kvm *kvm, gfn_t gfn)
 {
 	lockdep_assert_held(&kvm->slots_lock);
 	mutex_lock(&kvm->arch.mmu_lock);
-	xa_erase(&kvm->arch.npt, gfn);
+	if (xa_erase(&kvm->arch.npt, gfn))
+		kvm_stat_dec(kvm->stat.pages_4k);
 	mutex_unlock(&kvm->arch.mmu_lock);
 }
 
@@ -111,6 +116,7 @@ void kvm_arch_zap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 		for (; e && n < KVM_ZAP_BATCH; e = xa_find_after(&kvm->arch.npt, &gfn, end - 1,
 								  XA_PRESENT)) {
 			xa_erase(&kvm->arch.npt, gfn);
+			kvm_stat_dec(kvm->stat.pages_4k);
 			if ((xa_to_value(e) & NPT_PRIVATE) && remove_private)
 				pfns[n++] = xa_to_value(e) >> NPT_PFN_SHIFT;
 			kvm_mmu_changed(kvm, gfn);
@@ -225,6 +231,7 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code)
 	};
 	int r;
 
+	kvm_stat_inc(vcpu->stat.pf_taken);
 	if (WARN_ON_ONCE(error_code & PFERR_IMPLICIT_ACCESS))
 		return -EINVAL;
 	mutex_lock(&kvm->slots_lock);

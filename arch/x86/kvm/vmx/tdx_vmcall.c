@@ -144,6 +144,7 @@ int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu)
 		return tdx_emulate_io(vcpu);
 	case EXIT_REASON_HLT:
 		vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUCCESS;
+		kvm_stat_inc(vcpu->stat.halt_exits);
 		vcpu->run->exit_reason = KVM_EXIT_HLT;
 		return 0;
 	}

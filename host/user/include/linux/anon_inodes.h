@@ -6,6 +6,8 @@
 
 int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv,
 		     int flags);
+struct file *anon_inode_getfile(const char *name, const struct file_operations *fops,
+			       void *priv, int flags);
 struct file *anon_inode_create_getfile(const char *name, const struct file_operations *fops,
 				       void *priv, int flags, const struct inode *context_inode);
 

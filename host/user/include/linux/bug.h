@@ -16,5 +16,6 @@ void host_bug(const char *file, int line, const char *cond) __attribute__((noret
 #define WARN_ON_ONCE(c)	WARN_ON(c)
 #define BUG_ON(c)	do { if (unlikely(c)) host_bug(__FILE__, __LINE__, #c); } while (0)
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
+#define static_assert(e, ...)	_Static_assert(e, #e)
 
 #endif

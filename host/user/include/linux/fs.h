@@ -38,6 +38,7 @@ struct file_operations {
 	void *owner;
 	long (*unlocked_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
 	long (*compat_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
+	ssize_t (*read)(struct file *file, char __user *buf, size_t size, loff_t *pos);
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
 	long (*fallocate)(struct file *file, int mode, loff_t offset, loff_t len);
 	int (*open)(struct inode *inode, struct file *file);
@@ -52,6 +53,7 @@ struct file {
 	struct inode f_inode;
 	unsigned int f_flags;
 	unsigned int f_mode;
+	loff_t f_pos;			/* read(2)'s position */
 };
 
 #define FMODE_READ	0x1
@@ -59,6 +61,11 @@ struct file {
 #define FMODE_PREAD	0x8
 #define FMODE_OPEN_SEEN	0x80000000u	/* library host: reap bookkeeping */
 
+#define noop_llseek		NULL	/* no lseek(2) through the front door */
+
+#ifndef O_RDONLY
+#define O_RDONLY	00
+#endif
 #ifndef O_RDWR
 #define O_RDWR		02
 #endif

@@ -17,6 +17,7 @@ typedef __s16 s16;
 typedef __s32 s32;
 typedef __s64 s64;
 typedef long loff_t;		/* glibc's on x86-64; the same width as the kernel's */
+typedef long ssize_t;		/* glibc's on x86-64 */
 typedef unsigned int gfp_t;
 #define pgoff_t unsigned long		/* as the kernel's linux/types.h */
 
