@@ -40,8 +40,9 @@ CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c arc
 		 arch/x86/kvm/mmu/*.c arch/x86/kvm/exec/*.c \
 		 arch/x86/virt/svm/*.c arch/x86/virt/vmx/tdx/*.c drivers/crypto/ccp/*.c)
 HOST_SRCS   := $(wildcard host/user/*.c)
-# The front door (lib/): the library's system calls as functions, over the library host.
-FRONT_SRCS  := lib/front_door.c
+# lib/: the front door (the library's system calls as functions), the launch-digest
+# calculators and the tests' inspection hooks, over the library host.
+FRONT_SRCS  := lib/front_door.c lib/inspect.c lib/measure.c
 # The TCG engine's files are the library host's only ones that see Unicorn's headers.
 TCG_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/user/tcg*.c))
 $(TCG_OBJS): CORE_CFLAGS += -isystem $(UNICORN)/usr/include
@@ -51,8 +52,7 @@ LIBS	    := -lpthread -lcrypto -L$(UC_LIBDIR) -lunicorn -Wl,-rpath,$(UC_LIBDIR)
 STATIC_LIBS := -lpthread -lcrypto $(UC_LIBDIR)/libunicorn.a -lm
 
 # Clients (CLI, selftests) see only the uapi and the front door, as a VMM would.
-CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include \
-		 -Ihost/user
+CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include
 SELFTEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/testing/selftests/kvm/lib/*.c))
 SELFTESTS     := $(patsubst tools/testing/selftests/kvm/%.c,$(BUILD)/selftests/%, \
 		   $(wildcard tools/testing/selftests/kvm/*_test.c))
@@ -155,7 +155,9 @@ tsan-test: all $(TSAN_TESTS)
 
 # Upstream 6.12's KVM selftests, unmodified, under the preload shim (scripts/upstream-selftests.sh
 # fetches Debian's linux-source-6.12 and builds them once, into a cache).
+# The ABI check: every number, size and offset of include/uapi against 6.12's uapi headers.
 upstream-test: all
+	$(Q)scripts/abi-check.py "$$(scripts/upstream-selftests.sh headers)" $(BUILD)/abi
 	$(Q)scripts/upstream-selftests.sh run $(abspath $(BUILD))/libkvm-coco-preload.so
 
 check: deps

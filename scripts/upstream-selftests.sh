@@ -3,6 +3,7 @@
 #
 #   scripts/upstream-selftests.sh build          fetch and build them (cached; prints the dir)
 #   scripts/upstream-selftests.sh run PRELOAD    run each under LD_PRELOAD=PRELOAD (TAP)
+#   scripts/upstream-selftests.sh headers        (build, then) print 6.12's installed uapi dir
 #
 # build: apt-get download Debian's linux-source-6.12 (the newest 6.12 the archive has), unpack
 # only what the selftests need (tools/, the uapi headers and the Kbuild bits headers_install
@@ -145,6 +146,7 @@ run() {
 
 case ${1:-} in
 build) build ;;
+headers) dir=$(build) && echo "$(dirname "$dir")/usr/include" ;;
 run) [ $# -eq 2 ] || die "usage: $0 run PRELOAD"; run "$2" ;;
-*) die "usage: $0 build | run PRELOAD" ;;
+*) die "usage: $0 build | headers | run PRELOAD" ;;
 esac

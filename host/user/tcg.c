@@ -1066,26 +1066,38 @@ void tcg_save(struct tcg_vcpu *t)
 }
 
 /*
- * Enter the guest.  in_guest is set before the generation is read, and a shootdown bumps the
- * generation before it reads in_guest: either this vCPU sees the new generation and flushes,
- * or the shootdown sees it inside and kicks it until it has.
+ * About to run guest instructions (a stretch of the guest, or one MMIO instruction emulated).
+ * in_guest is set before the generation is read, and a shootdown bumps the generation before
+ * it reads in_guest: either this vCPU sees the new generation and drops what went (the TLB,
+ * the walk's page-table pages, code), or the shootdown sees it inside and kicks it until it
+ * has.  tcg_guest_end() once Unicorn returned.
  */
-static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
+void tcg_guest_begin(struct tcg_vcpu *t, int how, bool flush)
 {
-	struct kvm_vcpu *vcpu = t->vcpu;
 	u64 gen;
-	uc_err err;
 
-	__atomic_store_n(&t->in_guest, 1, __ATOMIC_SEQ_CST);
-	gen = __atomic_load_n(&vcpu->kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->in_guest, how, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&t->vcpu->kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
 	/* A translation that went, or one the TLB must not keep. */
 	if (gen != t->npt_gen || flush) {
 		tcg_flush(t, flush);
 		__atomic_store_n(&t->npt_gen, gen, __ATOMIC_SEQ_CST);
 	}
-	tcg_load(t);
-	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
+}
+
+void tcg_guest_end(struct tcg_vcpu *t)
+{
 	__atomic_store_n(&t->in_guest, 0, __ATOMIC_SEQ_CST);
+}
+
+static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
+{
+	uc_err err;
+
+	tcg_guest_begin(t, TCG_IN_GUEST, flush);
+	tcg_load(t);
+	err = uc_emu_start(t->uc, t->vcpu->arch.regs.rip, 0, 0, 0);
+	tcg_guest_end(t);
 	tcg_save(t);
 	return err;
 }
@@ -1214,15 +1226,17 @@ static void tcg_flush_remote_tlbs(struct kvm *kvm)
 {
 	u64 gen = __atomic_load_n(&kvm->arch.npt_gen, __ATOMIC_SEQ_CST);
 	struct tcg_vcpu *t;
+	int in;
 
 	pthread_mutex_lock(&tcg_lock);
 	list_for_each_entry(t, &tcg_vcpus, entry) {
 		if (t->vcpu->kvm != kvm)
 			continue;
-		while (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+		while ((in = __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST)) &&
 		       __atomic_load_n(&t->npt_gen, __ATOMIC_SEQ_CST) != gen) {
 			/* Lost if it lands before Unicorn starts: so, again until seen. */
-			uc_emu_stop(t->uc);
+			if (in == TCG_IN_GUEST)
+				uc_emu_stop(t->uc);
 			sched_yield();
 		}
 	}
@@ -1239,7 +1253,7 @@ static void *tcg_watch(void *unused)
 		nanosleep(&tick, NULL);
 		pthread_mutex_lock(&tcg_lock);
 		list_for_each_entry(t, &tcg_vcpus, entry) {
-			if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+			if (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) == TCG_IN_GUEST &&
 			    READ_ONCE(t->vcpu->run->immediate_exit)) {
 				uc_emu_stop(t->uc);
 			}

@@ -67,7 +67,12 @@ struct tcg_vcpu {
 	uc_engine *uc;
 	struct kvm_vcpu *vcpu;
 	struct list_head entry;		/* on tcg_vcpus */
-	int in_guest;			/* from the gen check to leaving Unicorn (atomic) */
+	/*
+	 * From the gen check to leaving Unicorn (atomic): TCG_IN_GUEST, or TCG_IN_MMIO while
+	 * one MMIO instruction is emulated, which is waited for but never kicked (a kick would
+	 * leave the instruction half done).
+	 */
+	int in_guest;
 	struct kvm_exec_exit *exit;	/* the exit being filled (one run) */
 	bool stopped;			/* a hook filled @exit and stopped the guest */
 	struct tcg_npf {		/* the NPF a page walk met last */
@@ -148,6 +153,9 @@ void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
 void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		    struct kvm_npt_entry *e, bool *private);
 void tcg_itlb_flush(struct tcg_vcpu *t);
+enum { TCG_IN_GUEST = 1, TCG_IN_MMIO };
+void tcg_guest_begin(struct tcg_vcpu *t, int how, bool flush);
+void tcg_guest_end(struct tcg_vcpu *t);
 
 /* tcg_mmio.c */
 int tcg_mmio_init(struct tcg_vcpu *t);

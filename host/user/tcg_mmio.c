@@ -119,10 +119,16 @@ int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m)
 		m->len = 0;
 	t->npf.pending = false;
 	t->stopped = false;
+	/*
+	 * As any entry: translations that went since the exit (a memslot deleted under the
+	 * VMM's answer) must not be used, and a shootdown must wait for this one instruction.
+	 */
+	tcg_guest_begin(t, TCG_IN_MMIO, false);
 	tcg_load(t);
 	/* The access's poisoned translation goes; the MMIO one goes after. */
 	uc_ctl_flush_tlb(t->uc);
 	err = uc_emu_start(t->uc, vcpu->arch.regs.rip, 0, 0, 0);
+	tcg_guest_end(t);
 	t->mmio.active = false;
 	uc_ctl_flush_tlb(t->uc);
 	tcg_itlb_flush(t);

@@ -110,6 +110,7 @@ struct kvm {
 
 /* binary_stats.c: KVM_GET_STATS_FD; a statistic's name and KVM_STATS_* flags. */
 #define KVM_STATS_MAX		16
+#define KVM_STATS_NAME_SIZE	48	/* each name's room, its NUL included */
 
 struct kvm_stat_def {
 	const char *name;

@@ -327,9 +327,6 @@ struct kvm_tdx_init_mem_region {
 	__u64 nr_pages;
 };
 
-/* SEV features a VMM may ask for in kvm_sev_init.vmsa_features (SEV_FEATURES bits). */
-#define SVM_SEV_FEAT_DEBUG_SWAP		(1ULL << 5)
-
 /* Memslot flags. */
 #define KVM_MEM_LOG_DIRTY_PAGES	(1UL << 0)
 #define KVM_MEM_READONLY	(1UL << 1)
@@ -497,8 +494,6 @@ struct kvm_run {
  * bytes) at desc_offset, the values (size __u64 each, at the descriptor's offset) at
  * data_offset.
  */
-#define KVM_STATS_NAME_SIZE	48
-
 struct kvm_stats_header {
 	__u32 flags;
 	__u32 name_size;

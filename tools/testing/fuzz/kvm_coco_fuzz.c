@@ -39,7 +39,7 @@
 #include <linux/psp-sev.h>
 
 #include "kvm-coco.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 #include "fuzz.h"
 
 #define FUZZ_VMS		3

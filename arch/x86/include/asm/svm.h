@@ -62,6 +62,8 @@ struct sev_es_save_area {
 } __packed;
 
 #define SVM_SEV_FEAT_SNP_ACTIVE		BIT_ULL(0)
+/* What a VMM may ask for in kvm_sev_init.vmsa_features (not uapi, as upstream's). */
+#define SVM_SEV_FEAT_DEBUG_SWAP		BIT_ULL(5)
 
 static inline void sev_es_save_area_layout_checks(void)
 {

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include <kvm-coco.h>
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 int kvm_coco_open(void)
 {

@@ -19,7 +19,7 @@
 #include "kvm_util.h"
 #include "sev.h"
 #include "tdx.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 #define MEM		(16 * PAGE_SIZE)
 #define SOURCE_PAGES	2

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "kvm_util.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 static struct host_counters base;
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "kvm_util.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 #define KEEP	FALLOC_FL_KEEP_SIZE
 #define PUNCH	(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)

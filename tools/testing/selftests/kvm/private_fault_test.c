@@ -15,7 +15,7 @@
 #include "kvm_util.h"
 #include "sev.h"
 #include "tdx.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 #define MEM		(64 * PAGE_SIZE)
 #define GFN		0x10ull

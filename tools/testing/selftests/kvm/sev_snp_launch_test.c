@@ -11,7 +11,7 @@
 
 #include "sev.h"
 #include "tdx.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 #define MEM		(4ul << 20)
 #define PAGE		PAGE_SIZE

@@ -8,7 +8,7 @@
  * check that nothing leaked.
  */
 #include "sev.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 #define SNP_FW_ANY_CMD		(-1)	/* host_snp_fw_fail(): a command of any kind */
 

@@ -12,7 +12,7 @@
 
 #include "kvm_util.h"
 #include "tdx.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 #define MEM		(4ul << 20)
 #define PAGE		PAGE_SIZE

@@ -9,6 +9,8 @@
 
 #define SNP_POLICY_DEFAULT	((1ull << 17) | (1ull << 16))	/* MBO | SMT */
 #define SNP_MAX_VCPUS		8
+/* SEV_FEATURES' DebugSwap: not in the uapi, so defined here, as upstream's selftests do. */
+#define SVM_SEV_FEAT_DEBUG_SWAP	(1ull << 5)
 
 struct snp_vm {
 	int sev;		/* the PSP descriptor */

@@ -5,7 +5,7 @@
 #include <linux/kvm_coco.h>
 
 #include "kvm_util.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 int kvm_open(void)
 {

@@ -2,7 +2,7 @@
 #include <sys/mman.h>
 
 #include "sev.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 void check_rmp(void)
 {

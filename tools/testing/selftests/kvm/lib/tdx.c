@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "tdx.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 void check_pamt(void)
 {

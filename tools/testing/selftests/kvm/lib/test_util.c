@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "test_util.h"
-#include "host_user.h"
+#include "kvm-coco-test.h"
 
 struct ksft_count ksft_cnt;
 unsigned int inspect_skipped;

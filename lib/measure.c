@@ -10,8 +10,8 @@
 #include <asm/tdx.h>
 #include <crypto/hash.h>
 
-#include "../../arch/x86/kvm/svm/vmsa.h"
-#include "../../include/kvm-coco.h"
+#include "../arch/x86/kvm/svm/vmsa.h"
+#include "../include/kvm-coco.h"
 
 struct kvm_coco_snp_measure {
 	struct snp_digest d;

@@ -8,9 +8,9 @@
 #include <asm/snp_fw.h>
 #include <asm/tdx.h>
 
-#include "../../arch/x86/kvm/svm/sev.h"
-#include "../../arch/x86/kvm/vmx/tdx.h"
-#include "host_user.h"
+#include "../arch/x86/kvm/svm/sev.h"
+#include "../arch/x86/kvm/vmx/tdx.h"
+#include "../host/user/host_user.h"
 
 static bool owner_asid_live(u32 asid, void *data)
 {
