@@ -196,7 +196,8 @@ $(BUILD)/module-cli/kvm-coco: $(BUILD)/obj/tools/testing/kvm-coco/module/front_d
 	@test -x $@
 
 module-check: module $(MODULE_TESTS) $(BUILD)/module-cli/kvm-coco
-	$(Q)scripts/module-test.sh build/module/kvm_coco.ko $(BUILD)/module-cli/kvm-coco \
+	$(Q)UPSTREAM_TESTS="$$(scripts/upstream-selftests.sh static)" \
+		scripts/module-test.sh build/module/kvm_coco.ko $(BUILD)/module-cli/kvm-coco \
 		$(MODULE_TESTS)
 
 # The guest-code figures: a client of the front door and the selftests' guest library.

@@ -8,7 +8,9 @@
 # trace caught and what the kernel log complained about.  Fails unless every selftest passes,
 # the module loads and unloads, the trace saw RMP transitions, and the log is clean.
 # The CLI's demo (make run) runs there too and must agree with measure on both launches.
-#   usage: scripts/module-test.sh KO CLI TEST...
+# Upstream's own selftests named in UPSTREAM_TESTS (static binaries) run there too, unmodified,
+# with the module's devices as /dev/kvm and /dev/sev; each must pass.
+#   usage: [UPSTREAM_TESTS="BIN..."] scripts/module-test.sh KO CLI TEST...
 set -uo pipefail
 ko=$1
 cli=$2
@@ -35,15 +37,18 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ir=$work/initramfs
-mkdir -p "$ir"/{bin,dev,proc,sys,tmp,lib/modules,tests}
+mkdir -p "$ir"/{bin,dev,proc,sys,tmp,lib/modules,tests,upstream}
 cp /bin/busybox "$ir/bin/busybox"
-for a in sh mount insmod rmmod dmesg grep sed cat basename echo sleep; do
+for a in sh mount umount insmod rmmod dmesg grep sed cat basename echo sleep ln mkdir; do
 	ln -s busybox "$ir/bin/$a"
 done
 strip --strip-debug -o "$ir/lib/modules/kvm_coco.ko" "$ko"
 strip -o "$ir/bin/kvm-coco" "$cli"
 for t in "$@"; do
 	strip -o "$ir/tests/$(basename "$t")" "$t"
+done
+for t in ${UPSTREAM_TESTS:-}; do
+	strip -o "$ir/upstream/$(basename "$t")" "$t"
 done
 cp tools/testing/kvm-coco/module/init.sh "$ir/init"
 (cd "$ir" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
@@ -70,8 +75,16 @@ if grep -q '^=== dmesg ' "$log"; then
 	grep '^=== dmesg ' "$log"
 	fail=1
 fi
+nu=0
+for t in ${UPSTREAM_TESTS:-}; do
+	n=$(basename "$t")
+	nu=$((nu + 1))
+	grep -q "^=== upstream exit $n 0\$" "$log" ||
+		{ echo "module-check: upstream's $n did not pass"; fail=1; }
+done
 grep -q '^=== exit demo 0$' "$log" && grep -q '^=== demo agrees 2$' "$log" ||
 	{ echo "module-check: the demo failed or disagreed with measure"; fail=1; }
 grep -q '^=== done' "$log" || { echo "module-check: the guest never finished"; tail -30 "$log"; fail=1; }
-[ $fail -eq 0 ] && echo "# module-check: $# selftests passed against kvm_coco.ko in Linux $ver"
+[ $fail -eq 0 ] && echo "# module-check: $# selftests and $nu of upstream's passed against" \
+	"kvm_coco.ko in Linux $ver"
 exit $fail

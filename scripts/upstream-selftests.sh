@@ -4,6 +4,8 @@
 #   scripts/upstream-selftests.sh build          fetch and build them (cached; prints the dir)
 #   scripts/upstream-selftests.sh run PRELOAD    run each under LD_PRELOAD=PRELOAD (TAP)
 #   scripts/upstream-selftests.sh headers        (build, then) print 6.12's installed uapi dir
+#   scripts/upstream-selftests.sh static         build MODULE_TESTS statically (print the dir),
+#                                                for the kernel-module run (module-test.sh)
 #
 # build: apt-get download Debian's linux-source-6.12 (the newest 6.12 the archive has), unpack
 # only what the selftests need (tools/, the uapi headers and the Kbuild bits headers_install
@@ -23,6 +25,10 @@ TESTS=(guest_memfd_test set_memory_region_test kvm_create_max_vcpus kvm_binary_s
        memslot_modification_stress_test x86_64/private_mem_kvm_exits_test
        x86_64/private_mem_conversions_test x86_64/sev_init2_tests x86_64/sev_migrate_tests
        x86_64/sev_smoke_test)
+# The ones that run no guest code, which the kernel-module run (no TCG engine there) runs too,
+# statically linked, with kvm_coco.ko as /dev/kvm.
+MODULE_TESTS=(guest_memfd_test kvm_create_max_vcpus kvm_binary_stats_test x86_64/set_sregs_test
+	      x86_64/sev_init2_tests)
 # sev_smoke_test: no SEV / SEV-ES launch commands yet (KVM_SEV_LAUNCH_START is EINVAL).
 KNOWN_FAILING=(x86_64/sev_smoke_test)
 
@@ -82,6 +88,28 @@ build() {
 		{ tail -20 "$log" >&2; die "building the selftests failed (log: $log)"; }
 	echo "$want" > ready
 	echo "$out"
+}
+
+# MODULE_TESTS, statically linked (the module run's initramfs has no libc), beside the others.
+build_static() {
+	local dir root out t targets=() want
+	dir=$(build) || exit 1
+	root=$(dirname "$dir")
+	out=$root/selftests-static
+	want=$(printf '%s\n' "${MODULE_TESTS[@]}" | md5sum | cut -c1-12)
+	if [ "$(cat "$out/ready" 2>/dev/null)" != "$want" ]; then
+		for t in "${MODULE_TESTS[@]}"; do
+			targets+=("$out/$t")
+		done
+		make -C "$root/linux-source-6.12/tools/testing/selftests/kvm" -j"$(nproc)" \
+			OUTPUT="$out" KHDR_INCLUDES="-isystem $root/usr/include" \
+			LDFLAGS="-static -pthread -no-pie" "${targets[@]}" >"$root/static.log" 2>&1 ||
+			{ tail -20 "$root/static.log" >&2; die "the static build failed"; }
+		echo "$want" > "$out/ready"
+	fi
+	for t in "${MODULE_TESTS[@]}"; do
+		echo "$out/$t"
+	done
 }
 
 known_failing() {
@@ -147,6 +175,7 @@ run() {
 case ${1:-} in
 build) build ;;
 headers) dir=$(build) && echo "$(dirname "$dir")/usr/include" ;;
+static) build_static ;;
 run) [ $# -eq 2 ] || die "usage: $0 run PRELOAD"; run "$2" ;;
-*) die "usage: $0 build | headers | run PRELOAD" ;;
+*) die "usage: $0 build | headers | static | run PRELOAD" ;;
 esac

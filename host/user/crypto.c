@@ -5,12 +5,16 @@
  * blocks (~0.6 us), and OpenSSL 3's one-shot and EVP paths add ~0.8 us of set-up per call.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED	/* the low-level SHA API is what we want here */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <linux/bug.h>
 #include <linux/errno.h>
+#include <linux/random.h>
 #include <crypto/hash.h>
 
 struct crypto_shash {
@@ -85,4 +89,21 @@ int crypto_shash_update(struct shash_desc *desc, const u8 *data, unsigned int le
 int crypto_shash_final(struct shash_desc *desc, u8 *out)
 {
 	return SHA384_Final(out, (SHA512_CTX *)desc->__ctx) ? 0 : -EIO;
+}
+
+/* The kernel's get_random_bytes(): the host kernel's random source, which never fails. */
+void get_random_bytes(void *buf, size_t len)
+{
+	u8 *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = getrandom(p, len, 0);
+		if (n < 0) {
+			BUG_ON(errno != EINTR);
+			continue;
+		}
+		p += n;
+		len -= n;
+	}
 }

@@ -417,7 +417,7 @@ static void test_page_types(void)
 	struct guest g = new_guest(11);
 	u8 *z = page_address(pfn_to_page(zero)), *sp = page_address(pfn_to_page(secrets));
 	u32 *cp = page_address(pfn_to_page(cpuid));
-	u8 junk[64];
+	u8 junk[64], vmpcks[4][32];
 
 	memset(junk, 0x77, sizeof(junk));
 	TEST_ASSERT(!snp_host_copy_to_pfn(zero, 100, junk, sizeof(junk)), "copy");
@@ -428,6 +428,7 @@ static void test_page_types(void)
 	pre_guest(&g, secrets, 0x11000);
 	TEST_ASSERT_EQ(launch_page(&g, secrets, SNP_PAGE_TYPE_SECRETS), 0);
 	TEST_ASSERT(*(u32 *)sp == 3 && memcmp(sp + 0x20, sp + 0x40, 32), "secrets page");
+	memcpy(vmpcks, sp + 0x20, sizeof(vmpcks));
 
 	/* A CPUID page with a bad count: refused, and corrected in place. */
 	cp[0] = 65;
@@ -439,6 +440,16 @@ static void test_page_types(void)
 	pre_guest(&g, cpuid, 0x12000);
 	TEST_ASSERT_EQ(launch_page(&g, cpuid, SNP_PAGE_TYPE_CPUID), 0);
 	destroy_guest(&g, pfns, 3);
+
+	/*
+	 * The VMPCKs are the firmware's secret: the same launch, page for page, at the same
+	 * addresses, gets other keys (nothing a host knows determines them).
+	 */
+	g = new_guest(11);
+	pre_guest(&g, secrets, 0x11000);
+	TEST_ASSERT_EQ(launch_page(&g, secrets, SNP_PAGE_TYPE_SECRETS), 0);
+	TEST_ASSERT(memcmp(sp + 0x20, vmpcks, sizeof(vmpcks)), "the VMPCKs came out the same");
+	destroy_guest(&g, &secrets, 1);
 }
 
 int main(void)

@@ -23,6 +23,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/psp-sev.h>
@@ -39,6 +40,7 @@ struct snp_guest_ctx {
 	u64 policy;
 	u8 gosvw[16];
 	u8 host_data[32];
+	u8 vmpck[4][32];		/* the guest's message keys, VMPL 0..3 (random) */
 	struct snp_digest digest;
 	struct list_head entry;
 };
@@ -155,6 +157,8 @@ static int fw_gctx_create(struct sev_data_snp_addr *d)
 	}
 	g->gctx_pfn = pfn;
 	g->state = SNP_GUEST_STATE_INIT;
+	/* Keys no host can predict or recompute: only the guest (its secrets page) learns them. */
+	get_random_bytes(g->vmpck, sizeof(g->vmpck));
 	clear_page(page_address(pfn_to_page(pfn)));
 	list_add_tail(&g->entry, &fw_guests);
 	fw_nr_live++;
@@ -215,26 +219,13 @@ static int fw_activate(struct sev_data_snp_activate *d)
 	return 0;
 }
 
-/* The firmware's secrets page: a version, the guest's GOSVW and four VMPCKs it derives. */
+/* The firmware's secrets page: a version, the guest's GOSVW and its four VMPCKs. */
 static int fw_fill_secrets(struct snp_guest_ctx *g, u8 *page)
 {
-	u8 seed[64], key[SNP_DIGEST_SIZE];
-	unsigned int i;
-	int r;
-
 	clear_page(page);
 	*(u32 *)page = 3;				/* secrets page version */
 	memcpy(page + 0x10, g->gosvw, sizeof(g->gosvw));
-	for (i = 0; i < 4; i++) {
-		memset(seed, 0, sizeof(seed));
-		memcpy(seed, g->digest.digest, SNP_DIGEST_SIZE);
-		*(u64 *)(seed + 48) = g->gctx_pfn;
-		seed[56] = (u8)i;
-		r = crypto_shash_tfm_digest(g->digest.tfm, seed, sizeof(seed), key);
-		if (r)
-			return r;
-		memcpy(page + 0x20 + 32 * i, key, 32);	/* VMPCK0..3 */
-	}
+	memcpy(page + 0x20, g->vmpck, sizeof(g->vmpck));	/* VMPCK0..3 */
 	return 0;
 }
 

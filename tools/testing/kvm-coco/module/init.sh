@@ -18,6 +18,30 @@ if insmod /lib/modules/kvm_coco.ko; then
 		"$t"
 		echo "=== exit $(basename "$t") $?"
 	done
+	# Upstream's selftests, unmodified: the module's devices are /dev/kvm and /dev/sev, and
+	# the module parameters they read answer as the preload shim's do (lib/preload.c).
+	if [ -n "$(ls /upstream)" ]; then
+		ln -s /dev/kvm-coco /dev/kvm
+		ln -s /dev/kvm-coco-sev /dev/sev
+		mount -t tmpfs none /sys/module
+		mkdir -p /sys/module/kvm/parameters /sys/module/kvm_amd/parameters \
+			/sys/module/kvm_intel/parameters
+		for p in enable_pmu=N force_emulation_prefix=0 tdp_mmu=Y eager_page_split=Y; do
+			echo "${p#*=}" > "/sys/module/kvm/parameters/${p%%=*}"
+		done
+		for p in npt=Y nested=0 sev=Y sev_es=Y sev_snp=Y; do
+			echo "${p#*=}" > "/sys/module/kvm_amd/parameters/${p%%=*}"
+		done
+		for p in ept=Y unrestricted_guest=Y nested=N; do
+			echo "${p#*=}" > "/sys/module/kvm_intel/parameters/${p%%=*}"
+		done
+		for t in /upstream/*; do
+			echo "=== run upstream $(basename "$t")"
+			"$t"
+			echo "=== upstream exit $(basename "$t") $?"
+		done
+		umount /sys/module
+	fi
 	# make run's demo: an SNP launch and a TD build, each checked against measure.
 	echo "=== run demo"
 	kvm-coco demo >/tmp/demo.txt 2>&1
