@@ -633,7 +633,7 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	const struct kvm_x86_hw *hw = &t->vcpu->kvm->arch.hw;
 	struct kvm_exec_exit *exit = t->exit;
 	u8 b[4], *p = b, opsize = 4;
-	u64 rdx;
+	u64 reg;		/* RDX (a port), RCX (an MSR) */
 
 	/* Emulating one instruction's MMIO access: stop before the next one. */
 	if (t->mmio.active) {
@@ -660,11 +660,27 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		}
 		return tcg_stop(t, KVM_EXEC_EXIT_HLT);
 	case 0x0f:
-		/* CPUID: KVM answers (an SEV-ES/SNP guest's is #VC: it asks through the GHCB). */
+		/*
+		 * CPUID: KVM answers (an SEV-ES/SNP guest's is #VC: it asks through the GHCB; a
+		 * TD's is #VE, the TDX module virtualising no leaf: it asks with TDG.VP.VMCALL).
+		 */
 		if (size == 2 && p[1] == 0xa2) {
+			if (hw->tdx) {
+				tcg_tdx_ve(t, EXIT_REASON_CPUID, 0, 0, 0, size);
+				return tcg_stop_event(t);
+			}
 			if (!t->vcpu->kvm->arch.hw.ghcb)
 				return tcg_stop(t, KVM_EXEC_EXIT_CPUID);
 			return tcg_stop_raise(t, X86_VC_VECTOR, SVM_EXIT_CPUID);
+		}
+		/* A TD's RDMSR/WRMSR of an MSR its CPU does not hold: #VE, asked of the VMM. */
+		if (size == 2 && (p[1] == 0x32 || p[1] == 0x30) && hw->tdx) {
+			uc_reg_read(uc, UC_X86_REG_RCX, &reg);
+			if (kvm_msr_is_cpus(reg))
+				return;
+			tcg_tdx_ve(t, p[1] == 0x32 ? EXIT_REASON_MSR_READ : EXIT_REASON_MSR_WRITE,
+				   0, 0, 0, size);
+			return tcg_stop_event(t);
 		}
 		/* RDMSR and WRMSR of an SEV-ES/SNP guest: the CPU's own MSRs, or #VC. */
 		if (size == 2 && (p[1] == 0x32 || p[1] == 0x30) && t->vcpu->kvm->arch.hw.ghcb) {
@@ -681,8 +697,8 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		exit->io.in = !(*p & 2);
 		exit->io.size = (*p & 1) ? opsize : 1;
 		if (*p & 8) {
-			uc_reg_read(uc, UC_X86_REG_RDX, &rdx);
-			exit->io.port = rdx;
+			uc_reg_read(uc, UC_X86_REG_RDX, &reg);
+			exit->io.port = reg;
 		} else {
 			exit->io.port = p[1];
 		}

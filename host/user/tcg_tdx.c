@@ -12,7 +12,8 @@
  *                        an EPT violation, whose fault KVM answers by AUG, then TDCALL again
  *
  * A TD whose ATTRIBUTES ask for no #VE on a pending page (SEPT_VE_DISABLE) takes the EPT
- * violation to KVM instead.
+ * violation to KVM instead.  The instructions a TD asks the VMM for instead (IN/OUT, HLT,
+ * CPUID, RDMSR/WRMSR of an MSR its CPU does not hold) are #VE too (tcg.c's code hook).
  */
 #include <stddef.h>
 

@@ -108,15 +108,27 @@ static const struct kvm_cpuid_entry2 *kvm_find_cpuid_entry(struct kvm_vcpu *vcpu
 }
 
 /* The CPUID exit: EAX the leaf, ECX the subleaf; the answer in EAX-EDX, RIP past it. */
+/* What CPUID leaf @eax, subleaf @ecx gives the vCPU: its KVM_SET_CPUID2 entry, or zeros. */
+void kvm_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
+{
+	const struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, *eax, *ecx);
+
+	*eax = e ? e->eax : 0;
+	*ebx = e ? e->ebx : 0;
+	*ecx = e ? e->ecx : 0;
+	*edx = e ? e->edx : 0;
+}
+
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 {
 	struct kvm_regs *r = &vcpu->arch.regs;
-	const struct kvm_cpuid_entry2 *e = kvm_find_cpuid_entry(vcpu, r->rax, r->rcx);
+	u32 eax = r->rax, ebx, ecx = r->rcx, edx;
 
-	r->rax = e ? e->eax : 0;
-	r->rbx = e ? e->ebx : 0;
-	r->rcx = e ? e->ecx : 0;
-	r->rdx = e ? e->edx : 0;
+	kvm_cpuid(vcpu, &eax, &ebx, &ecx, &edx);
+	r->rax = eax;
+	r->rbx = ebx;
+	r->rcx = ecx;
+	r->rdx = edx;
 	r->rip += CPUID_INSN_LEN;
 	return 1;
 }

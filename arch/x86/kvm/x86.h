@@ -29,6 +29,7 @@ int kvm_vcpu_ioctl_set_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *a
 int kvm_vcpu_ioctl_get_cpuid2(struct kvm_vcpu *vcpu, struct kvm_cpuid2 __user *argp);
 void kvm_vcpu_free_cpuid(struct kvm_vcpu *vcpu);
 int kvm_emulate_cpuid(struct kvm_vcpu *vcpu);
+void kvm_cpuid(struct kvm_vcpu *vcpu, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 int kvm_dev_ioctl_get_supported_cpuid(struct kvm_cpuid2 __user *argp);
 unsigned int kvm_vcpu_maxphyaddr(struct kvm_vcpu *vcpu);
 

@@ -620,14 +620,26 @@ static const unsigned long fuzz_raw_requests[] = {
 	KVM_COCO_VCPU_INJECT_NPF, KVM_COCO_VCPU_INJECT_ACCESS, KVM_COCO_VCPU_GET_GHCB_MSR,
 	KVM_COCO_VCPU_INJECT_TDVMCALL, KVM_COCO_VCPU_GET_TDVMCALL, KVM_GET_VCPU_MMAP_SIZE,
 	KVM_GET_API_VERSION, KVM_GET_SUPPORTED_CPUID, KVM_GET_TSC_KHZ, KVM_SET_TSC_KHZ,
+	KVM_SET_NR_MMU_PAGES, KVM_CREATE_IRQCHIP, KVM_HAS_DEVICE_ATTR, KVM_GET_STATS_FD,
 };
+
+/* A statistics file a raw KVM_GET_STATS_FD made: some of it read, then closed. */
+static void read_stats(struct fuzz *f, int fd)
+{
+	uint8_t *buf = user_buf(f, FUZZ_PAGE);
+	uint64_t off = take(f, 2), len = take(f, 2) % (FUZZ_PAGE + 64);
+
+	logged("stats", fd, kvm_coco_pread(fd, buf + FUZZ_PAGE - len % FUZZ_PAGE, len, off));
+	logged("stats", fd, kvm_coco_read(fd, buf, take8(f)));
+	kvm_coco_close(fd);
+}
 
 static void op_raw_ioctl(struct fuzz *f)
 {
 	uint8_t which = take8(f), len = take8(f);
 	unsigned long req = fuzz_raw_requests[which % ARRAY_SIZE(fuzz_raw_requests)];
 	uint8_t *arg = user_buf(f, FUZZ_PAGE);
-	int fd;
+	int fd, r;
 
 	/* The struct's first bytes from the input, the rest zero (counts stay small). */
 	memset(arg, 0, FUZZ_PAGE);
@@ -651,7 +663,9 @@ static void op_raw_ioctl(struct fuzz *f)
 	/* The engine stays MODEL (see op_vm_create()). */
 	if (req == KVM_ENABLE_CAP && ((struct kvm_enable_cap *)arg)->cap == KVM_CAP_COCO_ENGINE)
 		((struct kvm_enable_cap *)arg)->args[0] = KVM_COCO_ENGINE_MODEL;
-	ioctl_fd(fd, req, req == KVM_CHECK_EXTENSION ? take(f, 4) : (uintptr_t)arg);
+	r = ioctl_fd(fd, req, req == KVM_CHECK_EXTENSION ? take(f, 4) : (uintptr_t)arg);
+	if (req == KVM_GET_STATS_FD && r >= 0)
+		read_stats(f, r);
 }
 
 /* Make the n-th allocation, SNP firmware command or SEAMCALL from now fail. */

@@ -81,8 +81,11 @@ u64 tdh_phymem_page_reclaim(u64 page_pa);
 #define TDX_ACCEPT_LEVEL_MASK		0x7ULL
 #define TDX_ATTR_SEPT_VE_DISABLE	(1ULL << 28)
 /* The VM exits a TD's #VE (and TDG.VP.VMCALL) names. */
+#define EXIT_REASON_CPUID		10
 #define EXIT_REASON_HLT			12
 #define EXIT_REASON_IO_INSTRUCTION	30
+#define EXIT_REASON_MSR_READ		31
+#define EXIT_REASON_MSR_WRITE		32
 #define EXIT_REASON_EPT_VIOLATION	48
 
 u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation);

@@ -19,6 +19,23 @@ static const u32 kvm_cpu_msrs[KVM_NR_CPU_MSRS] __maybe_unused = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_TSC_AUX,
 };
 
+/*
+ * Whether the modelled CPU holds MSR @index itself: the ones above, EFER, the FS and GS
+ * bases and PAT.  A TD reads and writes these without the TDX module's help; any other is #VE.
+ */
+static inline bool kvm_msr_is_cpus(u32 index)
+{
+	unsigned int i;
+
+	if (index == MSR_EFER || index == MSR_FS_BASE || index == MSR_GS_BASE ||
+	    index == MSR_IA32_CR_PAT)
+		return true;
+	for (i = 0; i < KVM_NR_CPU_MSRS; i++)
+		if (kvm_cpu_msrs[i] == index)
+			return true;
+	return false;
+}
+
 enum kvm_exec_exit_reason {
 	KVM_EXEC_EXIT_HLT,		/* the guest halted (the model: nothing left to do) */
 	KVM_EXEC_EXIT_NPF,		/* AMD nested page fault / Intel EPT violation */

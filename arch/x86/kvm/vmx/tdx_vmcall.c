@@ -4,15 +4,17 @@
  * private memory is MapGPA, a TD asking for a range to become private or shared (the shared
  * bit of its GPA says which).  KVM does not convert: it exits to the VMM as the
  * KVM_HC_MAP_GPA_RANGE hypercall would, at most 2 MiB at a time, and reports back to the TD
- * in R10 (status) and R11 (where it stopped).  A TD's port I/O and HLT are requests too (the
- * instructions themselves are #VE in a TD), and R10 other than 0 is a KVM hypercall, R10 its
- * number, R11-R13 its arguments, its result back in R10, as upstream.
+ * in R10 (status) and R11 (where it stopped).  A TD's port I/O, HLT, CPUID and the MSRs its
+ * CPU does not hold are requests too (the instructions themselves are #VE in a TD), and R10
+ * other than 0 is a KVM hypercall, R10 its number, R11-R13 its arguments, its result back in
+ * R10, as upstream.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/kvm_host.h>
+#include <asm/msr-index.h>
 
 #include "../x86.h"
 #include "tdx.h"
@@ -133,6 +135,40 @@ static int tdx_emulate_vmcall(struct kvm_vcpu *vcpu)
 	return 1;
 }
 
+/* Instruction.CPUID: R12 the leaf, R13 the subleaf; EAX to EDX come back in R12 to R15. */
+static int tdx_emulate_cpuid(struct kvm_vcpu *vcpu)
+{
+	typeof(vcpu->arch.tdvmcall) *t = &vcpu->arch.tdvmcall;
+	u32 eax = t->r12, ebx, ecx = t->r13, edx;
+
+	kvm_cpuid(vcpu, &eax, &ebx, &ecx, &edx);
+	t->r12 = eax;
+	t->r13 = ebx;
+	t->r14 = ecx;
+	t->r15 = edx;
+	t->r10 = TDVMCALL_STATUS_SUCCESS;
+	return 1;
+}
+
+/*
+ * Instruction.RDMSR (R12 the MSR; its value back in R11) and Instruction.WRMSR (R13 the
+ * value).  The MSRs KVM emulates for a TD are those no CPU holds; here the only one is
+ * IA32_APIC_BASE, which reads as KVM_SET_SREGS left it and is not written.  Any other is an
+ * invalid operand, the TD's #GP.
+ */
+static int tdx_emulate_msr(struct kvm_vcpu *vcpu, bool write)
+{
+	typeof(vcpu->arch.tdvmcall) *t = &vcpu->arch.tdvmcall;
+
+	if (write || t->r12 != MSR_IA32_APICBASE) {
+		t->r10 = TDVMCALL_STATUS_INVALID_OPERAND;
+		return 1;
+	}
+	t->r11 = vcpu->arch.sregs.apic_base;
+	t->r10 = TDVMCALL_STATUS_SUCCESS;
+	return 1;
+}
+
 int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu)
 {
 	if (vcpu->arch.tdvmcall.r10)
@@ -142,6 +178,11 @@ int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu)
 		return tdx_map_gpa(vcpu);
 	case EXIT_REASON_IO_INSTRUCTION:
 		return tdx_emulate_io(vcpu);
+	case EXIT_REASON_CPUID:
+		return tdx_emulate_cpuid(vcpu);
+	case EXIT_REASON_MSR_READ:
+	case EXIT_REASON_MSR_WRITE:
+		return tdx_emulate_msr(vcpu, vcpu->arch.tdvmcall.r11 == EXIT_REASON_MSR_WRITE);
 	case EXIT_REASON_HLT:
 		vcpu->arch.tdvmcall.r10 = TDVMCALL_STATUS_SUCCESS;
 		kvm_stat_inc(vcpu->stat.halt_exits);

@@ -10,7 +10,9 @@
  * page to shared with MapGPA and writes it through its shared alias (the VMM reads it in the
  * memslot), converts it back with the KVM hypercall and accepts it again, reads it through
  * the shared alias (KVM_EXIT_MEMORY_FAULT: the VMM converts it implicitly), reads a port,
- * executes an OUT (#VE: the handler skips it) and halts.  It reports every value through
+ * executes an OUT, a CPUID and an RDMSR of the APIC base (each #VE: the handler skips it),
+ * asks the VMM for the CPUID leaf and the MSR with TDG.VP.VMCALL, reads EFER (its CPU's own:
+ * no #VE) and halts.  It reports every value through
  * TDG.VP.VMCALL<Instruction.IO>: KVM_EXIT_IO.
  */
 #include <sys/mman.h>
@@ -47,7 +49,10 @@
 #define TDX_PAGE_ALREADY_ACCEPTED	0x00000B0A00000000ull
 #define TDX_PAGE_SIZE_MISMATCH_RCX	0xC0000B0B00000001ull
 #define TDX_NO_VALID_VE_INFO		0xC000070400000000ull
+#define EXIT_REASON_CPUID		10
 #define EXIT_REASON_IO_INSTRUCTION	30
+#define EXIT_REASON_MSR_READ		31
+#define TDVMCALL_STATUS_INVALID_OPERAND	0x8000000000000000ull
 #define EXIT_REASON_EPT_VIOLATION	48
 #define SEPT_VE_DISABLE			(1ull << 28)	/* TD_PARAMS.ATTRIBUTES */
 
@@ -167,6 +172,36 @@ asm(".pushsection .rodata.td_code, \"a\"\n"
     "	mov %r11, %rdi\n"
     "	call td_report\n"
     "	outb %al, $" STR(REPORT_PORT) "\n"		/* #VE, skipped by the handler */
+    "	mov $0x40000000, %eax\n"
+    "	xor %ecx, %ecx\n"
+    "	cpuid\n"					/* #VE, skipped too */
+    "	xor %r10, %r10\n"				/* Instruction.CPUID */
+    "	mov $10, %r11\n"
+    "	mov $0x40000000, %r12\n"
+    "	xor %r13, %r13\n"
+    "	vmcall\n"
+    "	mov %r12, %rdi\n"				/* EAX */
+    "	call td_report\n"
+    "	mov %r13, %rdi\n"				/* EBX */
+    "	call td_report\n"
+    "	mov $0x1b, %ecx\n"
+    "	rdmsr\n"					/* IA32_APIC_BASE: #VE, skipped */
+    "	xor %r10, %r10\n"				/* Instruction.RDMSR */
+    "	mov $31, %r11\n"
+    "	mov $0x1b, %r12\n"
+    "	vmcall\n"
+    "	mov %r11, %rdi\n"
+    "	call td_report\n"
+    "	xor %r10, %r10\n"				/* Instruction.WRMSR: refused */
+    "	mov $32, %r11\n"
+    "	mov $0x1b, %r12\n"
+    "	vmcall\n"
+    "	mov %r10, %rdi\n"
+    "	call td_report\n"
+    "	mov $0xc0000080, %ecx\n"
+    "	rdmsr\n"					/* EFER: the CPU's own */
+    "	mov %rax, %rdi\n"
+    "	call td_report\n"
     "	xor %r10, %r10\n"				/* HLT */
     "	mov $12, %r11\n"
     "	vmcall\n"
@@ -411,12 +446,24 @@ static void td_run_to_pending(struct td_guest *g)
 
 static void test_td_guest_code(void)
 {
+	struct {
+		struct kvm_cpuid2 h;
+		struct kvm_cpuid_entry2 e[1];
+	} kvm_leaf = {
+		.h.nent = 1,
+		.e[0] = { .function = KVM_CPUID_SIGNATURE, .eax = KVM_CPUID_FEATURES,
+			  .ebx = 0x4b4d564b },
+	};
+	uint64_t v, apic_base;
+	struct kvm_sregs sregs;
 	struct td_guest g;
 	uint32_t in = 0xabcd1234;
-	uint64_t v;
 
 	TEST_SKIP_UNLESS(have_guest_code(), "no TCG engine in this host");
 	td_guest_create(&g, 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, &kvm_leaf), 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_GET_SREGS, &sregs), 0);
+	apic_base = sregs.apic_base;
 	td_run_to_pending(&g);
 
 	/* A pending page: #VE, its information once, the handler's accept; then it reads 0. */
@@ -466,6 +513,29 @@ static void test_td_guest_code(void)
 	TEST_ASSERT_EQ(td_report(&g), 0);
 	TEST_ASSERT_EQ(td_report(&g), 0);
 	TEST_ASSERT_EQ(td_report(&g), 2);
+
+	/*
+	 * CPUID is #VE (the module virtualises no leaf), and so is RDMSR of an MSR the CPU does
+	 * not hold; TDG.VP.VMCALL gets the leaf from KVM_SET_CPUID2's table and the APIC base
+	 * from KVM, which refuses to write it; EFER is the CPU's.
+	 */
+	TEST_ASSERT_EQ(td_report(&g), TDX_SUCCESS);
+	TEST_ASSERT_EQ(td_report(&g), EXIT_REASON_CPUID);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 2);
+	TEST_ASSERT_EQ(td_report(&g), KVM_CPUID_FEATURES);
+	TEST_ASSERT_EQ(td_report(&g), 0x4b4d564b);
+	TEST_ASSERT_EQ(td_report(&g), TDX_SUCCESS);
+	TEST_ASSERT_EQ(td_report(&g), EXIT_REASON_MSR_READ);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 0);
+	TEST_ASSERT_EQ(td_report(&g), 2);
+	TEST_ASSERT_EQ(td_report(&g), apic_base);
+	TEST_ASSERT_EQ(td_report(&g), TDVMCALL_STATUS_INVALID_OPERAND);
+	TEST_ASSERT(td_report(&g) & (1 << 10), "EFER.LMA");
 
 	/* HLT, and the guest goes on after it. */
 	td_run(&g);
