@@ -48,7 +48,6 @@ static bool kc_opened;		/* nothing is ours until a device was opened */
 		return real_##name;						\
 	}
 
-REAL(int, open, const char *, int, ...)
 REAL(int, openat, int, const char *, int, ...)
 REAL(int, ioctl, int, unsigned long, ...)
 REAL(int, close, int)
@@ -159,20 +158,6 @@ static mode_t kc_mode(int flags, va_list ap)
 	return (flags & (O_CREAT | O_TMPFILE)) ? va_arg(ap, mode_t) : 0;
 }
 
-int open(const char *path, int flags, ...)
-{
-	int fd = kc_open(path);
-	va_list ap;
-	mode_t mode;
-
-	if (fd != -2)
-		return fd;
-	va_start(ap, flags);
-	mode = kc_mode(flags, ap);
-	va_end(ap);
-	return libc_open()(path, flags, mode);
-}
-
 int openat(int dirfd, const char *path, int flags, ...)
 {
 	int fd = kc_open(path);
@@ -185,6 +170,18 @@ int openat(int dirfd, const char *path, int flags, ...)
 	mode = kc_mode(flags, ap);
 	va_end(ap);
 	return libc_openat()(dirfd, path, flags, mode);
+}
+
+/* open(2) is openat(2) from the working directory. */
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = kc_mode(flags, ap);
+	va_end(ap);
+	return openat(AT_FDCWD, path, flags, mode);
 }
 
 int ioctl(int fd, unsigned long request, ...)
