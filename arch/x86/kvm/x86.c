@@ -230,6 +230,8 @@ long kvm_arch_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg
 	switch (ioctl) {
 	case KVM_GET_SUPPORTED_CPUID:
 		return kvm_dev_ioctl_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return kvm_dev_ioctl_get_msr_index_list((void __user *)arg);
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		return kvm_x86_dev_attr((void __user *)arg, ioctl == KVM_GET_DEVICE_ATTR);

@@ -35,6 +35,7 @@ unsigned int kvm_vcpu_maxphyaddr(struct kvm_vcpu *vcpu);
 
 /* msr.c: KVM_GET/SET_MSRS, and KVM's copy of the state an engine holds */
 long kvm_vcpu_ioctl_msrs(struct kvm_vcpu *vcpu, void __user *argp, bool write);
+long kvm_dev_ioctl_get_msr_index_list(struct kvm_msr_list __user *argp);
 void kvm_cpu_state_sync(struct kvm_vcpu *vcpu);
 
 /* x86.c: exits every vendor handles alike */

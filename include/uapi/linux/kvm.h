@@ -28,6 +28,7 @@
 #define KVM_CREATE_VM		_IO(KVMIO, 0x01)
 #define KVM_CHECK_EXTENSION	_IO(KVMIO, 0x03)
 #define KVM_GET_VCPU_MMAP_SIZE	_IO(KVMIO, 0x04)
+#define KVM_GET_MSR_INDEX_LIST	_IOWR(KVMIO, 0x02, struct kvm_msr_list)
 #define KVM_GET_SUPPORTED_CPUID	_IOWR(KVMIO, 0x05, struct kvm_cpuid2)
 
 /* Device attributes: on the system fd, x86's groups (asm/kvm.h upstream). */
@@ -143,6 +144,12 @@ struct kvm_msr_entry {
 	__u32 index;
 	__u32 reserved;
 	__u64 data;
+};
+
+/* KVM_GET_MSR_INDEX_LIST: in, room for @nmsrs; out, how many there are, and them. */
+struct kvm_msr_list {
+	__u32 nmsrs;
+	__u32 indices[];
 };
 
 /* KVM_GET_MSRS, KVM_SET_MSRS: @nmsrs entries follow; both answer how many were done. */

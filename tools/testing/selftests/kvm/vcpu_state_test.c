@@ -3,7 +3,8 @@
  * KVM_GET/SET_MSRS, KVM_GET/SET_FPU and KVM_GET/SET_MP_STATE: the reset values, a round
  * trip of every MSR KVM knows, the values it refuses (processing stops there, the count done
  * is the answer), E2BIG and EFAULT, EFER and the FS base shared with KVM_GET/SET_SREGS, the
- * FPU's MXCSR check, the one MP state there is; KVM_SET_SREGS's CR4 and APIC base checks.
+ * FPU's MXCSR check, the one MP state there is; KVM_SET_SREGS's CR4 and APIC base checks;
+ * KVM_GET_MSR_INDEX_LIST, which names exactly the MSRs KVM_GET/SET_MSRS take.
  * On the TCG engine, what the VMM sets is what the guest's RDMSR and SSE registers see, and
  * what the guest writes is what the VMM reads back.
  */
@@ -131,6 +132,41 @@ static void test_msrs(void)
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vcpu, KVM_SET_MSRS, (void *)8), EFAULT);
 	kvm_close(vcpu);
 	kvm_close(vm);
+}
+
+/*
+ * The system fd's list of MSRs to save: E2BIG with the count written back if the room is too
+ * small (as upstream), then every MSR of the round trip above and EFER, each readable.
+ */
+static void test_msr_index_list(void)
+{
+	struct {
+		struct kvm_msr_list h;
+		uint32_t indices[64];
+	} l = { .h.nmsrs = 2 };
+	int kvm = kvm_open(), vm = vm_create(KVM_X86_DEFAULT_VM), vcpu = vm_create_vcpu(vm, 0);
+	unsigned int i, j, n;
+
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(kvm, KVM_GET_MSR_INDEX_LIST, &l), E2BIG);
+	n = l.h.nmsrs;
+	TEST_ASSERT(n > 2 && n <= 64, "nmsrs %u", n);
+	l.h.nmsrs = 64;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(kvm, KVM_GET_MSR_INDEX_LIST, &l), 0);
+	TEST_ASSERT_EQ(l.h.nmsrs, n);
+	for (j = 0; j < sizeof(values) / sizeof(values[0]); j++) {
+		for (i = 0; i < n && l.indices[i] != values[j].index; i++)
+			;
+		TEST_ASSERT(i < n, "MSR %#x not listed", values[j].index);
+	}
+	for (i = 0; i < n && l.indices[i] != MSR_EFER; i++)
+		;
+	TEST_ASSERT(i < n, "EFER not listed");
+	for (i = 0; i < n; i++)
+		get_msr(vcpu, l.indices[i]);		/* each one KVM_GET_MSRS takes */
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(kvm, KVM_GET_MSR_INDEX_LIST, test_mem_at_end(2)), EFAULT);
+	kvm_close(vcpu);
+	kvm_close(vm);
+	kvm_close(kvm);
 }
 
 static void test_fpu(void)
@@ -317,6 +353,7 @@ int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_msrs),
+		KSFT_TEST(test_msr_index_list),
 		KSFT_TEST(test_fpu),
 		KSFT_TEST(test_mp_state),
 		KSFT_TEST(test_sregs_checks),
