@@ -115,20 +115,19 @@ static bool kvm_do_msr(struct kvm_vcpu *vcpu, struct kvm_msr_entry *e, bool writ
  */
 long kvm_dev_ioctl_get_msr_index_list(struct kvm_msr_list __user *argp)
 {
-	static const u32 kvm_msrs[] = { MSR_EFER, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_CR_PAT };
 	struct kvm_msr_list list;
 	u32 room;
 
 	if (copy_from_user(&list, argp, sizeof(list)))
 		return -EFAULT;
 	room = list.nmsrs;
-	list.nmsrs = ARRAY_SIZE(kvm_msrs) + KVM_NR_CPU_MSRS;
+	list.nmsrs = ARRAY_SIZE(kvm_sregs_msrs) + KVM_NR_CPU_MSRS;
 	if (copy_to_user(argp, &list, sizeof(list)))
 		return -EFAULT;
 	if (room < list.nmsrs)
 		return -E2BIG;
-	if (copy_to_user(argp->indices, kvm_msrs, sizeof(kvm_msrs)) ||
-	    copy_to_user(argp->indices + ARRAY_SIZE(kvm_msrs), kvm_cpu_msrs,
+	if (copy_to_user(argp->indices, kvm_sregs_msrs, sizeof(kvm_sregs_msrs)) ||
+	    copy_to_user(argp->indices + ARRAY_SIZE(kvm_sregs_msrs), kvm_cpu_msrs,
 			 sizeof(kvm_cpu_msrs)))
 		return -EFAULT;
 	return 0;

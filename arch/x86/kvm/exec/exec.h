@@ -23,13 +23,17 @@ static const u32 kvm_cpu_msrs[KVM_NR_CPU_MSRS] __maybe_unused = {
  * Whether the modelled CPU holds MSR @index itself: the ones above, EFER, the FS and GS
  * bases and PAT.  A TD reads and writes these without the TDX module's help; any other is #VE.
  */
+static const u32 kvm_sregs_msrs[] __maybe_unused = {
+	MSR_EFER, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_CR_PAT,	/* sregs' and PAT: KVM's copy */
+};
+
 static inline bool kvm_msr_is_cpus(u32 index)
 {
 	unsigned int i;
 
-	if (index == MSR_EFER || index == MSR_FS_BASE || index == MSR_GS_BASE ||
-	    index == MSR_IA32_CR_PAT)
-		return true;
+	for (i = 0; i < ARRAY_SIZE(kvm_sregs_msrs); i++)
+		if (kvm_sregs_msrs[i] == index)
+			return true;
 	for (i = 0; i < KVM_NR_CPU_MSRS; i++)
 		if (kvm_cpu_msrs[i] == index)
 			return true;
