@@ -36,8 +36,10 @@
  * paging off, and enter long mode with their own instructions; TDCALL goes to tcg_tdx.c, and a
  * private access to a page the TD has not accepted is #VE.
  *
- * Not yet: real mode, 16-bit code, 32-bit paging, and an entry in protected mode after
- * the vCPU ran in long mode.
+ * Not yet: real mode, 32-bit paging, and an entry in protected mode other than the flat first
+ * one: Unicorn's register writes in 64-bit mode load only FS's and GS's hidden parts (CS, DS,
+ * ES and SS take the selector alone), so a state a guest reaches itself runs, one a VMM hands
+ * over does not.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -626,6 +628,57 @@ static int tcg_read_virt(struct tcg_vcpu *t, u64 vaddr, u8 *buf, unsigned int le
 	return 0;
 }
 
+/*
+ * A segment the guest loaded in protected or long mode, as its GDT describes it (Unicorn does
+ * not give out the hidden part).  Only the selector if the descriptor cannot be read (one in
+ * an LDT, which the engine does not keep).
+ */
+static void tcg_read_segment(struct tcg_vcpu *t, u16 sel, struct kvm_segment *seg)
+{
+	u64 d;
+
+	seg->selector = sel;
+	if (!(sel & ~3)) {
+		seg->unusable = 1;
+		seg->present = 0;
+		return;
+	}
+	if ((sel & 4) || (sel | 7) > t->vcpu->arch.sregs.gdt.limit ||
+	    tcg_read_virt(t, t->vcpu->arch.sregs.gdt.base + (sel & ~7), (u8 *)&d, sizeof(d),
+			  false))
+		return;
+	seg->base = ((d >> 16) & 0xffffff) | (d >> 56) << 24;
+	seg->limit = (d & 0xffff) | ((d >> 48) & 0xf) << 16;
+	seg->g = (d >> 55) & 1;
+	if (seg->g)
+		seg->limit = seg->limit << 12 | 0xfff;
+	seg->type = (d >> 40) & 0xf;
+	seg->s = (d >> 44) & 1;
+	seg->dpl = (d >> 45) & 3;
+	seg->present = (d >> 47) & 1;
+	seg->avl = (d >> 52) & 1;
+	seg->l = (d >> 53) & 1;
+	seg->db = (d >> 54) & 1;
+	seg->unusable = 0;
+}
+
+/*
+ * Whether the code running is 16-bit (for the operand size the 0x66 prefix flips): the code
+ * segment's D bit, from the descriptor the selector names if the guest loaded another CS since
+ * the entry; never in long mode.
+ */
+static bool tcg_code16(struct tcg_vcpu *t)
+{
+	struct kvm_segment cs = t->vcpu->arch.sregs.cs;
+	u64 cr0, sel = 0;
+
+	uc_reg_read(t->uc, UC_X86_REG_CR0, &cr0);
+	uc_reg_read(t->uc, UC_X86_REG_CS, &sel);
+	if ((cr0 & X86_CR0_PE) && sel != cs.selector)
+		tcg_read_segment(t, sel, &cs);
+	return !cs.l && !cs.db;
+}
+
 /* Stop before the instructions KVM carries out. */
 static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 {
@@ -650,6 +703,9 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		opsize = 2;
 		p++;
 	}
+	/* 16-bit code swaps the sizes the prefix chooses between. */
+	if ((*p & 0xf4) == 0xe4 && tcg_code16(t))
+		opsize ^= 6;
 	exit->insn_len = size;
 	switch (*p) {
 	case 0xf4:
@@ -925,7 +981,7 @@ static struct kvm_segment *tcg_seg_slot(struct kvm_sregs *s, unsigned int i)
 	return slots[i];
 }
 
-/* The descriptor that loads @seg's hidden part (tcg_read_code_segment() reads one back). */
+/* The descriptor that loads @seg's hidden part (tcg_read_segment() reads one back). */
 static u64 tcg_seg_desc(const struct kvm_segment *seg)
 {
 	u32 limit = seg->g ? seg->limit >> 12 : seg->limit;
@@ -1021,30 +1077,29 @@ void tcg_load(struct tcg_vcpu *t)
 }
 
 /*
- * A code segment the guest loaded in long mode, as its GDT describes it (Unicorn does not
- * give out the hidden part).  Unchanged if the descriptor cannot be read.
+ * The selectors the guest loaded itself, with the hidden parts those loads gave them: in
+ * real mode the base the selector names, else the descriptor.
  */
-static void tcg_read_code_segment(struct tcg_vcpu *t, u16 sel, struct kvm_segment *seg)
+static void tcg_save_segs(struct tcg_vcpu *t, struct kvm_sregs *s)
 {
-	u64 d;
+	struct kvm_segment *seg;
+	unsigned int i;
+	u64 sel;
 
-	seg->selector = sel;
-	if ((sel | 7) > t->vcpu->arch.sregs.gdt.limit ||
-	    tcg_read_virt(t, t->vcpu->arch.sregs.gdt.base + (sel & ~7), (u8 *)&d, sizeof(d),
-			  false))
-		return;
-	seg->base = ((d >> 16) & 0xffffff) | (d >> 56) << 24;
-	seg->limit = (d & 0xffff) | ((d >> 48) & 0xf) << 16;
-	seg->g = (d >> 55) & 1;
-	if (seg->g)
-		seg->limit = seg->limit << 12 | 0xfff;
-	seg->type = (d >> 40) & 0xf;
-	seg->s = (d >> 44) & 1;
-	seg->dpl = (d >> 45) & 3;
-	seg->present = (d >> 47) & 1;
-	seg->avl = (d >> 52) & 1;
-	seg->l = (d >> 53) & 1;
-	seg->db = (d >> 54) & 1;
+	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
+		seg = tcg_seg_slot(s, i);
+		sel = 0;		/* Unicorn writes the selector's 16 bits only */
+		uc_reg_read(t->uc, tcg_segs[i], &sel);
+		if (sel == seg->selector)
+			continue;
+		if (s->cr0 & X86_CR0_PE) {
+			tcg_read_segment(t, sel, seg);
+			continue;
+		}
+		seg->selector = sel;
+		seg->base = sel << 4;
+		seg->limit = 0xffff;
+	}
 }
 
 /* What the guest changes itself without an exit: back into the vCPU, and as loaded. */
@@ -1054,7 +1109,6 @@ void tcg_save(struct tcg_vcpu *t)
 	uc_x86_msr efer = { .rid = MSR_EFER };
 	void *slots[ARRAY_SIZE(tcg_gprs)];
 	uc_x86_mmr gdt, idt;
-	u64 cs = 0, ss = 0;		/* Unicorn writes the selector's 16 bits only */
 
 	tcg_regs_slots(&a->regs, slots);
 	uc_reg_read_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
@@ -1063,8 +1117,6 @@ void tcg_save(struct tcg_vcpu *t)
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
 	uc_reg_read(t->uc, UC_X86_REG_CR4, &a->sregs.cr4);
 	uc_reg_read(t->uc, UC_X86_REG_MSR, &efer);
-	uc_reg_read(t->uc, UC_X86_REG_CS, &cs);
-	uc_reg_read(t->uc, UC_X86_REG_SS, &ss);
 	uc_reg_read(t->uc, UC_X86_REG_GDTR, &gdt);
 	uc_reg_read(t->uc, UC_X86_REG_IDTR, &idt);
 	a->sregs.efer = efer.value;
@@ -1072,11 +1124,7 @@ void tcg_save(struct tcg_vcpu *t)
 	a->sregs.gdt.limit = gdt.limit;
 	a->sregs.idt.base = idt.base;
 	a->sregs.idt.limit = idt.limit;
-	/* A far jump into long mode (a TD's boot code) loads a new CS. */
-	if (cs != a->sregs.cs.selector && (efer.value & EFER_LMA))
-		tcg_read_code_segment(t, cs, &a->sregs.cs);
-	a->sregs.cs.selector = cs;
-	a->sregs.ss.selector = ss;
+	tcg_save_segs(t, &a->sregs);
 	/* Unicorn holds exactly this now. */
 	t->loaded = a->sregs;
 }
