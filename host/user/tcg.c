@@ -36,10 +36,9 @@
  * paging off, and enter long mode with their own instructions; TDCALL goes to tcg_tdx.c, and a
  * private access to a page the TD has not accepted is #VE.
  *
- * Not yet: real mode, 32-bit paging, and an entry in protected mode other than the flat first
- * one: Unicorn's register writes in 64-bit mode load only FS's and GS's hidden parts (CS, DS,
- * ES and SS take the selector alone), so a state a guest reaches itself runs, one a VMM hands
- * over does not.
+ * Real mode and protected mode with paging off run from any state KVM_SET_SREGS gives (the
+ * reset state's included): tcg_legacy.c loads their segments.  Not yet: 32-bit and PAE
+ * paging, virtual-8086 mode, and event delivery outside long mode (an emulation failure).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -468,11 +467,11 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 	struct tcg_npf npf = t->npf;
 	void *host;
 
+	/* The engine's own instructions (tcg_legacy.c) and descriptor table. */
 	if (unlikely(t->seg_loading)) {
-		if ((vaddr & PAGE_MASK) != TCG_SEG_VA)
-			return false;
-		result->paddr = TCG_HOST | (uintptr_t)t->seg_page;
-		result->perms = UC_PROT_READ | UC_PROT_WRITE;
+		result->paddr = TCG_HOST | (uintptr_t)(type == UC_MEM_FETCH ? t->stub_page :
+								      (u8 *)t->seg_page);
+		result->perms = UC_PROT_ALL;
 		return true;
 	}
 	t->npf.pending = false;
@@ -515,6 +514,8 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
 
 	if (addr & TCG_HOST)
 		return tcg_map_chunk(t, addr);
+	if (unlikely(t->seg_loading))
+		return false;
 	if (!(addr & TCG_POISON))
 		return false;
 	/* The poison of a fill that was not this access's: walk again. */
@@ -688,6 +689,16 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	u8 b[4], *p = b, opsize = 4;
 	u64 reg;		/* RDX (a port), RCX (an MSR) */
 
+	/* The engine's own instructions end at a HLT. */
+	if (unlikely(t->seg_loading)) {
+		if (t->stub_page[addr & ~PAGE_MASK] == 0xf4) {
+			t->seg_halted = true;
+			uc_emu_stop(uc);
+		}
+		return;
+	}
+	/* Outside long mode, where CS's base may be (tcg_save_segs()). */
+	t->cs_pc = addr;
 	/* Emulating one instruction's MMIO access: stop before the next one. */
 	if (t->mmio.active) {
 		if (t->mmio.insns++)
@@ -699,6 +710,10 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		return tcg_stop(t, KVM_EXEC_EXIT_INTR);
 	if (size > sizeof(b) || tcg_read_virt(t, addr, b, size, true))
 		return;
+	/* IRET (IRETQ) ends an NMI handler: the next NMI may come. */
+	if (unlikely(t->vcpu->arch.queued.nmi_masked) &&
+	    ((size == 1 && b[0] == 0xcf) || (size == 2 && b[1] == 0xcf && (b[0] & 0xf8) == 0x48)))
+		t->vcpu->arch.queued.nmi_masked = false;
 	if (*p == 0x66 && size > 1) {
 		opsize = 2;
 		p++;
@@ -773,6 +788,13 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 /* An exception Unicorn raised (RIP: at the instruction for a fault, past it for a trap). */
 static void tcg_intr(uc_engine *uc, uint32_t vector, void *opaque)
 {
+	struct tcg_vcpu *t = opaque;
+
+	if (unlikely(t->seg_loading)) {
+		t->seg_failed = true;
+		uc_emu_stop(uc);
+		return;
+	}
 	tcg_stop_raise(opaque, vector, 0);
 }
 
@@ -798,6 +820,11 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 	struct tcg_vcpu *t = opaque;
 	u64 rip;
 
+	if (unlikely(t->seg_loading)) {
+		t->seg_failed = true;
+		uc_emu_stop(uc);
+		return false;
+	}
 	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
 	if (tcg_insn_is(t, rip, vmmcall, sizeof(vmmcall))) {
 		t->exit->insn_len = sizeof(vmmcall);
@@ -957,17 +984,26 @@ static bool tcg_flat32(const struct kvm_sregs *s)
 	       tcg_seg_flat(&s->es) && tcg_seg_flat(&s->ss);
 }
 
+static bool tcg_load_sregs(struct tcg_vcpu *t);
+
 /*
  * Whether Unicorn can take the vCPU's sregs: they are what it holds, or 64-bit mode (the
  * selectors load from the guest's GDT), or, before the first entry, flat 32-bit protected
- * mode (Unicorn's own reset segments are flat: tcg_load_sregs() only leaves long mode).
+ * mode (Unicorn's own reset segments are flat: tcg_load_sregs() only leaves long mode), or
+ * real or protected mode with paging off whose segments load (tried here, tcg_legacy.c).
+ * Not virtual-8086 mode, nor 32-bit or PAE paging, which the walk does not know.
  */
 static bool tcg_sregs_loadable(struct tcg_vcpu *t)
 {
 	const struct kvm_sregs *s = &t->vcpu->arch.sregs;
 
-	return !memcmp(s, &t->loaded, sizeof(*s)) || tcg_long_mode(s) ||
-	       (t->fresh && tcg_flat32(s));
+	if (!memcmp(s, &t->loaded, sizeof(*s)) || tcg_long_mode(s) ||
+	    (t->fresh && tcg_flat32(s)))
+		return true;
+	if ((s->cr0 & X86_CR0_PG) || (s->efer & EFER_LMA) ||
+	    (t->vcpu->arch.regs.rflags & X86_EFLAGS_VM))
+		return false;
+	return tcg_load_sregs(t);
 }
 
 static const int tcg_segs[] = {
@@ -982,7 +1018,7 @@ static struct kvm_segment *tcg_seg_slot(struct kvm_sregs *s, unsigned int i)
 }
 
 /* The descriptor that loads @seg's hidden part (tcg_read_segment() reads one back). */
-static u64 tcg_seg_desc(const struct kvm_segment *seg)
+u64 tcg_seg_desc(const struct kvm_segment *seg)
 {
 	u32 limit = seg->g ? seg->limit >> 12 : seg->limit;
 
@@ -1026,19 +1062,70 @@ static void tcg_load_segs(struct tcg_vcpu *t, struct kvm_sregs *s, const uc_x86_
  * since the last entry: a CR3 write empties Unicorn's TLB.  (In 64-bit mode only the
  * selectors matter: bases and limits are flat, FS and GS bases aside.)
  */
-static void tcg_load_sregs(struct tcg_vcpu *t)
+/* A real-mode segment as a real-mode load leaves it: the base the selector names. */
+static bool tcg_seg_real(const struct kvm_segment *seg)
+{
+	return seg->base == (u64)seg->selector << 4 && seg->limit == 0xffff;
+}
+
+/*
+ * FS and GS outside long mode (a register write loads them whole, as a MOV would): in real
+ * mode from the selector where that gives their base, else from a one-entry table with PE
+ * set for the while.  Called with CR0 the guest's.
+ */
+static bool tcg_load_fs_gs(struct tcg_vcpu *t, const struct kvm_sregs *s,
+			   const uc_x86_mmr *gdt)
+{
+	const struct kvm_segment *segs[] = { &s->fs, &s->gs };
+	static const int regs[] = { UC_X86_REG_FS, UC_X86_REG_GS };
+	uc_x86_mmr table = { .limit = 0xffff };
+	bool real = !(s->cr0 & X86_CR0_PE), ok = true;
+	u64 cr0 = s->cr0 | X86_CR0_PE, sel;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
+		sel = segs[i]->selector;
+		if (real && tcg_seg_real(segs[i])) {
+			ok &= !uc_reg_write(t->uc, regs[i], &sel);
+			continue;
+		}
+		if (real)
+			uc_reg_write(t->uc, UC_X86_REG_CR0, &cr0);
+		t->seg_loading = true;
+		sel &= ~4;			/* from the one-entry GDT, not an LDT */
+		t->seg_page[0] = tcg_seg_desc(segs[i]);
+		table.base = TCG_SEG_VA - (sel & ~7);
+		uc_reg_write(t->uc, UC_X86_REG_GDTR, &table);
+		ok &= !uc_reg_write(t->uc, regs[i], &sel);
+		t->seg_loading = false;
+		uc_reg_write(t->uc, UC_X86_REG_GDTR, gdt);
+		if (real)
+			uc_reg_write(t->uc, UC_X86_REG_CR0, &s->cr0);
+	}
+	uc_ctl_flush_tlb(t->uc);
+	return ok;
+}
+
+/*
+ * Control registers, descriptor tables and selectors go into Unicorn only when they changed
+ * since the last entry: a CR3 write empties Unicorn's TLB.  (In 64-bit mode only the
+ * selectors matter: bases and limits are flat, FS and GS bases aside.)  false: a state
+ * outside long mode whose segments no CPU would load (tcg_legacy.c); nothing runs.
+ */
+static bool tcg_load_sregs(struct tcg_vcpu *t)
 {
 	struct kvm_sregs *s = &t->vcpu->arch.sregs;
 	uc_x86_mmr gdt = { .base = s->gdt.base, .limit = s->gdt.limit };
 	uc_x86_mmr idt = { .base = s->idt.base, .limit = s->idt.limit };
 	uc_x86_mmr tr = { .selector = s->tr.selector, .base = s->tr.base, .limit = s->tr.limit };
 	uc_x86_msr efer = { .rid = MSR_EFER, .value = s->efer };
-
-	bool long_mode = tcg_long_mode(s);
+	bool long_mode = tcg_long_mode(s), flat = t->fresh && tcg_flat32(s);
 	u64 cr0 = X86_CR0_PE | X86_CR0_PG;
 
 	if (!memcmp(s, &t->loaded, sizeof(*s)))
-		return;
+		return true;
+	if (!long_mode && !flat && !tcg_load_legacy_segs(t, s))
+		goto refused;
 	/*
 	 * Unicorn resets into 64-bit mode without CR0.PG set: paging on and then off leaves
 	 * long mode (its segments stay, flat and 32-bit), and EFER follows once it has.
@@ -1059,11 +1146,19 @@ static void tcg_load_sregs(struct tcg_vcpu *t)
 	t->loaded = *s;
 	if (!long_mode) {
 		uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
-		return;
+		if (!flat && !tcg_load_fs_gs(t, s, &gdt))
+			goto refused;
+		return true;
 	}
 	tcg_load_segs(t, s, &gdt);
 	uc_reg_write(t->uc, UC_X86_REG_FS_BASE, &s->fs.base);
 	uc_reg_write(t->uc, UC_X86_REG_GS_BASE, &s->gs.base);
+	return true;
+
+refused:
+	/* Not what Unicorn holds: the next entry tries again. */
+	t->loaded.cr0 = ~0ull;
+	return false;
 }
 
 void tcg_load(struct tcg_vcpu *t)
@@ -1078,7 +1173,10 @@ void tcg_load(struct tcg_vcpu *t)
 
 /*
  * The selectors the guest loaded itself, with the hidden parts those loads gave them: in
- * real mode the base the selector names, else the descriptor.
+ * real mode the base the selector names, else the descriptor.  In real mode a far jump may
+ * keep CS's selector and still move its base (the reset state's 0xffff0000 goes with the
+ * BIOS's first jump to 0xf000:...): the last instruction the code hook saw tells, its linear
+ * address less RIP being the selector's base.
  */
 static void tcg_save_segs(struct tcg_vcpu *t, struct kvm_sregs *s)
 {
@@ -1100,6 +1198,9 @@ static void tcg_save_segs(struct tcg_vcpu *t, struct kvm_sregs *s)
 		seg->base = sel << 4;
 		seg->limit = 0xffff;
 	}
+	/* (RIP may be past the last instruction the hook saw: a base that is no load's.) */
+	if (!(s->cr0 & X86_CR0_PE) && t->cs_pc - t->vcpu->arch.regs.rip == (u32)s->cs.selector << 4)
+		s->cs.base = s->cs.selector << 4;
 }
 
 /* What the guest changes itself without an exit: back into the vCPU, and as loaded. */
@@ -1160,6 +1261,7 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 
 	tcg_guest_begin(t, TCG_IN_GUEST, flush);
 	tcg_load(t);
+	t->cs_pc = ~0ull;
 	err = uc_emu_start(t->uc, t->vcpu->arch.regs.rip, 0, 0, 0);
 	tcg_guest_end(t);
 	tcg_save(t);
@@ -1226,11 +1328,12 @@ static int tcg_uc_open(struct tcg_vcpu *t)
 	    uc_hook_add(t->uc, &h, UC_HOOK_CODE, tcg_code, t, 1, 0) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_INTR, tcg_intr, t, 1, 0) ||
 	    uc_hook_add(t->uc, &h, UC_HOOK_INSN_INVALID, tcg_invalid, t, 1, 0) ||
-	    tcg_mmio_init(t))
+	    tcg_mmio_init(t) || tcg_legacy_init(t))
 		goto err_uc;
 	return 0;
 
 err_uc:
+	tcg_legacy_free(t);
 	uc_close(t->uc);
 	t->uc = NULL;
 err_page:
@@ -1239,7 +1342,7 @@ err_page:
 	return -ENOMEM;
 }
 
-static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
+static int __tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit)
 {
 	struct tcg_vcpu *t = vcpu->arch.engine_data;
 	bool flush = false;
@@ -1283,6 +1386,72 @@ static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resum
 	pr_debug("tcg: stopped at %#llx: %s\n", vcpu->arch.regs.rip, uc_strerror(err));
 	exit->reason = KVM_EXEC_EXIT_UNSUPPORTED;
 	return 0;
+}
+
+/*
+ * KVM's queued event (the VMM's, or one whose delivery the last exit interrupted) becomes
+ * the engine's to deliver: an exception first, then an NMI, then an interrupt, as the CPU
+ * ranks them.  An NMI masks the next until the guest's IRET (tcg_code()).
+ */
+static void tcg_take_queued(struct tcg_vcpu *t)
+{
+	struct kvm_queued_event *q = &t->vcpu->arch.queued;
+
+	if (t->event.pending)
+		return;
+	if (q->exception) {
+		tcg_raise(t, q->vector, q->has_error_code, q->error_code);
+		/* A #PF the VMM injects leaves CR2 as KVM_SET_SREGS gave it. */
+		t->event.cr2 = q->has_payload ? q->payload : t->vcpu->arch.sregs.cr2;
+		q->exception = false;
+	} else if (q->nmi_injected || (q->nmi_pending && !q->nmi_masked)) {
+		tcg_raise(t, X86_NMI_VECTOR, false, 0);
+		t->event.external = true;
+		if (q->nmi_injected)
+			q->nmi_injected = false;
+		else
+			q->nmi_pending = false;
+		q->nmi_masked = true;
+	} else if (q->interrupt) {
+		tcg_raise(t, q->irq, false, 0);
+		t->event.external = true;
+		q->interrupt = false;
+	}
+}
+
+/* An event whose delivery an exit interrupted goes back to KVM, as EXITINTINFO does. */
+static void tcg_queue_pending(struct tcg_vcpu *t)
+{
+	struct kvm_queued_event *q = &t->vcpu->arch.queued;
+	struct tcg_event *ev = &t->event;
+
+	if (!ev->pending)
+		return;
+	ev->pending = false;
+	if (ev->external && ev->vector == X86_NMI_VECTOR) {
+		q->nmi_injected = true;
+	} else if (ev->external) {
+		q->interrupt = true;
+		q->irq = ev->vector;
+	} else {
+		q->exception = true;
+		q->vector = ev->vector;
+		q->has_error_code = ev->has_error;
+		q->error_code = ev->error_code;
+		q->has_payload = ev->vector == X86_PF_VECTOR;
+		q->payload = ev->cr2;
+	}
+}
+
+static int tcg_run(struct kvm_vcpu *vcpu, struct kvm_exec_exit *exit, bool resumed)
+{
+	struct tcg_vcpu *t = vcpu->arch.engine_data;
+	int r;
+
+	tcg_take_queued(t);
+	r = __tcg_run(vcpu, exit);
+	tcg_queue_pending(t);
+	return r;
 }
 
 /* Wait until every vCPU of @kvm inside the guest has seen the current generation. */
@@ -1372,6 +1541,7 @@ static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
 	pthread_mutex_lock(&tcg_lock);
 	list_del(&t->entry);
 	pthread_mutex_unlock(&tcg_lock);
+	tcg_legacy_free(t);
 	if (t->uc)
 		uc_close(t->uc);
 	free(t->code);

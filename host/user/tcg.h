@@ -36,6 +36,7 @@
 #define X86_NP_VECTOR		11
 #define X86_SS_VECTOR		12
 #define X86_GP_VECTOR		13
+#define X86_NMI_VECTOR		2
 #define X86_PF_VECTOR		14
 #define X86_AC_VECTOR		17
 #define X86_VE_VECTOR		20
@@ -59,6 +60,7 @@ struct tcg_event {
 	bool has_error;
 	u8 vector;
 	u32 error_code;
+	bool external;			/* an interrupt or NMI: no error code */
 	u64 cr2;			/* #PF: the faulting address */
 	u16 seq;			/* a TLB fill's: which one */
 };
@@ -126,6 +128,11 @@ struct tcg_vcpu {
 	 */
 	bool seg_loading;
 	u64 *seg_page;
+	/* Real and protected mode (tcg_legacy.c): the stub that loads segments, and its end. */
+	u8 *stub_page;
+	uc_context *reset_ctx;		/* Unicorn's state when opened */
+	bool seg_halted, seg_failed;
+	u64 cs_pc;			/* the last instruction the code hook saw (linear) */
 	bool tdvmcall;			/* a TDG.VP.VMCALL is out with KVM */
 	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */
 		bool valid;
@@ -174,6 +181,12 @@ bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool f
 void tcg_tdx_ve(struct tcg_vcpu *t, u32 reason, u64 qual, u64 gla, u64 gpa, u32 insn_len);
 int tcg_tdcall(struct tcg_vcpu *t);
 void tcg_td_vmcall_done(struct tcg_vcpu *t);
+
+/* tcg_legacy.c */
+int tcg_legacy_init(struct tcg_vcpu *t);
+void tcg_legacy_free(struct tcg_vcpu *t);
+bool tcg_load_legacy_segs(struct tcg_vcpu *t, const struct kvm_sregs *s);
+u64 tcg_seg_desc(const struct kvm_segment *seg);
 
 /* tcg_event.c */
 void tcg_raise(struct tcg_vcpu *t, unsigned int vector, bool has_error, u32 error_code);

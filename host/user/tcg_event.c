@@ -189,7 +189,7 @@ int tcg_deliver(struct tcg_vcpu *t)
 	unsigned int first;
 	int r;
 
-	if (!ev->has_error && tcg_vector_has_error(ev->vector))
+	if (!ev->has_error && !ev->external && tcg_vector_has_error(ev->vector))
 		ev->has_error = true;	/* one Unicorn raised: its code is not known, 0 */
 	for (;;) {
 		r = tcg_push_event(t, &fault);

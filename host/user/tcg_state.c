@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The TCG engine's share of the vCPU state that KVM_GET/SET_MSRS and KVM_GET/SET_FPU reach:
- * Unicorn holds the guest's MSRs and x87/SSE registers, which the guest changes without an
- * exit.  KVM's copy (vcpu->arch.cpu_msrs, fpu) goes in before an entry when the VMM set it
- * (cpu_state_dirty), and comes back when KVM asks (sync_state), as do the FS and GS bases
- * KVM_GET_SREGS shows.
+ * The TCG engine's share of the vCPU state that KVM_GET/SET_MSRS, KVM_GET/SET_FPU (and _XSAVE)
+ * and KVM_GET/SET_DEBUGREGS reach: Unicorn holds the guest's MSRs, x87/SSE and debug
+ * registers, which the guest changes without an exit.  KVM's copy (vcpu->arch.cpu_msrs, fpu,
+ * db, dr6, dr7) goes in before an entry when the VMM set it (cpu_state_dirty), and comes
+ * back when KVM asks (sync_state), as do the FS and GS bases KVM_GET_SREGS shows.
  */
 #include <string.h>
 
@@ -96,6 +96,18 @@ static void tcg_fpu(struct tcg_vcpu *t, bool write)
 	f->mxcsr = mxcsr;
 }
 
+/* DR0-DR3, DR6 and DR7. */
+static void tcg_debugregs(struct tcg_vcpu *t, bool write)
+{
+	struct kvm_vcpu_arch *a = &t->vcpu->arch;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(a->db); i++)
+		tcg_reg(t, UC_X86_REG_DR0 + i, &a->db[i], write);
+	tcg_reg(t, UC_X86_REG_DR6, &a->dr6, write);
+	tcg_reg(t, UC_X86_REG_DR7, &a->dr7, write);
+}
+
 /* KVM's copy into Unicorn, before an entry, when the VMM set it. */
 void tcg_load_cpu_state(struct tcg_vcpu *t)
 {
@@ -103,6 +115,7 @@ void tcg_load_cpu_state(struct tcg_vcpu *t)
 		return;
 	tcg_cpu_msrs(t, true);
 	tcg_fpu(t, true);
+	tcg_debugregs(t, true);
 	t->vcpu->arch.cpu_state_dirty = false;
 }
 
@@ -117,6 +130,7 @@ void tcg_sync_state(struct kvm_vcpu *vcpu)
 		return;		/* never ran: KVM's copy is the state */
 	tcg_cpu_msrs(t, false);
 	tcg_fpu(t, false);
+	tcg_debugregs(t, false);
 	tcg_msr(t, MSR_FS_BASE, &fs, false);
 	tcg_msr(t, MSR_GS_BASE, &gs, false);
 	if (s->fs.base == t->loaded.fs.base)

@@ -334,7 +334,7 @@ static bool kvm_is_valid_apic_base(struct kvm_vcpu *vcpu, u64 apic_base)
 }
 
 /* As upstream's kvm_is_valid_sregs() and the CR4 and APIC base checks of KVM_SET_SREGS. */
-static bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
+bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s)
 {
 	unsigned int i, pending = 0;
 
@@ -457,6 +457,17 @@ long kvm_arch_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_GET_FPU:
 	case KVM_SET_FPU:
 		return kvm_vcpu_ioctl_fpu(vcpu, (void __user *)arg, ioctl == KVM_SET_FPU);
+	case KVM_GET_VCPU_EVENTS:
+	case KVM_SET_VCPU_EVENTS:
+		return kvm_vcpu_ioctl_events(vcpu, (void __user *)arg,
+					     ioctl == KVM_SET_VCPU_EVENTS);
+	case KVM_GET_XSAVE:
+	case KVM_SET_XSAVE:
+		return kvm_vcpu_ioctl_xsave(vcpu, (void __user *)arg, ioctl == KVM_SET_XSAVE);
+	case KVM_GET_DEBUGREGS:
+	case KVM_SET_DEBUGREGS:
+		return kvm_vcpu_ioctl_debugregs(vcpu, (void __user *)arg,
+						ioctl == KVM_SET_DEBUGREGS);
 	case KVM_GET_MP_STATE:
 	case KVM_SET_MP_STATE:
 		return kvm_vcpu_ioctl_mp_state(vcpu, (void __user *)arg,
@@ -598,7 +609,7 @@ int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *ex
  * KVM_RUN: the exit userspace just handled is finished first, as upstream; then the engine
  * runs the guest and each exit goes to the vendor, until one needs userspace.
  */
-long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
+static long __kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 {
 	const struct kvm_x86_ops *ops = vcpu->kvm->arch.ops;
 	int (*complete)(struct kvm_vcpu *vcpu);
@@ -648,5 +659,21 @@ long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 		resumed = true;
 	}
 	kvm_sigset_deactivate(vcpu, &saved);
+	return r;
+}
+
+/* KVM_CAP_SYNC_REGS around it: kvm_run->s in first, and back out however KVM_RUN ends. */
+long kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
+{
+	struct kvm_run *run = vcpu->run;
+	long r;
+
+	if ((READ_ONCE(run->kvm_valid_regs) | READ_ONCE(run->kvm_dirty_regs)) &
+	    ~KVM_SYNC_X86_VALID_FIELDS)
+		r = -EINVAL;
+	else
+		r = kvm_sync_regs_from_run(vcpu) ?: __kvm_arch_vcpu_run(vcpu, arg);
+	if (READ_ONCE(run->kvm_valid_regs))
+		kvm_store_regs_to_run(vcpu);
 	return r;
 }

@@ -38,6 +38,18 @@ long kvm_vcpu_ioctl_msrs(struct kvm_vcpu *vcpu, void __user *argp, bool write);
 long kvm_dev_ioctl_get_msr_index_list(struct kvm_msr_list __user *argp);
 void kvm_cpu_state_sync(struct kvm_vcpu *vcpu);
 
+/* events.c: KVM_GET/SET_VCPU_EVENTS */
+void kvm_get_vcpu_events(struct kvm_vcpu *vcpu, struct kvm_vcpu_events *ev);
+int kvm_set_vcpu_events(struct kvm_vcpu *vcpu, const struct kvm_vcpu_events *ev);
+long kvm_vcpu_ioctl_events(struct kvm_vcpu *vcpu, void __user *argp, bool write);
+
+/* vcpu_state.c: KVM_GET/SET_XSAVE and _DEBUGREGS, and KVM_CAP_SYNC_REGS's kvm_run->s */
+long kvm_vcpu_ioctl_xsave(struct kvm_vcpu *vcpu, void __user *argp, bool write);
+long kvm_vcpu_ioctl_debugregs(struct kvm_vcpu *vcpu, void __user *argp, bool write);
+bool kvm_is_valid_sregs(struct kvm_vcpu *vcpu, const struct kvm_sregs *s);
+int kvm_sync_regs_from_run(struct kvm_vcpu *vcpu);
+void kvm_store_regs_to_run(struct kvm_vcpu *vcpu);
+
 /* x86.c: exits every vendor handles alike */
 struct kvm_exec_exit;
 int kvm_handle_common_exit(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);

@@ -65,6 +65,9 @@ struct kvm_device_attr {
 #define KVM_CAP_GUEST_MEMFD		234
 #define KVM_CAP_VM_TYPES		235
 #define KVM_CAP_BINARY_STATS_FD		203
+#define KVM_CAP_VCPU_EVENTS		41
+#define KVM_CAP_DEBUGREGS		50
+#define KVM_CAP_SYNC_REGS		74
 
 /* VM ioctls. */
 #define KVM_CREATE_VCPU			_IO(KVMIO, 0x41)
@@ -97,6 +100,12 @@ struct kvm_device_attr {
 #define KVM_GET_MP_STATE	_IOR(KVMIO, 0x98, struct kvm_mp_state)
 #define KVM_SET_MP_STATE	_IOW(KVMIO, 0x99, struct kvm_mp_state)
 #define KVM_SET_FPU		_IOW(KVMIO, 0x8d, struct kvm_fpu)
+#define KVM_GET_VCPU_EVENTS	_IOR(KVMIO, 0x9f, struct kvm_vcpu_events)
+#define KVM_SET_VCPU_EVENTS	_IOW(KVMIO, 0xa0, struct kvm_vcpu_events)
+#define KVM_GET_DEBUGREGS	_IOR(KVMIO, 0xa1, struct kvm_debugregs)
+#define KVM_SET_DEBUGREGS	_IOW(KVMIO, 0xa2, struct kvm_debugregs)
+#define KVM_GET_XSAVE		_IOR(KVMIO, 0xa4, struct kvm_xsave)
+#define KVM_SET_XSAVE		_IOW(KVMIO, 0xa5, struct kvm_xsave)
 
 /* VM ioctl for confidential-computing commands (SEV, SNP). */
 #define KVM_MEMORY_ENCRYPT_OP	_IOWR(KVMIO, 0xba, unsigned long)
@@ -183,6 +192,68 @@ struct kvm_fpu {
 
 struct kvm_mp_state {
 	__u32 mp_state;
+};
+
+/* KVM_GET/SET_VCPU_EVENTS: the events a vCPU has queued; flags say which fields count. */
+#define KVM_VCPUEVENT_VALID_NMI_PENDING		0x00000001
+#define KVM_VCPUEVENT_VALID_SIPI_VECTOR		0x00000002
+#define KVM_VCPUEVENT_VALID_SHADOW		0x00000004
+#define KVM_VCPUEVENT_VALID_SMM			0x00000008
+#define KVM_VCPUEVENT_VALID_PAYLOAD		0x00000010
+#define KVM_VCPUEVENT_VALID_TRIPLE_FAULT	0x00000020
+
+#define KVM_X86_SHADOW_INT_MOV_SS	0x01
+#define KVM_X86_SHADOW_INT_STI		0x02
+
+struct kvm_vcpu_events {
+	struct {
+		__u8 injected;
+		__u8 nr;
+		__u8 has_error_code;
+		__u8 pending;
+		__u32 error_code;
+	} exception;
+	struct {
+		__u8 injected;
+		__u8 nr;
+		__u8 soft;
+		__u8 shadow;
+	} interrupt;
+	struct {
+		__u8 injected;
+		__u8 pending;
+		__u8 masked;
+		__u8 pad;
+	} nmi;
+	__u32 sipi_vector;
+	__u32 flags;
+	struct {
+		__u8 smm;
+		__u8 pending;
+		__u8 smm_inside_nmi;
+		__u8 latched_init;
+	} smi;
+	struct {
+		__u8 pending;
+	} triple_fault;
+	__u8 reserved[26];
+	__u8 exception_has_payload;
+	__u64 exception_payload;
+};
+
+/* KVM_GET/SET_DEBUGREGS */
+struct kvm_debugregs {
+	__u64 db[4];
+	__u64 dr6;
+	__u64 dr7;
+	__u64 flags;
+	__u64 reserved[9];
+};
+
+/* KVM_GET/SET_XSAVE: an XSAVE area, standard format (the legacy region, then the header). */
+struct kvm_xsave {
+	__u32 region[1024];
+	__u32 extra[];
 };
 
 #define KVM_NR_INTERRUPTS	256
@@ -419,6 +490,19 @@ struct kvm_create_guest_memfd {
 
 #define KVM_MEMORY_EXIT_FLAG_PRIVATE	(1ULL << 3)
 
+/* KVM_CAP_SYNC_REGS: the register sets kvm_run->s carries. */
+#define KVM_SYNC_X86_REGS		(1UL << 0)
+#define KVM_SYNC_X86_SREGS		(1UL << 1)
+#define KVM_SYNC_X86_EVENTS		(1UL << 2)
+#define KVM_SYNC_X86_VALID_FIELDS \
+	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
+
+struct kvm_sync_regs {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_vcpu_events events;
+};
+
 /* for KVM_RUN: the page shared with userspace through mmap of the vCPU fd */
 struct kvm_run {
 	/* in */
@@ -487,10 +571,11 @@ struct kvm_run {
 		char padding[256];
 	};
 
-	/* 2048 is the size of the x86 kvm_sync_regs area upstream keeps here */
+	/* KVM_CAP_SYNC_REGS: the sets KVM fills at each exit, and those it loads at entry. */
 	__u64 kvm_valid_regs;
 	__u64 kvm_dirty_regs;
 	union {
+		struct kvm_sync_regs regs;
 		char padding[2048];
 	} s;
 };

@@ -558,6 +558,17 @@ static void answer(int vm, struct kvm_run *run, uint8_t how)
  * answers are read first, a fixed number of bytes, so what follows parses the same whatever
  * the exits were.
  */
+/* KVM_CAP_SYNC_REGS: the sets to fill and to take (any bits), some of them from the input. */
+static void sync_regs(struct fuzz *f, struct kvm_run *run)
+{
+	uint8_t *s = (uint8_t *)&run->s.regs, n = take8(f);
+
+	run->kvm_valid_regs = take8(f) & 0x0f;
+	run->kvm_dirty_regs = take8(f) & 0x0f;
+	while (n-- && f->left)
+		s[take(f, 2) % sizeof(run->s.regs)] = take8(f);
+}
+
 static void op_run(struct fuzz *f)
 {
 	struct fuzz_vcpu *v = vcpu_of(f);
@@ -572,6 +583,8 @@ static void op_run(struct fuzz *f)
 		/* An immediate exit is its own answer: nothing else is read from it. */
 		if (v->run)
 			v->run->immediate_exit = how[i] == 0xff;
+		if (v->run && how[i] == 0xfe)
+			sync_regs(f, v->run);
 		/* A memory fault is -EFAULT with its exit filled in, as upstream. */
 		if ((ioctl_fd(v->fd, KVM_RUN, 0) && errno != EFAULT) || !v->run)
 			return;
@@ -621,6 +634,8 @@ static const unsigned long fuzz_raw_requests[] = {
 	KVM_COCO_VCPU_INJECT_TDVMCALL, KVM_COCO_VCPU_GET_TDVMCALL, KVM_GET_VCPU_MMAP_SIZE,
 	KVM_GET_API_VERSION, KVM_GET_SUPPORTED_CPUID, KVM_GET_TSC_KHZ, KVM_SET_TSC_KHZ,
 	KVM_SET_NR_MMU_PAGES, KVM_CREATE_IRQCHIP, KVM_HAS_DEVICE_ATTR, KVM_GET_STATS_FD,
+	KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, KVM_GET_XSAVE, KVM_SET_XSAVE,
+	KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS,
 };
 
 /* A statistics file a raw KVM_GET_STATS_FD made: some of it read, then closed. */

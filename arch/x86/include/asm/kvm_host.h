@@ -170,6 +170,7 @@ struct kvm_vcpu_arch {
 	void *engine_data;			/* the engine's own per-vCPU state */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
+	u64 db[4];				/* DR0-DR3 */
 	u64 dr6, dr7;
 	u64 xcr0;
 	u64 pat;
@@ -187,6 +188,22 @@ struct kvm_vcpu_arch {
 	u32 cpuid_nent;
 	struct page *vmsa;		/* SEV-ES/SNP: the VMSA page */
 	struct page *tdvpr;		/* TDX: the TD vCPU root page (KVM_TDX_INIT_VCPU) */
+	/*
+	 * The event delivered before the guest's next instruction (events.c): one the VMM
+	 * injected, or one an engine raised whose delivery an exit interrupted.
+	 */
+	struct kvm_queued_event {
+		bool exception;
+		u8 vector;
+		bool has_error_code;
+		u32 error_code;
+		bool has_payload;		/* #PF: the CR2 it loads */
+		u64 payload;
+		bool interrupt;			/* an external interrupt, vector irq */
+		u8 irq;
+		u8 shadow;			/* KVM_X86_SHADOW_INT_* */
+		bool nmi_injected, nmi_pending, nmi_masked;
+	} queued;
 	/* The model engine's pending guest event (KVM_COCO_VCPU_INJECT_*). */
 	struct {
 		enum kvm_model_event {
