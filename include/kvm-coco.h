@@ -72,6 +72,14 @@ int kvm_coco_tdx_measure_page(struct kvm_coco_tdx_measure *m, unsigned long long
 int kvm_coco_tdx_measure_digest(struct kvm_coco_tdx_measure *m, unsigned char out[48]);
 void kvm_coco_tdx_measure_free(struct kvm_coco_tdx_measure *m);
 
+/*
+ * TDX: whether a TDREPORT_STRUCT (1024 bytes, as TDG.MR.REPORT wrote it) carries this
+ * platform's MAC, and the hashes it covers match the report: what a quoting enclave asks of
+ * the CPU (EVERIFYREPORT2).  The model's MAC key is the TDX module model's in this process:
+ * the library host only.
+ */
+int kvm_coco_tdx_report_verify(const void *report);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Library host: the launch-digest calculators of <kvm-coco.h> over the core's digest code. */
+/*
+ * Library host: the launch-digest calculators of <kvm-coco.h> over the core's digest code, and
+ * the check of a TD's report.
+ */
 #include <stdlib.h>
 
 #include <linux/kernel.h>
@@ -106,4 +109,9 @@ void kvm_coco_tdx_measure_free(struct kvm_coco_tdx_measure *m)
 	tdx_mrtd_free(m->mrtd);
 	crypto_free_shash(m->tfm);
 	free(m);
+}
+
+int kvm_coco_tdx_report_verify(const void *report)
+{
+	return tdx_report_verify(report);
 }

@@ -16,6 +16,7 @@
 #include <linux/errno.h>
 #include <linux/random.h>
 #include <crypto/hash.h>
+#include <crypto/utils.h>
 
 struct crypto_shash {
 	const EVP_MD *md;
@@ -106,4 +107,15 @@ void get_random_bytes(void *buf, size_t len)
 		p += n;
 		len -= n;
 	}
+}
+
+int crypto_memneq(const void *a, const void *b, size_t size)
+{
+	const u8 *x = a, *y = b;
+	u8 diff = 0;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		diff |= x[i] ^ y[i];
+	return diff != 0;
 }

@@ -97,8 +97,8 @@ static void *tcg_host_page(const struct kvm_npt_entry *e)
 }
 
 /* tcg_translate() under kvm->arch.mmu_lock. */
-static void *__tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
-			     struct kvm_npt_entry *e, bool *private)
+void *__tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+		      struct kvm_npt_entry *e, bool *private)
 {
 	struct kvm *kvm = t->vcpu->kvm;
 	gfn_t gfn;

@@ -159,6 +159,8 @@ void tcg_npf(struct tcg_vcpu *t, u64 gpa, bool enc, u64 pf_err, bool final,
 	     const struct kvm_npt_entry *e);
 void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		    struct kvm_npt_entry *e, bool *private);
+void *__tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
+		      struct kvm_npt_entry *e, bool *private);	/* under mmu_lock */
 void tcg_itlb_flush(struct tcg_vcpu *t);
 enum { TCG_IN_GUEST = 1, TCG_IN_MMIO };
 void tcg_guest_begin(struct tcg_vcpu *t, int how, bool flush);

@@ -10,12 +10,16 @@
  *   TDG.VP.VEINFO.GET    the last #VE's exit reason, qualification, GLA and GPA
  *   TDG.MEM.PAGE.ACCEPT  the module's tdg_mem_page_accept(); a GPA with no S-EPT entry yet is
  *                        an EPT violation, whose fault KVM answers by AUG, then TDCALL again
+ *   TDG.MR.RTMR.EXTEND   the 48 bytes at RCX into RTMR[RDX]
+ *   TDG.MR.REPORT        the module's TDREPORT_STRUCT with the REPORTDATA at RDX, to RCX;
+ *                        both private pages the TD accepted (else an operand error)
  *
  * A TD whose ATTRIBUTES ask for no #VE on a pending page (SEPT_VE_DISABLE) takes the EPT
  * violation to KVM instead.  The instructions a TD asks the VMM for instead (IN/OUT, HLT,
  * CPUID, RDMSR/WRMSR of an MSR its CPU does not hold) are #VE too (tcg.c's code hook).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -157,6 +161,66 @@ static int tcg_td_accept(struct tcg_vcpu *t, u64 *status)
 	return 1;
 }
 
+/*
+ * @len bytes at the TD's private @gpa, within one page it has accepted, copied in or out
+ * under mmu_lock (a punch cannot take the page meanwhile).  false if the TD cannot name it.
+ */
+static bool tcg_td_copy(struct tcg_vcpu *t, u64 gpa, void *buf, unsigned int len, bool write)
+{
+	struct kvm *kvm = t->vcpu->kvm;
+	struct kvm_npt_entry e;
+	bool private, ok = false;
+	u8 *host;
+
+	if ((gpa & kvm->arch.hw.shared_mask) || (gpa & ~PAGE_MASK) + len > PAGE_SIZE)
+		return false;
+	mutex_lock(&kvm->arch.mmu_lock);
+	host = __tcg_translate(t, gpa, true, write, &e, &private);
+	if (host && private && !tdx_sept_pending(kvm->arch.hw.tdr_pa, gpa & PAGE_MASK)) {
+		if (write)
+			memcpy(host + (gpa & ~PAGE_MASK), buf, len);
+		else
+			memcpy(buf, host + (gpa & ~PAGE_MASK), len);
+		ok = true;
+	}
+	mutex_unlock(&kvm->arch.mmu_lock);
+	return ok;
+}
+
+/* TDG.MR.RTMR.EXTEND: RCX the 48 bytes' GPA (64-byte aligned), RDX the RTMR. */
+static u64 tcg_td_rtmr_extend(struct tcg_vcpu *t)
+{
+	struct kvm_regs *r = &t->vcpu->arch.regs;
+	u8 data[TDX_MR_SIZE];
+
+	if (!IS_ALIGNED(r->rcx, TDX_EXTEND_ALIGN) ||
+	    !tcg_td_copy(t, r->rcx, data, sizeof(data), false))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	return tdg_mr_rtmr_extend(t->vcpu->kvm->arch.hw.tdr_pa, r->rdx, data);
+}
+
+/* TDG.MR.REPORT: RCX the TDREPORT's GPA, RDX REPORTDATA's, R8 the subtype (0). */
+static u64 tcg_td_report(struct tcg_vcpu *t)
+{
+	struct kvm_regs *r = &t->vcpu->arch.regs;
+	u8 data[TDX_REPORTDATA_SIZE], report[TDX_REPORT_SIZE];
+	u64 status;
+
+	if (!IS_ALIGNED(r->rcx, TDX_REPORT_ALIGN))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	if (!IS_ALIGNED(r->rdx, TDX_REPORTDATA_ALIGN) ||
+	    !tcg_td_copy(t, r->rdx, data, sizeof(data), false))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
+	if (r->r8)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_R8;
+	status = tdg_mr_report(t->vcpu->kvm->arch.hw.tdr_pa, data, report);
+	if (status)
+		return status;
+	if (!tcg_td_copy(t, r->rcx, report, sizeof(report), true))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	return TDX_SUCCESS;
+}
+
 /* The TDCALL at RIP, leaf in RAX: 0 done (RAX the status), 1 an exit for KVM. */
 int tcg_tdcall(struct tcg_vcpu *t)
 {
@@ -171,6 +235,12 @@ int tcg_tdcall(struct tcg_vcpu *t)
 		break;
 	case TDG_VP_VEINFO_GET:
 		status = tcg_td_veinfo(t);
+		break;
+	case TDG_MR_RTMR_EXTEND:
+		status = tcg_td_rtmr_extend(t);
+		break;
+	case TDG_MR_REPORT:
+		status = tcg_td_report(t);
 		break;
 	case TDG_MEM_PAGE_ACCEPT:
 		if (tcg_td_accept(t, &status))

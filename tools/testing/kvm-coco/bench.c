@@ -366,7 +366,7 @@ static void bench_mrtd_vs_sha384(void)
 			cx[j] = new_page_pa();
 			tdh_mng_addcx(tdr, cx[j]);
 		}
-		tdh_mng_init(tdr, 48);
+		tdh_mng_init(tdr, &(struct tdx_td_params){ .gpaw = 48 });
 		for (i = 0; i < MRTD_PAGES; i++)
 			pages[i] = new_page_pa();
 		t0 = bench_now();

@@ -15,6 +15,13 @@
 
 #define S(x)	((x) & TDX_SEAMCALL_STATUS_MASK)
 
+
+/* TDH.MNG.INIT with TD_PARAMS naming only the GPAW. */
+static u64 mng_init(u64 tdr, unsigned int gpaw)
+{
+	return tdh_mng_init(tdr, &(struct tdx_td_params){ .gpaw = gpaw });
+}
+
 static void check_pamt(void)
 {
 	char why[200];
@@ -59,7 +66,7 @@ static void td_create(struct td *td, u16 hkid, unsigned int gpaw)
 		td->tdcx[i] = new_pa();
 		TEST_ASSERT_EQ(CALL(tdh_mng_addcx(td->tdr, td->tdcx[i])), TDX_SUCCESS);
 	}
-	TEST_ASSERT_EQ(CALL(tdh_mng_init(td->tdr, gpaw)), TDX_SUCCESS);
+	TEST_ASSERT_EQ(CALL(mng_init(td->tdr, gpaw)), TDX_SUCCESS);
 	td->vp = new_pa();
 	TEST_ASSERT_EQ(CALL(tdh_vp_create(td->tdr, td->vp)), TDX_SUCCESS);
 	TEST_ASSERT_EQ(CALL(tdh_vp_init(td->vp, 0)), TDX_SUCCESS);
@@ -149,7 +156,7 @@ static void test_create_and_init_rules(void)
 	TEST_ASSERT_EQ(CALL(tdh_mng_create(tdr, 41)), TDX_PAGE_METADATA_INCORRECT);
 	TEST_ASSERT_EQ(CALL(tdh_mng_create(tdr2, 40)), TDX_OPERAND_BUSY);
 	/* INIT wants its TDCS pages first; then no more TDCS pages. */
-	TEST_ASSERT_EQ(CALL(tdh_mng_init(tdr, 48)), TDX_OP_STATE_INCORRECT);
+	TEST_ASSERT_EQ(CALL(mng_init(tdr, 48)), TDX_OP_STATE_INCORRECT);
 	TEST_ASSERT_EQ(CALL(tdh_mng_addcx(tdr, tdr)), TDX_PAGE_METADATA_INCORRECT);
 	TEST_ASSERT_EQ(CALL(tdh_mng_addcx(tdr2, cx)), TDX_OPERAND_INVALID);	/* not a TD */
 	TEST_ASSERT_EQ(CALL(tdh_mng_key_freeid(tdr)), TDX_SUCCESS);
@@ -158,7 +165,7 @@ static void test_create_and_init_rules(void)
 	free_pa(tdr);
 
 	td_create(&td, 40, 52);			/* the HKID is free again */
-	TEST_ASSERT_EQ(CALL(tdh_mng_init(td.tdr, 48)), TDX_OP_STATE_INCORRECT);
+	TEST_ASSERT_EQ(CALL(mng_init(td.tdr, 48)), TDX_OP_STATE_INCORRECT);
 	TEST_ASSERT_EQ(CALL(tdh_mng_addcx(td.tdr, cx)), TDX_OP_STATE_INCORRECT);
 	TEST_ASSERT_EQ(CALL(tdh_vp_init(td.vp, 0)), TDX_OP_STATE_INCORRECT);	/* twice */
 	TEST_ASSERT_EQ(CALL(tdh_vp_init(cx, 0)), TDX_OPERAND_INVALID);	/* not a TDVPR */
@@ -171,7 +178,7 @@ static void test_create_and_init_rules(void)
 		td.tdcx[i] = new_pa();
 		TEST_ASSERT_EQ(CALL(tdh_mng_addcx(td.tdr, td.tdcx[i])), TDX_SUCCESS);
 	}
-	TEST_ASSERT_EQ(CALL(tdh_mng_init(td.tdr, 50)), TDX_OPERAND_INVALID);	/* GPAW */
+	TEST_ASSERT_EQ(CALL(mng_init(td.tdr, 50)), TDX_OPERAND_INVALID);	/* GPAW */
 	TEST_ASSERT_EQ(CALL(tdh_mng_key_freeid(td.tdr)), TDX_SUCCESS);
 	for (i = 0; i < 4; i++) {
 		TEST_ASSERT_EQ(CALL(tdh_phymem_page_reclaim(td.tdcx[i])), TDX_SUCCESS);
@@ -262,9 +269,9 @@ static void test_busy_without_memory(void)
 		TEST_ASSERT_EQ(CALL(tdh_mng_addcx(tdr, cx[i])), TDX_SUCCESS);
 	}
 	host_fail_alloc_after(1);		/* the MRTD stream */
-	TEST_ASSERT_EQ(CALL(tdh_mng_init(tdr, 48)), TDX_OPERAND_BUSY);
+	TEST_ASSERT_EQ(CALL(mng_init(tdr, 48)), TDX_OPERAND_BUSY);
 	TEST_ASSERT_EQ(CALL(tdh_mem_page_add(tdr, 0, page, src)), TDX_OP_STATE_INCORRECT);
-	TEST_ASSERT_EQ(CALL(tdh_mng_init(tdr, 48)), TDX_SUCCESS);
+	TEST_ASSERT_EQ(CALL(mng_init(tdr, 48)), TDX_SUCCESS);
 
 	host_fail_alloc_after(1);		/* the S-EPT entry */
 	TEST_ASSERT_EQ(CALL(tdh_mem_page_add(tdr, 0, page, src)), TDX_OPERAND_BUSY);

@@ -60,7 +60,14 @@ void tdx_module_exit(void);
 
 u64 tdh_mng_create(u64 tdr_pa, u16 hkid);
 u64 tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa);
-u64 tdh_mng_init(u64 tdr_pa, unsigned int gpaw);
+/* The TD_PARAMS of TDH.MNG.INIT the module model keeps (the rest KVM checks). */
+struct tdx_td_params {
+	unsigned int gpaw;
+	u64 attributes, xfam;
+	u8 mrconfigid[TDX_MR_SIZE], mrowner[TDX_MR_SIZE], mrownerconfig[TDX_MR_SIZE];
+};
+
+u64 tdh_mng_init(u64 tdr_pa, const struct tdx_td_params *params);
 u64 tdh_vp_create(u64 tdr_pa, u64 tdvpr_pa);
 u64 tdh_vp_init(u64 tdvpr_pa, u64 rcx);
 u64 tdh_mem_page_add(u64 tdr_pa, u64 gpa, u64 page_pa, u64 source_pa);
@@ -77,6 +84,8 @@ u64 tdh_phymem_page_reclaim(u64 page_pa);
 #define TDG_VP_VMCALL			0
 #define TDG_VP_INFO			1
 #define TDG_VP_VEINFO_GET		3
+#define TDG_MR_RTMR_EXTEND		2
+#define TDG_MR_REPORT			4
 #define TDG_MEM_PAGE_ACCEPT		6
 #define TDX_ACCEPT_LEVEL_MASK		0x7ULL
 #define TDX_ATTR_SEPT_VE_DISABLE	(1ULL << 28)
@@ -89,6 +98,24 @@ u64 tdh_phymem_page_reclaim(u64 page_pa);
 #define EXIT_REASON_EPT_VIOLATION	48
 
 u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation);
+
+/*
+ * TDG.MR.RTMR.EXTEND and TDG.MR.REPORT, the guest's operands already read: the module
+ * extends RTMR @index with 48 bytes of @data; it writes a TDREPORT_STRUCT with @reportdata
+ * to @report (TDX_REPORT_SIZE bytes).  tdx_report_verify(): whether @report's MAC is this
+ * platform's (what EVERIFYREPORT2 tells a quoting enclave).
+ */
+#define TDX_NR_RTMRS			4
+#define TDX_REPORT_SIZE			1024
+#define TDX_REPORTDATA_SIZE		64
+#define TDX_REPORT_ALIGN		1024
+#define TDX_REPORTDATA_ALIGN		64
+#define TDX_EXTEND_ALIGN		64
+
+u64 tdg_mr_rtmr_extend(u64 tdr_pa, u64 index, const u8 data[TDX_MR_SIZE]);
+u64 tdg_mr_report(u64 tdr_pa, const u8 reportdata[TDX_REPORTDATA_SIZE],
+		  u8 report[TDX_REPORT_SIZE]);
+bool tdx_report_verify(const u8 report[TDX_REPORT_SIZE]);
 bool tdx_sept_pending(u64 tdr_pa, u64 gpa);
 
 /*
@@ -115,5 +142,16 @@ void tdx_mrtd_free(struct tdx_mrtd *m);
 int tdx_mrtd_page_add(struct tdx_mrtd *m, u64 gpa);
 int tdx_mrtd_extend(struct tdx_mrtd *m, u64 gpa, const u8 *chunk);
 int tdx_mrtd_final(struct tdx_mrtd *m, u8 out[TDX_MR_SIZE]);
+
+/* TDREPORT_STRUCT (tdx_report.c): what the module reports of a TD, and its MAC. */
+struct tdx_report_src {
+	const struct tdx_td_params *params;
+	const u8 *mrtd;
+	const u8 (*rtmr)[TDX_MR_SIZE];
+};
+
+int tdx_report_init(struct crypto_shash *tfm);
+int tdx_report_build(struct crypto_shash *tfm, const struct tdx_report_src *src,
+		     const u8 *reportdata, u8 *report);
 
 #endif

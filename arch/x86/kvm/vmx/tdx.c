@@ -157,7 +157,8 @@ static int tdx_check_init_vm(const struct kvm_tdx_init_vm *p)
 }
 
 /* The TD's control pages and key: MNG.CREATE, ADDCX for each TDCS page, MNG.INIT. */
-static int tdx_td_create(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
+static int tdx_td_create(struct kvm *kvm, struct kvm_tdx_cmd *cmd,
+			 const struct tdx_td_params *params)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
 	unsigned int i;
@@ -191,7 +192,7 @@ static int tdx_td_create(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 			goto err_td;
 		}
 	}
-	err = tdh_mng_init(page_pa(tdx->tdr), tdx->gpaw);
+	err = tdh_mng_init(page_pa(tdx->tdr), params);
 	if (err) {
 		r = tdx_seamcall_err(cmd, err);
 		goto err_td;
@@ -213,6 +214,7 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 {
 	struct kvm_tdx_info *tdx = &kvm->arch.tdx_info;
 	struct kvm_cpuid_entry2 *entries = NULL;
+	struct tdx_td_params params;
 	struct kvm_tdx_init_vm p;
 	void __user *argp = u64_to_user_ptr(cmd->data);
 	int r;
@@ -240,7 +242,13 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	tdx->gpaw = tdx_gpaw(entries, p.cpuid.nent);
 	kfree(entries);
 
-	r = tdx_td_create(kvm, cmd);
+	params.gpaw = tdx->gpaw;
+	params.attributes = p.attributes;
+	params.xfam = p.xfam;
+	memcpy(params.mrconfigid, p.mrconfigid, sizeof(params.mrconfigid));
+	memcpy(params.mrowner, p.mrowner, sizeof(params.mrowner));
+	memcpy(params.mrownerconfig, p.mrownerconfig, sizeof(params.mrownerconfig));
+	r = tdx_td_create(kvm, cmd, &params);
 	if (r)
 		return r;
 	tdx->state = TD_STATE_INITIALIZED;

@@ -12,12 +12,17 @@
  * the shared alias (KVM_EXIT_MEMORY_FAULT: the VMM converts it implicitly), reads a port,
  * executes an OUT, a CPUID and an RDMSR of the APIC base (each #VE: the handler skips it),
  * asks the VMM for the CPUID leaf and the MSR with TDG.VP.VMCALL, reads EFER (its CPU's own:
- * no #VE) and halts.  It reports every value through
- * TDG.VP.VMCALL<Instruction.IO>: KVM_EXIT_IO.
+ * no #VE) and halts.  Then it extends RTMR 2 (TDG.MR.RTMR.EXTEND), asks for its report
+ * (TDG.MR.REPORT, and both with bad operands) and hands the report over, which the test checks
+ * field by field with libcrypto and with the platform's MAC check.  It reports every value
+ * through TDG.VP.VMCALL<Instruction.IO>: KVM_EXIT_IO.
  */
 #include <sys/mman.h>
 
+#include <openssl/sha.h>
+
 #include <linux/kvm_para.h>
+#include <kvm-coco.h>
 
 #include "guest.h"
 #include "kvm_util.h"
@@ -38,6 +43,9 @@
 #define PENDING_GPA	0x101000		/* touched before it is accepted: #VE */
 #define CONVERT_GPA	0x102000		/* private -> shared -> private */
 #define SHARED_VA	0x200000		/* CONVERT_GPA's shared alias */
+#define TDREPORT_GPA	0x104000		/* TDG.MR.REPORT's output, 1 KiB */
+#define REPORTDATA_GPA	0x104400		/* its input, 64 bytes */
+#define EXTEND_GPA	0x104440		/* TDG.MR.RTMR.EXTEND's input, 48 bytes */
 #define REPORT_PORT	0x80			/* low 32 bits; the high ones at + 4 */
 #define INPUT_PORT	0x81
 #define VE_VECTOR	20
@@ -207,6 +215,50 @@ asm(".pushsection .rodata.td_code, \"a\"\n"
     "	vmcall\n"
     "	mov $0xd0e, %rdi\n"
     "	call td_report\n"
+    "	accept $" STR(TDREPORT_GPA) "\n"
+    "	mov $" STR(REPORTDATA_GPA) ", %rdi\n"		/* REPORTDATA: 64 x 0x5a */
+    "	mov $64, %ecx\n"
+    "	mov $0x5a, %al\n"
+    "	rep stosb\n"
+    "	mov $48, %ecx\n"				/* then the RTMR data: 48 x 0xa5 */
+    "	mov $0xa5, %al\n"
+    "	rep stosb\n"
+    "	mov $" STR(EXTEND_GPA) ", %rcx\n"		/* TDG.MR.RTMR.EXTEND, RTMR 2 */
+    "	mov $2, %edx\n"
+    "	mov $2, %eax\n"
+    "	tdcall_\n"
+    "	mov %rax, %rdi\n"
+    "	call td_report\n"
+    "	mov $4, %edx\n"				/* no RTMR 4 */
+    "	mov $2, %eax\n"
+    "	tdcall_\n"
+    "	mov %rax, %rdi\n"
+    "	call td_report\n"
+    "	mov $" STR(TDREPORT_GPA) ", %rcx\n"		/* TDG.MR.REPORT */
+    "	mov $" STR(REPORTDATA_GPA) ", %rdx\n"
+    "	xor %r8d, %r8d\n"
+    "	mov $4, %eax\n"
+    "	tdcall_\n"
+    "	mov %rax, %rdi\n"
+    "	call td_report\n"
+    "	mov $" STR(TDREPORT_GPA) " + 64, %rcx\n"	/* not 1024-byte aligned */
+    "	mov $4, %eax\n"
+    "	tdcall_\n"
+    "	mov %rax, %rdi\n"
+    "	call td_report\n"
+    "	mov $" STR(TDREPORT_GPA) ", %rcx\n"
+    "	mov $1, %r8d\n"				/* no subtype 1 */
+    "	mov $4, %eax\n"
+    "	tdcall_\n"
+    "	mov %rax, %rdi\n"
+    "	call td_report\n"
+    "	mov $" STR(TDREPORT_GPA) ", %rsi\n"		/* the report, 8 bytes at a time */
+    "	mov $128, %ebx\n"
+    "1:	mov (%rsi), %rdi\n"
+    "	call td_report\n"
+    "	add $8, %rsi\n"
+    "	dec %ebx\n"
+    "	jnz 1b\n"
     "	ud2\n"
     "td_report:\n"
     "	push %rax\n"
@@ -444,6 +496,62 @@ static void td_run_to_pending(struct td_guest *g)
 	TEST_ASSERT_EQ(td_report(g), TDX_OPERAND_INVALID);
 }
 
+/*
+ * The TD extends RTMR 2, then asks for its TDREPORT_STRUCT, and hands it over 8 bytes at a
+ * time.  Checked here with libcrypto, independently of the module's code: the TDINFO (XFAM,
+ * MRTD as KVM reports it, RTMR 2 as SHA-384(0 || data), the others zero), REPORTDATA, the two
+ * hashes the MAC covers; then the MAC with the platform's check, which a changed REPORTDATA,
+ * TDINFO or MAC fails.
+ */
+static void check_td_report(struct td_guest *g)
+{
+	uint8_t report[1024], bad[1024], ext[96] = {}, rtmr2[48], zero[48] = {}, h[48];
+	struct kvm_coco_tdx_mrtd mrtd = {};
+	uint64_t v;
+	int i;
+
+	TEST_ASSERT_EQ(td_report(g), TDX_SUCCESS);			/* the accept */
+	TEST_ASSERT_EQ(td_report(g), TDX_SUCCESS);			/* RTMR.EXTEND */
+	TEST_ASSERT_EQ(td_report(g), TDX_OPERAND_INVALID | 2);	/* RDX: RTMR 4 */
+	TEST_ASSERT_EQ(td_report(g), TDX_SUCCESS);			/* MR.REPORT */
+	TEST_ASSERT_EQ(td_report(g), TDX_OPERAND_INVALID_RCX);
+	TEST_ASSERT_EQ(td_report(g), TDX_OPERAND_INVALID | 8);	/* R8: subtype */
+	for (i = 0; i < 128; i++) {
+		v = td_report(g);
+		memcpy(report + 8 * i, &v, 8);
+	}
+
+	TEST_ASSERT_EQ(report[0], 0x81);				/* TDX */
+	for (i = 0; i < 64; i++)
+		TEST_ASSERT_EQ(report[128 + i], 0x5a);
+	memcpy(&v, report + 512, 8);
+	TEST_ASSERT_EQ(v, 0);						/* ATTRIBUTES */
+	memcpy(&v, report + 520, 8);
+	TEST_ASSERT_EQ(v, 3);						/* XFAM */
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vm, KVM_COCO_TDX_GET_MRTD, &mrtd), 0);
+	TEST_ASSERT_EQ(memcmp(report + 528, mrtd.mrtd, 48), 0);
+	memset(ext + 48, 0xa5, 48);
+	SHA384(ext, sizeof(ext), rtmr2);
+	TEST_ASSERT_EQ(memcmp(report + 720 + 2 * 48, rtmr2, 48), 0);
+	TEST_ASSERT_EQ(memcmp(report + 720, zero, 48), 0);
+	TEST_ASSERT_EQ(memcmp(report + 720 + 3 * 48, zero, 48), 0);
+	SHA384(report + 256, 239, h);					/* TEE_TCB_INFO */
+	TEST_ASSERT_EQ(memcmp(report + 32, h, 48), 0);
+	SHA384(report + 512, 512, h);					/* TDINFO_STRUCT */
+	TEST_ASSERT_EQ(memcmp(report + 80, h, 48), 0);
+
+	TEST_ASSERT(kvm_coco_tdx_report_verify(report), "the TD's report does not verify");
+	memcpy(bad, report, sizeof(bad));
+	bad[130] ^= 1;
+	TEST_ASSERT(!kvm_coco_tdx_report_verify(bad), "a changed REPORTDATA verifies");
+	memcpy(bad, report, sizeof(bad));
+	bad[720 + 100] ^= 1;
+	TEST_ASSERT(!kvm_coco_tdx_report_verify(bad), "a changed RTMR verifies");
+	memcpy(bad, report, sizeof(bad));
+	bad[224] ^= 1;
+	TEST_ASSERT(!kvm_coco_tdx_report_verify(bad), "a changed MAC verifies");
+}
+
 static void test_td_guest_code(void)
 {
 	struct {
@@ -541,6 +649,7 @@ static void test_td_guest_code(void)
 	td_run(&g);
 	TEST_ASSERT_EQ(g.run->exit_reason, KVM_EXIT_HLT);
 	TEST_ASSERT_EQ(td_report(&g), 0xd0e);
+	check_td_report(&g);
 	td_guest_destroy(&g);
 }
 

@@ -70,6 +70,8 @@ struct tdx_td {
 	u64 last_gfn;
 	struct tdx_mrtd *mrtd;		/* the stream, until MR.FINALIZE */
 	u8 mrtd_value[TDX_MR_SIZE];
+	struct tdx_td_params params;	/* from MNG.INIT */
+	u8 rtmr[TDX_NR_RTMRS][TDX_MR_SIZE];
 	struct list_head entry;
 };
 
@@ -101,6 +103,7 @@ int tdx_module_init(void)
 		tdx_sha384 = NULL;
 		return r;
 	}
+	tdx_report_init(tdx_sha384);
 	pamt_nr = max_pfn;
 	pamt = kvcalloc(pamt_nr, sizeof(*pamt), GFP_KERNEL);
 	if (!pamt) {
@@ -219,7 +222,8 @@ static u64 __tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa)
 	return td_take_page(tdr_pa, tdcx_pa, PT_TDCX, TD_CREATED);
 }
 
-static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw, struct tdx_mrtd **mrtd)
+static u64 __tdh_mng_init(u64 tdr_pa, const struct tdx_td_params *params,
+			  struct tdx_mrtd **mrtd)
 {
 	struct tdx_td *td = td_of(tdr_pa);
 
@@ -227,13 +231,14 @@ static u64 __tdh_mng_init(u64 tdr_pa, unsigned int gpaw, struct tdx_mrtd **mrtd)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
 	if (td->state != TD_CREATED || td->nr_tdcx < TDX_TDCS_PAGES)
 		return TDX_OP_STATE_INCORRECT;
-	if (gpaw != 48 && gpaw != 52)
+	if (params->gpaw != 48 && params->gpaw != 52)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
 	if (!*mrtd)
 		return TDX_OPERAND_BUSY;
 	td->mrtd = *mrtd;
 	*mrtd = NULL;
-	td->gpaw = gpaw;
+	td->params = *params;
+	td->gpaw = params->gpaw;
 	td->state = TD_INITIALIZED;
 	return TDX_SUCCESS;
 }
@@ -571,10 +576,10 @@ u64 tdh_mng_addcx(u64 tdr_pa, u64 pa)
 	return SEAMCALL(__tdh_mng_addcx(tdr_pa, pa));
 }
 
-u64 tdh_mng_init(u64 tdr_pa, unsigned int gpaw)
+u64 tdh_mng_init(u64 tdr_pa, const struct tdx_td_params *params)
 {
 	struct tdx_mrtd *mrtd = tdx_mrtd_start(tdx_sha384);
-	u64 r = SEAMCALL(__tdh_mng_init(tdr_pa, gpaw, &mrtd));
+	u64 r = SEAMCALL(__tdh_mng_init(tdr_pa, params, &mrtd));
 
 	tdx_mrtd_free(mrtd);		/* NULL if the TD took it */
 	return r;
@@ -673,6 +678,56 @@ u64 tdg_mem_page_accept(u64 tdr_pa, u64 rcx, bool *ept_violation)
 {
 	*ept_violation = false;
 	return TDCALL(__tdg_mem_page_accept(tdr_pa, rcx, ept_violation));
+}
+
+/* A running TD's measurement registers: only once it is finalized. */
+static struct tdx_td *td_running(u64 tdr_pa)
+{
+	struct tdx_td *td = td_of(tdr_pa);
+
+	return td && td->state == TD_FINALIZED ? td : NULL;
+}
+
+/* RTMR[@index] = SHA-384(RTMR[@index] || @data). */
+static u64 __tdg_mr_rtmr_extend(u64 tdr_pa, u64 index, const u8 *data)
+{
+	struct tdx_td *td = td_running(tdr_pa);
+	u8 buf[2 * TDX_MR_SIZE];
+
+	if (!td)
+		return TDX_OP_STATE_INCORRECT;
+	if (index >= TDX_NR_RTMRS)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
+	memcpy(buf, td->rtmr[index], TDX_MR_SIZE);
+	memcpy(buf + TDX_MR_SIZE, data, TDX_MR_SIZE);
+	if (crypto_shash_tfm_digest(tdx_sha384, buf, sizeof(buf), td->rtmr[index]))
+		return TDX_OPERAND_BUSY;
+	return TDX_SUCCESS;
+}
+
+u64 tdg_mr_rtmr_extend(u64 tdr_pa, u64 index, const u8 data[TDX_MR_SIZE])
+{
+	return TDCALL(__tdg_mr_rtmr_extend(tdr_pa, index, data));
+}
+
+static u64 __tdg_mr_report(u64 tdr_pa, const u8 *reportdata, u8 *report)
+{
+	struct tdx_td *td = td_running(tdr_pa);
+	struct tdx_report_src src;
+
+	if (!td)
+		return TDX_OP_STATE_INCORRECT;
+	src = (struct tdx_report_src){ .params = &td->params, .mrtd = td->mrtd_value,
+				       .rtmr = td->rtmr };
+	if (tdx_report_build(tdx_sha384, &src, reportdata, report))
+		return TDX_OPERAND_BUSY;
+	return TDX_SUCCESS;
+}
+
+u64 tdg_mr_report(u64 tdr_pa, const u8 reportdata[TDX_REPORTDATA_SIZE],
+		  u8 report[TDX_REPORT_SIZE])
+{
+	return TDCALL(__tdg_mr_report(tdr_pa, reportdata, report));
 }
 
 /* A private access to @gpa finds its S-EPT entry pending (AUG'd, not yet accepted). */
