@@ -60,7 +60,11 @@ bool tcg_tdx_pending(struct tcg_vcpu *t, u64 vaddr, u64 gpa, u64 npf_err, bool f
 
 	if (!hw->tdx || !e->private || !tdx_sept_pending(hw->tdr_pa, gpa & PAGE_MASK))
 		return false;
-	if (hw->td_attributes & TDX_ATTR_SEPT_VE_DISABLE) {
+	/*
+	 * No #VE when the TD asked for none, or while the last one's information is still
+	 * unread (a #VE while delivering a #VE, say): the module exits to the host instead.
+	 */
+	if ((hw->td_attributes & TDX_ATTR_SEPT_VE_DISABLE) || t->ve.valid) {
 		tcg_npf(t, gpa, true, npf_err, final, e);
 		return true;
 	}

@@ -12,6 +12,7 @@ int cmd_caps(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_launch(int argc, char **argv);
+int cmd_attest(int argc, char **argv);
 
 /* Print "kvm-coco: <msg>" on stderr and return 1 (for `return cli_error(...)`). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

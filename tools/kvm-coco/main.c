@@ -17,6 +17,8 @@ static const struct cli_command commands[] = {
 	{ "measure", "predict a launch digest or MRTD (see below)", cmd_measure },
 	{ "launch", "launch an SNP guest or build a TD through the KVM ioctls (see below)",
 	  cmd_launch },
+	{ "attest", "run a TD that asks for its report, print and verify it (see below)",
+	  cmd_attest },
 };
 
 static const char measure_help[] =
@@ -36,7 +38,13 @@ static const char measure_help[] =
 	"      from its vCPU's reset state (no --vmsa).  --trace: an SNP VM's RMP transitions\n"
 	"      in ftrace's text format.  --json: a summary as JSON (with --trace: the\n"
 	"      transitions too).  A launch that takes over a second shows a progress bar on\n"
-	"      stderr.\n";
+	"      stderr.\n"
+	"\n  kvm-coco attest --type tdx [--report-data HEX] [--out FILE]\n"
+	"      builds a small TD, runs it (TCG engine) until it has asked the TDX module for\n"
+	"      its TDREPORT_STRUCT with REPORTDATA HEX (up to 64 bytes, zero-padded), prints\n"
+	"      the report as JSON and verifies it: its MAC (the platform's check), the MRTD\n"
+	"      against measure's prediction, REPORTDATA.  Exit status 0 only if all hold.\n"
+	"      --out: the raw 1024-byte report.\n";
 
 static void usage(FILE *out)
 {

@@ -5,9 +5,11 @@
  * base 0xffff0000), the BIOS's far jump that keeps the selector and moves the base, 16-bit
  * port I/O, a data segment loaded in real mode, then the guest's own switch into 32-bit
  * protected mode (LGDT, CR0.PE, a far jump), each exit's segments as KVM_GET_SREGS reports
- * them.  A VMM may also enter protected mode with segments of its own; a state no CPU could
- * load (a null SS in 32-bit mode, virtual-8086 mode) exits KVM_EXIT_INTERNAL_ERROR.  Skipped
- * where the host has no TCG engine (the kernel module).
+ * them; from flat 32-bit protected mode (a TD's start) the guest's own GDT, and a 16-bit code
+ * segment whose I/O is 2 bytes wide.  A VMM may also enter protected mode with segments of
+ * its own (a null SS with a usable hidden part among them); what the engine cannot load (CS
+ * that is not code, CPL 3, virtual-8086 mode) exits KVM_EXIT_INTERNAL_ERROR.  Skipped where
+ * the host has no TCG engine (the kernel module).
  */
 #include <sys/mman.h>
 
@@ -82,12 +84,40 @@ static const uint8_t ds_code[] = {
 	0xf4,						/* hlt */
 };
 
-/* GDTR at GDT, then a null, a flat 32-bit code and a flat data descriptor. */
+/* GDTR at GDT; null, flat 32-bit code, flat data, 16-bit code (64 KiB at 0). */
 static const uint64_t gdt[] = {
-	0x7e080017ull,					/* limit 0x17, base 0x7e08 */
+	0x7e08001full,					/* limit 0x1f, base 0x7e08 */
 	0,
 	0x00cf9a000000ffffull,
 	0x00cf92000000ffffull,
+	0x00009a000000ffffull,
+};
+
+/*
+ * At 0x7d80, 32-bit code on flat segments with null selectors (TDH.VP.INIT's state): it
+ * loads the GDT, far-jumps to its code segment, loads data segments, then far-jumps to the
+ * 16-bit code at 0x7dc0, whose IN without a prefix is 2 bytes wide.
+ */
+#define FLAT_BOOT	0x7d80
+static const uint8_t flat_boot[] = {
+	0x0f, 0x01, 0x15, 0x00, 0x7e, 0x00, 0x00,	/* lgdt [0x7e00] */
+	0xea, 0x8e, 0x7d, 0x00, 0x00, 0x08, 0x00,	/* jmp far 0x08:0x7d8e */
+	0x66, 0xb8, 0x10, 0x00,				/* mov ax, 0x10 */
+	0x8e, 0xd8,					/* mov ds, ax */
+	0x8e, 0xd0,					/* mov ss, ax */
+	0xc7, 0x05, 0x00, 0x00, 0x02, 0x00,		/* mov dword [0x20000], */
+	0x44, 0x33, 0x22, 0x11,				/*     0x11223344 */
+	0x66, 0xba, 0x78, 0x56,				/* mov dx, 0x5678 */
+	0xed,						/* in eax, dx */
+	0xa3, 0x04, 0x00, 0x02, 0x00,			/* mov [0x20004], eax */
+	0xe6, 0x12,					/* out 0x12, al */
+	0xea, 0xc0, 0x7d, 0x00, 0x00, 0x18, 0x00,	/* jmp far 0x18:0x7dc0 */
+};
+static const uint8_t flat_code16[] = {
+	0xba, 0x34, 0x12,				/* mov dx, 0x1234 */
+	0xed,						/* in ax, dx */
+	0xe6, 0x13,					/* out 0x13, al */
+	0xf4,						/* hlt */
 };
 
 static bool have_tcg(void)
@@ -219,7 +249,7 @@ static void test_real_to_protected(void)
 	get_sregs(&g, &s);
 	TEST_ASSERT(s.cr0 & CR0_PE, "cr0 %#llx", (unsigned long long)s.cr0);
 	TEST_ASSERT_EQ(s.gdt.base, GDT + 8);
-	TEST_ASSERT_EQ(s.gdt.limit, 0x17);
+	TEST_ASSERT_EQ(s.gdt.limit, 0x1f);
 	TEST_ASSERT_EQ(s.cs.selector, 8);
 	TEST_ASSERT_EQ(s.cs.base, 0);
 	TEST_ASSERT_EQ(s.cs.limit, 0xffffffff);
@@ -228,6 +258,71 @@ static void test_real_to_protected(void)
 	TEST_ASSERT_EQ(s.ss.selector, 0x10);
 	TEST_ASSERT_EQ(s.ds.selector, 0x10);
 	TEST_ASSERT_EQ(s.ds.db, 1);
+	run(&g, KVM_EXIT_HLT);
+	guest_destroy(&g);
+}
+
+/* Flat 32-bit protected mode with paging off, null selectors (a TD's first state). */
+static void set_flat32(struct guest *g)
+{
+	struct kvm_segment code = { .limit = 0xffffffff, .type = 0xb, .present = 1, .s = 1,
+				    .db = 1, .g = 1 };
+	struct kvm_segment data = code;
+	struct kvm_regs r = { .rip = FLAT_BOOT, .rflags = 2, .rsp = 0x7000 };
+	struct kvm_sregs s;
+
+	data.type = 3;
+	get_sregs(g, &s);
+	s.cr0 = CR0_PE | (1ull << 4);			/* PE | ET */
+	s.cs = code;
+	s.ds = data;
+	s.es = data;
+	s.fs = data;
+	s.gs = data;
+	s.ss = data;
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_SREGS, &s), 0);
+	TEST_ASSERT_EQ(kvm_coco_ioctl(g->vcpu, KVM_SET_REGS, &r), 0);
+}
+
+/*
+ * From flat 32-bit protected mode the guest sets up protected mode itself; each exit's
+ * segments are what its descriptors gave, a 16-bit code segment's I/O 2 bytes wide.
+ */
+static void test_guest_enters_protected_mode(void)
+{
+	uint32_t data = 0x9abcdef0;
+	struct kvm_sregs s;
+	struct guest g;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g);
+	memcpy(g.low + FLAT_BOOT, flat_boot, sizeof(flat_boot));
+	memcpy(g.low + FLAT_BOOT + 0x40, flat_code16, sizeof(flat_code16));
+	set_flat32(&g);
+	run_io(&g, 0x5678, 4, true, &data);
+	run_io(&g, 0x12, 1, false, &data);
+	TEST_ASSERT_EQ(data & 0xff, 0xf0);
+	TEST_ASSERT_EQ(*(uint32_t *)(g.low + 0x20000), 0x11223344);
+	TEST_ASSERT_EQ(*(uint32_t *)(g.low + 0x20004), 0x9abcdef0);
+	get_sregs(&g, &s);
+	TEST_ASSERT_EQ(s.cs.selector, 8);
+	TEST_ASSERT_EQ(s.cs.limit, 0xffffffff);
+	TEST_ASSERT_EQ(s.cs.db, 1);
+	TEST_ASSERT_EQ(s.ds.selector, 0x10);
+	TEST_ASSERT_EQ(s.ds.type & 0xa, 0x2);		/* data, writable */
+	TEST_ASSERT_EQ(s.ss.selector, 0x10);
+	TEST_ASSERT_EQ(s.ss.limit, 0xffffffff);
+
+	data = 0x5678;
+	run_io(&g, 0x1234, 2, true, &data);
+	data = 0;
+	run_io(&g, 0x13, 1, false, &data);
+	TEST_ASSERT_EQ(data, 0x78);
+	get_sregs(&g, &s);
+	TEST_ASSERT_EQ(s.cs.selector, 0x18);
+	TEST_ASSERT_EQ(s.cs.db, 0);
+	TEST_ASSERT_EQ(s.cs.limit, 0xffff);
 	run(&g, KVM_EXIT_HLT);
 	guest_destroy(&g);
 }
@@ -327,6 +422,7 @@ int main(void)
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_reset_vector),
 		KSFT_TEST(test_real_to_protected),
+		KSFT_TEST(test_guest_enters_protected_mode),
 		KSFT_TEST(test_protected_mode_entry),
 		KSFT_TEST(test_loadable_states),
 	};

@@ -44,6 +44,7 @@
 #define CONVERT_GPA	0x102000		/* private -> shared -> private */
 #define SHARED_VA	0x200000		/* CONVERT_GPA's shared alias */
 #define TDREPORT_GPA	0x104000		/* TDG.MR.REPORT's output, 1 KiB */
+#define NEVER_GPA	0x150000		/* never given, never accepted */
 #define REPORTDATA_GPA	0x104400		/* its input, 64 bytes */
 #define EXTEND_GPA	0x104440		/* TDG.MR.RTMR.EXTEND's input, 48 bytes */
 #define REPORT_PORT	0x80			/* low 32 bits; the high ones at + 4 */
@@ -351,7 +352,7 @@ static void set_gate(uint64_t *gate, uint64_t handler)
  * and the boot page 1:1; the GDT (64-bit code 8, data 16) and its GDTR; the IDT (#VE) and its
  * IDTR; the code.
  */
-static void build_image(uint8_t *image)
+static void build_image(uint8_t *image, uint64_t idt_base)
 {
 	uint64_t *pt = (uint64_t *)image;	/* PML4, PDPT, PD0, PD3, PT0, PT1, PT3 */
 	uint64_t *pml4 = pt, *pdpt = pt + 512, *pd0 = pt + 1024, *pd3 = pt + 1536;
@@ -377,7 +378,7 @@ static void build_image(uint8_t *image)
 	memcpy(image + GDTR - PML4, &(uint16_t){ 23 }, 2);
 	memcpy(image + GDTR - PML4 + 2, &(uint32_t){ GDT }, 4);
 	memcpy(image + IDTR - PML4, &(uint16_t){ 32 * 16 - 1 }, 2);
-	memcpy(image + IDTR - PML4 + 2, &(uint64_t){ IDT }, 8);
+	memcpy(image + IDTR - PML4 + 2, &idt_base, 8);
 	set_gate((uint64_t *)(image + IDT - PML4) + 2 * VE_VECTOR, ve);
 	memcpy(image + CODE - PML4, td_code, td_code_end - td_code);
 }
@@ -391,8 +392,8 @@ static void add_region(struct td_guest *g, uint64_t gpa, const void *src, uint64
 			       (uintptr_t)&r, NULL), 0);
 }
 
-/* A TD on the TCG engine, built and finalized, with @attributes (TD_PARAMS). */
-static void td_guest_create(struct td_guest *g, uint64_t attributes)
+/* A TD on the TCG engine, built and finalized, with @attributes (TD_PARAMS), its IDT at @idt. */
+static void td_guest_create(struct td_guest *g, uint64_t attributes, uint64_t idt)
 {
 	static uint8_t image[IMAGE_END - PML4] __attribute__((aligned(4096)));
 	struct kvm_enable_cap hc = { .cap = KVM_CAP_EXIT_HYPERCALL,
@@ -414,7 +415,7 @@ static void td_guest_create(struct td_guest *g, uint64_t attributes)
 	TEST_ASSERT_EQ(tdx_init_vm(g->vm, &p, 1), 0);
 	g->vcpu = vm_create_vcpu(g->vm, 0);
 	TEST_ASSERT_EQ(tdx_cmd(g->vcpu, KVM_TDX_INIT_VCPU, 0, 0x1234, NULL), 0);
-	build_image(image);
+	build_image(image, idt);
 	add_region(g, PML4, image, sizeof(image) / PAGE_SIZE);
 	add_region(g, BOOT_GPA, td_boot, 1);
 	TEST_ASSERT_EQ(tdx_cmd(g->vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
@@ -568,7 +569,7 @@ static void test_td_guest_code(void)
 	uint32_t in = 0xabcd1234;
 
 	TEST_SKIP_UNLESS(have_guest_code(), "no TCG engine in this host");
-	td_guest_create(&g, 0);
+	td_guest_create(&g, 0, IDT);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_SET_CPUID2, &kvm_leaf), 0);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(g.vcpu, KVM_GET_SREGS, &sregs), 0);
 	apic_base = sregs.apic_base;
@@ -664,7 +665,25 @@ static void test_td_pending_without_ve(void)
 	int i;
 
 	TEST_SKIP_UNLESS(have_guest_code(), "no TCG engine in this host");
-	td_guest_create(&g, SEPT_VE_DISABLE);
+	td_guest_create(&g, SEPT_VE_DISABLE, IDT);
+	td_run_to_pending(&g);
+	for (i = 0; i < 2; i++)
+		TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_RUN, 0), EIO);
+	td_guest_destroy(&g);
+}
+
+/*
+ * A #VE whose delivery meets a pending page (the TD's IDT is in a page it never accepted):
+ * the module does not raise a second #VE while the first one's information is unread, it
+ * exits to the host, and KVM_RUN fails with EIO as above, every time (no endless loop).
+ */
+static void test_td_ve_while_delivering_ve(void)
+{
+	struct td_guest g;
+	int i;
+
+	TEST_SKIP_UNLESS(have_guest_code(), "no TCG engine in this host");
+	td_guest_create(&g, 0, NEVER_GPA);
 	td_run_to_pending(&g);
 	for (i = 0; i < 2; i++)
 		TEST_ASSERT_ERRNO(kvm_coco_ioctl(g.vcpu, KVM_RUN, 0), EIO);
@@ -700,6 +719,7 @@ int main(void)
 		KSFT_TEST(test_td_vcpu_starts_at_reset_vector),
 		KSFT_TEST(test_td_guest_code),
 		KSFT_TEST(test_td_pending_without_ve),
+		KSFT_TEST(test_td_ve_while_delivering_ve),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
