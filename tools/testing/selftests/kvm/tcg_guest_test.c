@@ -248,7 +248,11 @@ static uint64_t load(struct guest *g, uint64_t gpa)
 	return __atomic_load_n((uint64_t *)(g->shared + gpa), __ATOMIC_SEQ_CST);
 }
 
-/* Let each of the first @nr vCPUs run @turns more turns of its loop. */
+/*
+ * Let each of the first @nr vCPUs run @turns more turns of its loop.  The wait yields: on a
+ * machine with fewer cores than threads (two here, under TSan), spinning would take the CPU
+ * from the vCPUs it waits for.
+ */
 static void wait_turns(struct guest *g, unsigned int nr, uint64_t turns)
 {
 	uint64_t start[NR_VCPUS];
@@ -257,9 +261,12 @@ static void wait_turns(struct guest *g, unsigned int nr, uint64_t turns)
 
 	for (i = 0; i < nr; i++)
 		start[i] = load(g, PROGRESS + 8 * i);
-	for (i = 0; i < nr; i++)
-		while (load(g, PROGRESS + 8 * i) - start[i] < turns)
+	for (i = 0; i < nr; i++) {
+		while (load(g, PROGRESS + 8 * i) - start[i] < turns) {
 			TEST_ASSERT(time(NULL) < deadline, "vCPU %u stopped making progress", i);
+			sched_yield();
+		}
+	}
 }
 
 /*
