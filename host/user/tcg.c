@@ -971,34 +971,19 @@ static bool tcg_long_mode(const struct kvm_sregs *s)
 	return (s->efer & EFER_LMA) && (s->cr0 & X86_CR0_PG) && s->cs.l;
 }
 
-static bool tcg_seg_flat(const struct kvm_segment *seg)
-{
-	return !seg->base && seg->limit == 0xffffffff && seg->db;
-}
-
-/* 32-bit protected mode, paging off, flat segments: a TD's first state (TDH.VP.INIT's). */
-static bool tcg_flat32(const struct kvm_sregs *s)
-{
-	return (s->cr0 & X86_CR0_PE) && !(s->cr0 & X86_CR0_PG) && !(s->efer & EFER_LMA) &&
-	       !s->cs.l && tcg_seg_flat(&s->cs) && tcg_seg_flat(&s->ds) &&
-	       tcg_seg_flat(&s->es) && tcg_seg_flat(&s->ss);
-}
-
 static bool tcg_load_sregs(struct tcg_vcpu *t);
 
 /*
  * Whether Unicorn can take the vCPU's sregs: they are what it holds, or 64-bit mode (the
- * selectors load from the guest's GDT), or, before the first entry, flat 32-bit protected
- * mode (Unicorn's own reset segments are flat: tcg_load_sregs() only leaves long mode), or
- * real or protected mode with paging off whose segments load (tried here, tcg_legacy.c).
- * Not virtual-8086 mode, nor 32-bit or PAE paging, which the walk does not know.
+ * selectors load from the guest's GDT), or real or protected mode with paging off whose
+ * segments load (tried here, tcg_legacy.c).  Not virtual-8086 mode, nor 32-bit or PAE
+ * paging, which the walk does not know.
  */
 static bool tcg_sregs_loadable(struct tcg_vcpu *t)
 {
 	const struct kvm_sregs *s = &t->vcpu->arch.sregs;
 
-	if (!memcmp(s, &t->loaded, sizeof(*s)) || tcg_long_mode(s) ||
-	    (t->fresh && tcg_flat32(s)))
+	if (!memcmp(s, &t->loaded, sizeof(*s)) || tcg_long_mode(s))
 		return true;
 	if ((s->cr0 & X86_CR0_PG) || (s->efer & EFER_LMA) ||
 	    (t->vcpu->arch.regs.rflags & X86_EFLAGS_VM))
@@ -1029,39 +1014,39 @@ u64 tcg_seg_desc(const struct kvm_segment *seg)
 }
 
 /*
- * Segment selectors into Unicorn, which loads each one's hidden part from a descriptor
- * table, as a MOV to a segment register does.  KVM_SET_SREGS gave the hidden parts, and the
- * guest's GDT may not even be mapped yet (VMRUN reads none): each selector loads from a table
- * the engine makes of its descriptor alone, at a virtual page the TLB fill serves from
- * seg_page while seg_loading, and which the TLB drops afterwards.  Then the real GDTR.
+ * One selector into Unicorn, which loads its hidden part from a descriptor table, as a MOV
+ * to a segment register does.  KVM_SET_SREGS gave the hidden part, and the guest's GDT may
+ * not even be mapped yet (VMRUN reads none): the selector loads from a table the engine
+ * makes of its descriptor alone, at a virtual page the TLB fill serves from seg_page while
+ * seg_loading, and which the TLB drops afterwards.  The caller puts the guest's GDTR back.
  */
-static void tcg_load_segs(struct tcg_vcpu *t, struct kvm_sregs *s, const uc_x86_mmr *gdt)
+static bool tcg_load_seg_desc(struct tcg_vcpu *t, int reg, const struct kvm_segment *seg)
 {
 	uc_x86_mmr table = { .limit = 0xffff };
-	struct kvm_segment *seg;
+	u64 sel = seg->selector & ~4;		/* from the one-entry GDT, not an LDT */
+	uc_err err;
+
+	t->seg_page[0] = tcg_seg_desc(seg);
+	table.base = TCG_SEG_VA - (sel & ~7);
+	uc_reg_write(t->uc, UC_X86_REG_GDTR, &table);
+	t->seg_loading = true;
+	err = uc_reg_write(t->uc, reg, &sel);
+	t->seg_loading = false;
+	return !err;
+}
+
+/* Long mode's selectors (only FS's and GS's hidden parts take: 64-bit mode's rule). */
+static void tcg_load_segs(struct tcg_vcpu *t, struct kvm_sregs *s, const uc_x86_mmr *gdt)
+{
 	unsigned int i;
-	u64 sel;
 
 	uc_ctl_flush_tlb(t->uc);
-	t->seg_loading = true;
-	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
-		seg = tcg_seg_slot(s, i);
-		sel = seg->selector & ~4;	/* from the one-entry GDT, not an LDT */
-		t->seg_page[0] = tcg_seg_desc(seg);
-		table.base = TCG_SEG_VA - (sel & ~7);
-		uc_reg_write(t->uc, UC_X86_REG_GDTR, &table);
-		uc_reg_write(t->uc, tcg_segs[i], &sel);
-	}
-	t->seg_loading = false;
+	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++)
+		tcg_load_seg_desc(t, tcg_segs[i], tcg_seg_slot(s, i));
 	uc_reg_write(t->uc, UC_X86_REG_GDTR, gdt);
 	uc_ctl_flush_tlb(t->uc);
 }
 
-/*
- * Control registers, descriptor tables and selectors go into Unicorn only when they changed
- * since the last entry: a CR3 write empties Unicorn's TLB.  (In 64-bit mode only the
- * selectors matter: bases and limits are flat, FS and GS bases aside.)
- */
 /* A real-mode segment as a real-mode load leaves it: the base the selector names. */
 static bool tcg_seg_real(const struct kvm_segment *seg)
 {
@@ -1078,11 +1063,11 @@ static bool tcg_load_fs_gs(struct tcg_vcpu *t, const struct kvm_sregs *s,
 {
 	const struct kvm_segment *segs[] = { &s->fs, &s->gs };
 	static const int regs[] = { UC_X86_REG_FS, UC_X86_REG_GS };
-	uc_x86_mmr table = { .limit = 0xffff };
 	bool real = !(s->cr0 & X86_CR0_PE), ok = true;
 	u64 cr0 = s->cr0 | X86_CR0_PE, sel;
 	unsigned int i;
 
+	uc_ctl_flush_tlb(t->uc);
 	for (i = 0; i < ARRAY_SIZE(segs); i++) {
 		sel = segs[i]->selector;
 		if (real && tcg_seg_real(segs[i])) {
@@ -1091,17 +1076,11 @@ static bool tcg_load_fs_gs(struct tcg_vcpu *t, const struct kvm_sregs *s,
 		}
 		if (real)
 			uc_reg_write(t->uc, UC_X86_REG_CR0, &cr0);
-		t->seg_loading = true;
-		sel &= ~4;			/* from the one-entry GDT, not an LDT */
-		t->seg_page[0] = tcg_seg_desc(segs[i]);
-		table.base = TCG_SEG_VA - (sel & ~7);
-		uc_reg_write(t->uc, UC_X86_REG_GDTR, &table);
-		ok &= !uc_reg_write(t->uc, regs[i], &sel);
-		t->seg_loading = false;
-		uc_reg_write(t->uc, UC_X86_REG_GDTR, gdt);
+		ok &= tcg_load_seg_desc(t, regs[i], segs[i]);
 		if (real)
 			uc_reg_write(t->uc, UC_X86_REG_CR0, &s->cr0);
 	}
+	uc_reg_write(t->uc, UC_X86_REG_GDTR, gdt);
 	uc_ctl_flush_tlb(t->uc);
 	return ok;
 }
@@ -1119,20 +1098,14 @@ static bool tcg_load_sregs(struct tcg_vcpu *t)
 	uc_x86_mmr idt = { .base = s->idt.base, .limit = s->idt.limit };
 	uc_x86_mmr tr = { .selector = s->tr.selector, .base = s->tr.base, .limit = s->tr.limit };
 	uc_x86_msr efer = { .rid = MSR_EFER, .value = s->efer };
-	bool long_mode = tcg_long_mode(s), flat = t->fresh && tcg_flat32(s);
-	u64 cr0 = X86_CR0_PE | X86_CR0_PG;
+	bool long_mode = tcg_long_mode(s);
 
 	if (!memcmp(s, &t->loaded, sizeof(*s)))
 		return true;
-	if (!long_mode && !flat && !tcg_load_legacy_segs(t, s))
+	/* Outside long mode the segments first: their loader leaves long mode itself. */
+	if (!long_mode && !tcg_load_legacy_segs(t, s))
 		goto refused;
-	/*
-	 * Unicorn resets into 64-bit mode without CR0.PG set: paging on and then off leaves
-	 * long mode (its segments stay, flat and 32-bit), and EFER follows once it has.
-	 */
-	if (!long_mode)
-		uc_reg_write(t->uc, UC_X86_REG_CR0, &cr0);
-	else
+	if (long_mode)
 		uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
 	uc_reg_write(t->uc, UC_X86_REG_CR4, &s->cr4);
 	/* Unicorn 2.1.1's CR2 write also sets CR3: CR2 first. */
@@ -1146,7 +1119,7 @@ static bool tcg_load_sregs(struct tcg_vcpu *t)
 	t->loaded = *s;
 	if (!long_mode) {
 		uc_reg_write(t->uc, UC_X86_REG_MSR, &efer);
-		if (!flat && !tcg_load_fs_gs(t, s, &gdt))
+		if (!tcg_load_fs_gs(t, s, &gdt))
 			goto refused;
 		return true;
 	}

@@ -56,7 +56,9 @@ static const uint8_t real_code[] = {
 	0xf4,						/* hlt */
 };
 
-/* At 0x7c00: into 32-bit protected mode; at 0x7c20, 32-bit code. */
+/* At 0x7c00: into 32-bit protected mode, and to the 32-bit code at PROTECTED. */
+#define PROTECTED	0x7c20
+#define CODE16		0x7dc0
 static const uint8_t to_protected[] = {
 	0x0f, 0x01, 0x16, 0x00, 0x7e,			/* lgdt [0x7e00] */
 	0x0f, 0x20, 0xc0,				/* mov eax, cr0 */
@@ -64,6 +66,8 @@ static const uint8_t to_protected[] = {
 	0x0f, 0x22, 0xc0,				/* mov cr0, eax */
 	0x66, 0xea, 0x20, 0x7c, 0x00, 0x00, 0x08, 0x00,	/* jmp far dword 0x08:0x7c20 */
 };
+
+/* At PROTECTED: data segments, 32-bit I/O, then the 16-bit code segment's code at CODE16. */
 static const uint8_t protected_code[] = {
 	0x66, 0xb8, 0x10, 0x00,				/* mov ax, 0x10 */
 	0x8e, 0xd8,					/* mov ds, ax */
@@ -74,6 +78,12 @@ static const uint8_t protected_code[] = {
 	0xed,						/* in eax, dx */
 	0xa3, 0x04, 0x00, 0x02, 0x00,			/* mov [0x20004], eax */
 	0xe6, 0x12,					/* out 0x12, al */
+	0xea, 0xc0, 0x7d, 0x00, 0x00, 0x18, 0x00,	/* jmp far 0x18:0x7dc0 */
+};
+static const uint8_t code16[] = {
+	0xba, 0x34, 0x12,				/* mov dx, 0x1234 */
+	0xed,						/* in ax, dx: 2 bytes wide */
+	0xe6, 0x13,					/* out 0x13, al */
 	0xf4,						/* hlt */
 };
 
@@ -93,31 +103,11 @@ static const uint64_t gdt[] = {
 	0x00009a000000ffffull,
 };
 
-/*
- * At 0x7d80, 32-bit code on flat segments with null selectors (TDH.VP.INIT's state): it
- * loads the GDT, far-jumps to its code segment, loads data segments, then far-jumps to the
- * 16-bit code at 0x7dc0, whose IN without a prefix is 2 bytes wide.
- */
+/* At 0x7d80, 32-bit code on flat segments with null selectors (TDH.VP.INIT's state). */
 #define FLAT_BOOT	0x7d80
 static const uint8_t flat_boot[] = {
 	0x0f, 0x01, 0x15, 0x00, 0x7e, 0x00, 0x00,	/* lgdt [0x7e00] */
-	0xea, 0x8e, 0x7d, 0x00, 0x00, 0x08, 0x00,	/* jmp far 0x08:0x7d8e */
-	0x66, 0xb8, 0x10, 0x00,				/* mov ax, 0x10 */
-	0x8e, 0xd8,					/* mov ds, ax */
-	0x8e, 0xd0,					/* mov ss, ax */
-	0xc7, 0x05, 0x00, 0x00, 0x02, 0x00,		/* mov dword [0x20000], */
-	0x44, 0x33, 0x22, 0x11,				/*     0x11223344 */
-	0x66, 0xba, 0x78, 0x56,				/* mov dx, 0x5678 */
-	0xed,						/* in eax, dx */
-	0xa3, 0x04, 0x00, 0x02, 0x00,			/* mov [0x20004], eax */
-	0xe6, 0x12,					/* out 0x12, al */
-	0xea, 0xc0, 0x7d, 0x00, 0x00, 0x18, 0x00,	/* jmp far 0x18:0x7dc0 */
-};
-static const uint8_t flat_code16[] = {
-	0xba, 0x34, 0x12,				/* mov dx, 0x1234 */
-	0xed,						/* in ax, dx */
-	0xe6, 0x13,					/* out 0x13, al */
-	0xf4,						/* hlt */
+	0xea, 0x20, 0x7c, 0x00, 0x00, 0x08, 0x00,	/* jmp far 0x08:0x7c20 */
 };
 
 static bool have_tcg(void)
@@ -228,25 +218,22 @@ static void test_reset_vector(void)
 	guest_destroy(&g);
 }
 
-static void test_real_to_protected(void)
+/*
+ * The guest's protected-mode code, reached whichever way: its exits, and each one's segments
+ * as its GDT gave them.
+ */
+static void run_protected_code(struct guest *g)
 {
-	struct kvm_sregs s;
-	struct guest g;
 	uint32_t data = 0x9abcdef0;
+	struct kvm_sregs s;
 
-	if (!have_tcg())
-		return test_skip("no TCG engine in this host");
-	guest_create(&g);
-	memcpy(g.low + BOOT, to_protected, sizeof(to_protected));
-	memcpy(g.low + BOOT + 0x20, protected_code, sizeof(protected_code));
-	set_real_mode(&g, BOOT);
 	/* 32-bit code: IN without a prefix is 4 bytes wide. */
-	run_io(&g, 0x5678, 4, true, &data);
-	run_io(&g, 0x12, 1, false, &data);
+	run_io(g, 0x5678, 4, true, &data);
+	run_io(g, 0x12, 1, false, &data);
 	TEST_ASSERT_EQ(data & 0xff, 0xf0);
-	TEST_ASSERT_EQ(*(uint32_t *)(g.low + 0x20000), 0x11223344);
-	TEST_ASSERT_EQ(*(uint32_t *)(g.low + 0x20004), 0x9abcdef0);
-	get_sregs(&g, &s);
+	TEST_ASSERT_EQ(*(uint32_t *)(g->low + 0x20000), 0x11223344);
+	TEST_ASSERT_EQ(*(uint32_t *)(g->low + 0x20004), 0x9abcdef0);
+	get_sregs(g, &s);
 	TEST_ASSERT(s.cr0 & CR0_PE, "cr0 %#llx", (unsigned long long)s.cr0);
 	TEST_ASSERT_EQ(s.gdt.base, GDT + 8);
 	TEST_ASSERT_EQ(s.gdt.limit, 0x1f);
@@ -255,10 +242,42 @@ static void test_real_to_protected(void)
 	TEST_ASSERT_EQ(s.cs.limit, 0xffffffff);
 	TEST_ASSERT_EQ(s.cs.db, 1);
 	TEST_ASSERT_EQ(s.cs.type & 0xa, 0xa);		/* code, readable */
-	TEST_ASSERT_EQ(s.ss.selector, 0x10);
 	TEST_ASSERT_EQ(s.ds.selector, 0x10);
+	TEST_ASSERT_EQ(s.ds.type & 0xa, 0x2);		/* data, writable */
 	TEST_ASSERT_EQ(s.ds.db, 1);
-	run(&g, KVM_EXIT_HLT);
+	TEST_ASSERT_EQ(s.ss.selector, 0x10);
+	TEST_ASSERT_EQ(s.ss.limit, 0xffffffff);
+
+	/* The 16-bit code segment: IN without a prefix is 2 bytes wide. */
+	data = 0x5678;
+	run_io(g, 0x1234, 2, true, &data);
+	data = 0;
+	run_io(g, 0x13, 1, false, &data);
+	TEST_ASSERT_EQ(data, 0x78);
+	get_sregs(g, &s);
+	TEST_ASSERT_EQ(s.cs.selector, 0x18);
+	TEST_ASSERT_EQ(s.cs.db, 0);
+	TEST_ASSERT_EQ(s.cs.limit, 0xffff);
+	run(g, KVM_EXIT_HLT);
+}
+
+static void load_protected_code(struct guest *g)
+{
+	memcpy(g->low + PROTECTED, protected_code, sizeof(protected_code));
+	memcpy(g->low + CODE16, code16, sizeof(code16));
+}
+
+static void test_real_to_protected(void)
+{
+	struct guest g;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	guest_create(&g);
+	memcpy(g.low + BOOT, to_protected, sizeof(to_protected));
+	load_protected_code(&g);
+	set_real_mode(&g, BOOT);
+	run_protected_code(&g);
 	guest_destroy(&g);
 }
 
@@ -290,40 +309,15 @@ static void set_flat32(struct guest *g)
  */
 static void test_guest_enters_protected_mode(void)
 {
-	uint32_t data = 0x9abcdef0;
-	struct kvm_sregs s;
 	struct guest g;
 
 	if (!have_tcg())
 		return test_skip("no TCG engine in this host");
 	guest_create(&g);
 	memcpy(g.low + FLAT_BOOT, flat_boot, sizeof(flat_boot));
-	memcpy(g.low + FLAT_BOOT + 0x40, flat_code16, sizeof(flat_code16));
+	load_protected_code(&g);
 	set_flat32(&g);
-	run_io(&g, 0x5678, 4, true, &data);
-	run_io(&g, 0x12, 1, false, &data);
-	TEST_ASSERT_EQ(data & 0xff, 0xf0);
-	TEST_ASSERT_EQ(*(uint32_t *)(g.low + 0x20000), 0x11223344);
-	TEST_ASSERT_EQ(*(uint32_t *)(g.low + 0x20004), 0x9abcdef0);
-	get_sregs(&g, &s);
-	TEST_ASSERT_EQ(s.cs.selector, 8);
-	TEST_ASSERT_EQ(s.cs.limit, 0xffffffff);
-	TEST_ASSERT_EQ(s.cs.db, 1);
-	TEST_ASSERT_EQ(s.ds.selector, 0x10);
-	TEST_ASSERT_EQ(s.ds.type & 0xa, 0x2);		/* data, writable */
-	TEST_ASSERT_EQ(s.ss.selector, 0x10);
-	TEST_ASSERT_EQ(s.ss.limit, 0xffffffff);
-
-	data = 0x5678;
-	run_io(&g, 0x1234, 2, true, &data);
-	data = 0;
-	run_io(&g, 0x13, 1, false, &data);
-	TEST_ASSERT_EQ(data, 0x78);
-	get_sregs(&g, &s);
-	TEST_ASSERT_EQ(s.cs.selector, 0x18);
-	TEST_ASSERT_EQ(s.cs.db, 0);
-	TEST_ASSERT_EQ(s.cs.limit, 0xffff);
-	run(&g, KVM_EXIT_HLT);
+	run_protected_code(&g);
 	guest_destroy(&g);
 }
 
