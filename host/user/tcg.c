@@ -358,6 +358,12 @@ static bool tcg_pte_allows(struct tcg_vcpu *t, u64 bits, uc_mem_type type, bool 
 	return true;
 }
 
+/* 4-level paging's canonical addresses (the engine walks no other; below 4 GiB outside it). */
+static bool tcg_canonical(u64 vaddr)
+{
+	return (u64)((s64)(vaddr << 16) >> 16) == vaddr;
+}
+
 /*
  * The guest's access to @vaddr, of @type, as the CPU makes it: the host page, and (@res not
  * NULL) Unicorn's physical address and permissions for the page.  NULL if it cannot be made:
@@ -374,6 +380,10 @@ static void *__tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool 
 	bool enc, private;
 	void *host;
 
+	if (!tcg_canonical(vaddr)) {
+		tcg_raise(t, X86_GP_VECTOR, true, 0);
+		return NULL;
+	}
 	if (write)
 		pf_err |= PFERR_WRITE_MASK;
 	if (fetch)
@@ -404,6 +414,7 @@ static void *__tcg_access(struct tcg_vcpu *t, u64 vaddr, uc_mem_type type, bool 
 	}
 	if (tcg_tdx_pending(t, vaddr, gpa, npf_err, true, &e))
 		return NULL;
+	t->fill_gpa = gpa & ~hw->shared_mask;
 	if (res) {
 		res->paddr = TCG_HOST | (uintptr_t)host;
 		if (fetch)
@@ -467,18 +478,29 @@ static bool tcg_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type,
 	struct tcg_npf npf = t->npf;
 	void *host;
 
-	/* The engine's own instructions (tcg_legacy.c) and descriptor table. */
-	if (unlikely(t->seg_loading)) {
-		result->paddr = TCG_HOST | (uintptr_t)(type == UC_MEM_FETCH ? t->stub_page :
-								      (u8 *)t->seg_page);
-		result->perms = UC_PROT_ALL;
+	/* The engine's own instructions (tcg_legacy.c, tcg_tlb.c) and descriptor table. */
+	if (unlikely(t->seg_loading || t->stub_entry)) {
+		if (type == UC_MEM_FETCH) {
+			result->paddr = TCG_HOST | (uintptr_t)t->stub_page;
+			result->perms = UC_PROT_EXEC;
+		} else {
+			result->paddr = TCG_HOST | (uintptr_t)t->seg_page;
+			result->perms = UC_PROT_READ | UC_PROT_WRITE;
+		}
 		return true;
 	}
 	t->npf.pending = false;
 	host = tcg_access(t, vaddr, type, false, result);
 	if (type == UC_MEM_FETCH)
 		tcg_itlb_set(t, vaddr, host);
-	if (host || (t->npf.pending && t->mmio.active && tcg_mmio_fill(t, result))) {
+	if (host) {
+		tcg_tlb_note(t, vaddr, t->fill_gpa);
+		t->npf = npf;
+		return true;
+	}
+	if (t->npf.pending && t->mmio.active && tcg_mmio_fill(t, result)) {
+		/* No gfn to note: only a full flush takes it out. */
+		t->fills_lost = true;
 		t->npf = npf;
 		return true;
 	}
@@ -535,7 +557,7 @@ static bool tcg_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
  * Whether @gfn's translation went since generation t->npt_gen, as KVM's log of the last
  * generations says (@known: it covers them all; else anything may have gone).
  */
-static bool tcg_zapped(struct tcg_vcpu *t, gfn_t gfn, bool known)
+bool tcg_zapped(struct tcg_vcpu *t, gfn_t gfn, bool known)
 {
 	struct kvm *kvm = t->vcpu->kvm;
 	u64 g;
@@ -561,15 +583,16 @@ static bool tcg_code_kept(struct tcg_vcpu *t, const struct tcg_code_page *c, boo
 }
 
 /*
- * The nested page table changed (or @all: something the TLB must not keep): drop every
- * cached translation, the walk's page-table pages that went, and Unicorn's translated code
- * if a page it came from is no longer the guest's there.
+ * The nested page table changed (or @all: something the TLB must not keep): drop the cached
+ * translations that went (tcg_tlb.c; all of them if it cannot tell), the walk's page-table
+ * pages that went, and Unicorn's translated code if a page it came from is no longer the
+ * guest's there.
  */
 static void tcg_flush(struct tcg_vcpu *t, bool all)
 {
 	const gfn_t shared = gpa_to_gfn(t->vcpu->kvm->arch.hw.shared_mask);
 	struct kvm *kvm = t->vcpu->kvm;
-	bool stale_code = t->code_untracked, known;
+	bool stale_code = t->code_untracked, known, tables_went = false, targeted;
 	struct tcg_table *c;
 	size_t i, kept = 0;
 
@@ -582,15 +605,21 @@ static void tcg_flush(struct tcg_vcpu *t, bool all)
 		else
 			stale_code = true;
 	}
-	for (c = t->tables; c < t->tables + TCG_TABLES; c++)
-		if (c->host && tcg_zapped(t, gpa_to_gfn(c->gpa) & ~shared, known))
+	for (c = t->tables; c < t->tables + TCG_TABLES; c++) {
+		if (c->host && tcg_zapped(t, gpa_to_gfn(c->gpa) & ~shared, known)) {
 			c->host = NULL;
+			tables_went = true;
+		}
+	}
+	/* A page-table page that went may have changed any translation. */
+	targeted = tcg_tlb_zapped(t, known && !tables_went);
 	mutex_unlock(&kvm->arch.mmu_lock);
 	t->nr_code = kept;
 	t->code_untracked = false;
 	if (stale_code)
 		uc_ctl_flush_tb(t->uc);
-	uc_ctl_flush_tlb(t->uc);
+	if (!targeted)
+		tcg_tlb_flush_all(t);
 }
 
 /*
@@ -689,6 +718,8 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	u8 b[4], *p = b, opsize = 4;
 	u64 reg;		/* RDX (a port), RCX (an MSR) */
 
+	if (unlikely(t->stub_entry))
+		return tcg_tlb_stub_step(t, addr);
 	/* The engine's own instructions end at a HLT. */
 	if (unlikely(t->seg_loading)) {
 		if (t->stub_page[addr & ~PAGE_MASK] == 0xf4) {
@@ -696,6 +727,11 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 			uc_emu_stop(uc);
 		}
 		return;
+	}
+	/* The engine's INVLPG stub stays in the TLB: no guest fetch from it (tcg_tlb.c). */
+	if (unlikely(!tcg_canonical(addr))) {
+		tcg_raise(t, X86_GP_VECTOR, true, 0);
+		return tcg_stop_event(t);
 	}
 	/* Outside long mode, where CS's base may be (tcg_save_segs()). */
 	t->cs_pc = addr;
@@ -790,7 +826,7 @@ static void tcg_intr(uc_engine *uc, uint32_t vector, void *opaque)
 {
 	struct tcg_vcpu *t = opaque;
 
-	if (unlikely(t->seg_loading)) {
+	if (unlikely(t->seg_loading || t->stub_entry)) {
 		t->seg_failed = true;
 		uc_emu_stop(uc);
 		return;
@@ -820,7 +856,7 @@ static bool tcg_invalid(uc_engine *uc, void *opaque)
 	struct tcg_vcpu *t = opaque;
 	u64 rip;
 
-	if (unlikely(t->seg_loading)) {
+	if (unlikely(t->seg_loading || t->stub_entry)) {
 		t->seg_failed = true;
 		uc_emu_stop(uc);
 		return false;
@@ -1221,6 +1257,9 @@ void tcg_guest_begin(struct tcg_vcpu *t, int how, bool flush)
 		tcg_flush(t, flush);
 		__atomic_store_n(&t->npt_gen, gen, __ATOMIC_SEQ_CST);
 	}
+	/* Only a guest entry starts at the stub that takes pages out (tcg_tlb.c). */
+	if (how != TCG_IN_GUEST && t->nr_invlpg)
+		tcg_tlb_flush_all(t);
 }
 
 void tcg_guest_end(struct tcg_vcpu *t)
@@ -1235,7 +1274,8 @@ static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 	tcg_guest_begin(t, TCG_IN_GUEST, flush);
 	tcg_load(t);
 	t->cs_pc = ~0ull;
-	err = uc_emu_start(t->uc, t->vcpu->arch.regs.rip, 0, 0, 0);
+	err = uc_emu_start(t->uc, tcg_tlb_entry(t), 0, 0, 0);
+	tcg_tlb_exit(t);
 	tcg_guest_end(t);
 	tcg_save(t);
 	return err;

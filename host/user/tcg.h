@@ -5,7 +5,8 @@
 /*
  * The TCG engine's per-vCPU state and what its files share: tcg.c runs the guest and walks
  * its page tables; tcg_event.c delivers exceptions through the guest's IDT; tcg_mmio.c
- * emulates an MMIO access; tcg_tdx.c is a TD vCPU's TDCALL and S-EPT check.
+ * emulates an MMIO access; tcg_tdx.c is a TD vCPU's TDCALL and S-EPT check; tcg_tlb.c keeps
+ * track of what Unicorn's TLB holds; tcg_legacy.c loads real and protected mode.
  */
 #include <unicorn/unicorn.h>
 
@@ -26,6 +27,7 @@
 #define TCG_SIGNAL_CHECK	4096		/* instructions between looks for a signal */
 #define TCG_TABLES		16		/* the walk's cache of page-table pages */
 #define TCG_ITLB		8		/* code pages the code hook reads through */
+#define TCG_FILLS		64		/* guest pages noted in Unicorn's TLB */
 #define TCG_FAULT		BIT_ULL(44)	/* ... for an exception (bits 27:12: which) */
 #define TCG_MMIO		BIT_ULL(43)	/* the page an MMIO access is emulated through */
 #define TCG_C_BIT		SEV_C_BIT_POS	/* CPUID 0x8000001F says where */
@@ -133,6 +135,22 @@ struct tcg_vcpu {
 	uc_context *reset_ctx;		/* Unicorn's state when opened */
 	bool seg_halted, seg_failed;
 	u64 cs_pc;			/* the last instruction the code hook saw (linear) */
+	/*
+	 * The guest pages Unicorn's TLB may hold since its last full flush, each with the gfn
+	 * it maps (tcg_tlb.c); fills_lost: one could not be noted.
+	 */
+	struct tcg_fill {
+		u64 vpage;
+		gfn_t gfn;
+	} fills[TCG_FILLS];
+	unsigned int nr_fills;
+	bool fills_lost;
+	u64 fill_gpa;			/* the last access's gpa (no shared bit) */
+	/* Pages to take out at the next entry, by INVLPG; the stub's progress, while it runs. */
+	u64 invlpg[TCG_FILLS];
+	unsigned int nr_invlpg, stub_next;
+	bool stub_entry;
+	u64 stub_rax, stub_rip;		/* the guest's, which the stub stands in front of */
 	bool tdvmcall;			/* a TDG.VP.VMCALL is out with KVM */
 	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */
 		bool valid;
@@ -144,6 +162,9 @@ struct tcg_vcpu {
 
 /* A virtual page the guest's tables do not decide while selectors load (canonical). */
 #define TCG_SEG_VA		0xffffff8000000000ULL
+/* Where the engine's INVLPG runs: no canonical address, so no guest access reaches it. */
+#define TCG_STUB_VA		0x8000000000000000ULL
+#define TCG_STUB_INVLPG		0xf00		/* INVLPG [RAX], then HLT: its offset */
 
 /* tcg.c */
 enum {
@@ -162,6 +183,7 @@ void *tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 void *__tcg_translate(struct tcg_vcpu *t, u64 gpa, bool enc, bool write,
 		      struct kvm_npt_entry *e, bool *private);	/* under mmu_lock */
 void tcg_itlb_flush(struct tcg_vcpu *t);
+bool tcg_zapped(struct tcg_vcpu *t, gfn_t gfn, bool known);	/* under mmu_lock */
 enum { TCG_IN_GUEST = 1, TCG_IN_MMIO };
 void tcg_guest_begin(struct tcg_vcpu *t, int how, bool flush);
 void tcg_guest_end(struct tcg_vcpu *t);
@@ -189,6 +211,14 @@ int tcg_legacy_init(struct tcg_vcpu *t);
 void tcg_legacy_free(struct tcg_vcpu *t);
 bool tcg_load_legacy_segs(struct tcg_vcpu *t, const struct kvm_sregs *s);
 u64 tcg_seg_desc(const struct kvm_segment *seg);
+
+/* tcg_tlb.c */
+void tcg_tlb_note(struct tcg_vcpu *t, u64 vaddr, u64 gpa);
+bool tcg_tlb_zapped(struct tcg_vcpu *t, bool targeted);	/* under mmu_lock */
+void tcg_tlb_flush_all(struct tcg_vcpu *t);
+u64 tcg_tlb_entry(struct tcg_vcpu *t);
+void tcg_tlb_stub_step(struct tcg_vcpu *t, u64 addr);
+void tcg_tlb_exit(struct tcg_vcpu *t);
 
 /* tcg_event.c */
 void tcg_raise(struct tcg_vcpu *t, unsigned int vector, bool has_error, u32 error_code);

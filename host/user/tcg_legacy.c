@@ -52,6 +52,8 @@ static const u8 stub_load[] = {
 	0xea, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00,	/* jmp far 8:0 */
 };
 
+static const u8 stub_invlpg[] = { 0x0f, 0x01, 0x38 };	/* invlpg [rax] (tcg_tlb.c) */
+
 /* Called once Unicorn is open, before it ran anything: its reset state is the stub's. */
 int tcg_legacy_init(struct tcg_vcpu *t)
 {
@@ -69,6 +71,7 @@ int tcg_legacy_init(struct tcg_vcpu *t)
 	memcpy(p + STUB_LOAD, stub_load, sizeof(stub_load));
 	memcpy(p + STUB_LOAD_FAR, stub_load, sizeof(stub_load));
 	memcpy(p + STUB_LOAD_FAR + sizeof(stub_load) - 6, &far, sizeof(far));
+	memcpy(p + TCG_STUB_INVLPG, stub_invlpg, sizeof(stub_invlpg));
 	t->stub_page = p;
 	return 0;
 }
