@@ -1191,7 +1191,7 @@ static void tcg_save_segs(struct tcg_vcpu *t, struct kvm_sregs *s)
 {
 	struct kvm_segment *seg;
 	unsigned int i;
-	u64 sel;
+	u64 sel, rip;
 
 	for (i = 0; i < ARRAY_SIZE(tcg_segs); i++) {
 		seg = tcg_seg_slot(s, i);
@@ -1207,21 +1207,29 @@ static void tcg_save_segs(struct tcg_vcpu *t, struct kvm_sregs *s)
 		seg->base = sel << 4;
 		seg->limit = 0xffff;
 	}
+	if (s->cr0 & X86_CR0_PE)
+		return;
 	/* (RIP may be past the last instruction the hook saw: a base that is no load's.) */
-	if (!(s->cr0 & X86_CR0_PE) && t->cs_pc - t->vcpu->arch.regs.rip == (u32)s->cs.selector << 4)
+	uc_reg_read(t->uc, UC_X86_REG_RIP, &rip);
+	if (t->cs_pc - rip == (u32)s->cs.selector << 4)
 		s->cs.base = s->cs.selector << 4;
 }
 
-/* What the guest changes itself without an exit: back into the vCPU, and as loaded. */
-void tcg_save(struct tcg_vcpu *t)
+static void tcg_save_gprs(struct tcg_vcpu *t)
+{
+	void *slots[ARRAY_SIZE(tcg_gprs)];
+
+	tcg_regs_slots(&t->vcpu->arch.regs, slots);
+	uc_reg_read_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
+}
+
+/* The system registers the guest changes itself without an exit: back in, and as loaded. */
+static void tcg_save_sregs(struct tcg_vcpu *t)
 {
 	struct kvm_vcpu_arch *a = &t->vcpu->arch;
 	uc_x86_msr efer = { .rid = MSR_EFER };
-	void *slots[ARRAY_SIZE(tcg_gprs)];
 	uc_x86_mmr gdt, idt;
 
-	tcg_regs_slots(&a->regs, slots);
-	uc_reg_read_batch(t->uc, tcg_gprs, slots, ARRAY_SIZE(tcg_gprs));
 	uc_reg_read(t->uc, UC_X86_REG_CR0, &a->sregs.cr0);
 	uc_reg_read(t->uc, UC_X86_REG_CR2, &a->sregs.cr2);
 	uc_reg_read(t->uc, UC_X86_REG_CR3, &a->sregs.cr3);
@@ -1237,6 +1245,13 @@ void tcg_save(struct tcg_vcpu *t)
 	tcg_save_segs(t, &a->sregs);
 	/* Unicorn holds exactly this now. */
 	t->loaded = a->sregs;
+}
+
+/* What the guest changes itself without an exit: back into the vCPU. */
+void tcg_save(struct tcg_vcpu *t)
+{
+	tcg_save_gprs(t);
+	tcg_save_sregs(t);
 }
 
 /*
@@ -1267,18 +1282,49 @@ void tcg_guest_end(struct tcg_vcpu *t)
 	__atomic_store_n(&t->in_guest, 0, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * Run the guest.  An NPF that stopped it in 64-bit mode needs none of its general registers:
+ * KVM resolves it and resumes (or returns to userspace through tcg_sync_regs()), so they
+ * stay in Unicorn (regs_held) and the resumed entry loads nothing (the system registers,
+ * which the engine itself reads while the guest runs, are saved as ever; nothing changed
+ * them).  Not with an event on its way in, whose delivery starts from KVM's copy.
+ */
 static uc_err tcg_enter(struct tcg_vcpu *t, bool flush)
 {
 	uc_err err;
+	u64 rip;
 
 	tcg_guest_begin(t, TCG_IN_GUEST, flush);
-	tcg_load(t);
-	t->cs_pc = ~0ull;
-	err = uc_emu_start(t->uc, tcg_tlb_entry(t), 0, 0, 0);
+	if (t->regs_held) {
+		uc_reg_read(t->uc, UC_X86_REG_RIP, &rip);
+		/* The stub stands in front of KVM's RIP: not there (tcg_tlb.c). */
+		if (t->nr_invlpg)
+			tcg_tlb_flush_all(t);
+	} else {
+		tcg_load(t);
+		t->cs_pc = ~0ull;
+		rip = tcg_tlb_entry(t);
+	}
+	err = uc_emu_start(t->uc, rip, 0, 0, 0);
 	tcg_tlb_exit(t);
 	tcg_guest_end(t);
-	tcg_save(t);
+	tcg_save_sregs(t);
+	t->regs_held = err == UC_ERR_EXCEPTION && t->npf.pending && !t->event.pending &&
+		       !t->insn && !t->stale && tcg_long_mode(&t->vcpu->arch.sregs);
+	if (!t->regs_held)
+		tcg_save_gprs(t);
 	return err;
+}
+
+/* KVM's copy of the registers, from Unicorn if the last exit left them there. */
+void tcg_sync_regs(struct kvm_vcpu *vcpu)
+{
+	struct tcg_vcpu *t = vcpu->arch.engine_data;
+
+	if (t && t->regs_held) {
+		t->regs_held = false;
+		tcg_save_gprs(t);
+	}
 }
 
 /*
@@ -1565,6 +1611,7 @@ static void tcg_vcpu_free(struct kvm_vcpu *vcpu)
 
 static long tcg_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
 {
+	tcg_sync_regs(vcpu);
 	return -ENOTTY;
 }
 
@@ -1576,6 +1623,7 @@ static const struct kvm_exec_ops tcg_ops = {
 	.flush_remote_tlbs = tcg_flush_remote_tlbs,
 	.emulate_mmio = tcg_emulate_mmio,
 	.sync_state = tcg_sync_state,
+	.sync_regs = tcg_sync_regs,
 	.vcpu_ioctl = tcg_vcpu_ioctl,
 };
 

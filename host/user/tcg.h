@@ -151,6 +151,7 @@ struct tcg_vcpu {
 	unsigned int nr_invlpg, stub_next;
 	bool stub_entry;
 	u64 stub_rax, stub_rip;		/* the guest's, which the stub stands in front of */
+	bool regs_held;			/* KVM's copy of the registers is behind Unicorn's */
 	bool tdvmcall;			/* a TDG.VP.VMCALL is out with KVM */
 	struct tcg_ve {			/* the last #VE, for TDG.VP.VEINFO.GET */
 		bool valid;
@@ -187,6 +188,7 @@ bool tcg_zapped(struct tcg_vcpu *t, gfn_t gfn, bool known);	/* under mmu_lock */
 enum { TCG_IN_GUEST = 1, TCG_IN_MMIO };
 void tcg_guest_begin(struct tcg_vcpu *t, int how, bool flush);
 void tcg_guest_end(struct tcg_vcpu *t);
+void tcg_sync_regs(struct kvm_vcpu *vcpu);
 
 /* tcg_mmio.c */
 int tcg_mmio_init(struct tcg_vcpu *t);

@@ -113,6 +113,7 @@ int tcg_emulate_mmio(struct kvm_vcpu *vcpu, struct kvm_exec_mmio *m)
 	bool read_data = m->has_data;
 	uc_err err;
 
+	tcg_sync_regs(vcpu);
 	t->exit = &scratch;
 	t->mmio = (struct tcg_mmio){ .active = true, .page = m->gpa & PAGE_MASK, .m = m };
 	if (!read_data)

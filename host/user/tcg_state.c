@@ -128,6 +128,7 @@ void tcg_sync_state(struct kvm_vcpu *vcpu)
 
 	if (!t->uc)
 		return;		/* never ran: KVM's copy is the state */
+	tcg_sync_regs(vcpu);
 	tcg_cpu_msrs(t, false);
 	tcg_fpu(t, false);
 	tcg_debugregs(t, false);

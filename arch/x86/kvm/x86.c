@@ -658,6 +658,8 @@ static long __kvm_arch_vcpu_run(struct kvm_vcpu *vcpu, unsigned long arg)
 			break;
 		resumed = true;
 	}
+	if (vcpu->arch.engine->sync_regs)
+		vcpu->arch.engine->sync_regs(vcpu);
 	kvm_sigset_deactivate(vcpu, &saved);
 	return r;
 }

@@ -107,6 +107,12 @@ struct kvm_exec_ops {
 	 * next entry.
 	 */
 	void (*sync_state)(struct kvm_vcpu *vcpu);
+	/*
+	 * Optional, for an engine that may keep the guest's registers to itself across an exit
+	 * KVM handles without them and resumes from (an NPF): put them back in vcpu->arch.regs
+	 * and sregs.  KVM calls it before KVM_RUN returns, and nothing in between reads them.
+	 */
+	void (*sync_regs)(struct kvm_vcpu *vcpu);
 	/* The engine's own vCPU ioctls; -ENOTTY for any other. */
 	long (*vcpu_ioctl)(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg);
 };
