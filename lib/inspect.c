@@ -161,3 +161,8 @@ unsigned long host_snp_leaked_pages(void)
 {
 	return snp_leaked_pages();
 }
+
+int host_sev_guest_tik(unsigned int handle, unsigned char tik[16])
+{
+	return snp_fw_sev_guest_tik(handle, tik);
+}

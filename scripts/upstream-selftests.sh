@@ -29,8 +29,7 @@ TESTS=(guest_memfd_test set_memory_region_test kvm_create_max_vcpus kvm_binary_s
 # statically linked, with kvm_coco.ko as /dev/kvm.
 MODULE_TESTS=(guest_memfd_test kvm_create_max_vcpus kvm_binary_stats_test x86_64/set_sregs_test
 	      x86_64/sev_init2_tests)
-# sev_smoke_test: no SEV / SEV-ES launch commands yet (KVM_SEV_LAUNCH_START is EINVAL).
-KNOWN_FAILING=(x86_64/sev_smoke_test)
+KNOWN_FAILING=()
 
 die() { echo "upstream-selftests: $*" >&2; exit 1; }
 

@@ -69,14 +69,16 @@ int crypto_shash_tfm_digest(struct crypto_shash *tfm, const u8 *data, unsigned i
 	return EVP_Digest(data, len, out, NULL, tfm->md, NULL) == 1 ? 0 : -EIO;
 }
 
-/* Streaming SHA-384 (the only streaming hash the core uses: the TDX MRTD). */
+/* Streaming SHA-384 (the TDX MRTD) and SHA-256 (the SEV launch digest). */
 unsigned int crypto_shash_descsize(struct crypto_shash *tfm)
 {
-	return sizeof(SHA512_CTX);
+	return tfm->md == EVP_sha256() ? sizeof(SHA256_CTX) : sizeof(SHA512_CTX);
 }
 
 int crypto_shash_init(struct shash_desc *desc)
 {
+	if (desc->tfm->md == EVP_sha256())
+		return SHA256_Init((SHA256_CTX *)desc->__ctx) ? 0 : -EIO;
 	if (desc->tfm->md != EVP_sha384())
 		return -ENOENT;
 	return SHA384_Init((SHA512_CTX *)desc->__ctx) ? 0 : -EIO;
@@ -84,11 +86,15 @@ int crypto_shash_init(struct shash_desc *desc)
 
 int crypto_shash_update(struct shash_desc *desc, const u8 *data, unsigned int len)
 {
+	if (desc->tfm->md == EVP_sha256())
+		return SHA256_Update((SHA256_CTX *)desc->__ctx, data, len) ? 0 : -EIO;
 	return SHA384_Update((SHA512_CTX *)desc->__ctx, data, len) ? 0 : -EIO;
 }
 
 int crypto_shash_final(struct shash_desc *desc, u8 *out)
 {
+	if (desc->tfm->md == EVP_sha256())
+		return SHA256_Final(out, (SHA256_CTX *)desc->__ctx) ? 0 : -EIO;
 	return SHA384_Final(out, (SHA512_CTX *)desc->__ctx) ? 0 : -EIO;
 }
 

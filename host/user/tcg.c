@@ -789,12 +789,20 @@ static void tcg_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 				   0, 0, 0, size);
 			return tcg_stop_event(t);
 		}
-		/* RDMSR and WRMSR of an SEV-ES/SNP guest: the CPU's own MSRs, or #VC. */
-		if (size == 2 && (p[1] == 0x32 || p[1] == 0x30) && t->vcpu->kvm->arch.hw.ghcb) {
-			t->insn = p[1] == 0x32 ? TCG_INSN_RDMSR : TCG_INSN_WRMSR;
-			t->stopped = true;
-			uc_emu_stop(uc);
+		/*
+		 * RDMSR and WRMSR of an SEV-ES/SNP guest: the CPU's own MSRs, or #VC; an SEV
+		 * guest's read of SEV_STATUS, an MSR Unicorn does not know.
+		 */
+		if (size == 2 && p[1] == 0x32 && hw->c_bit && !hw->ghcb) {
+			uc_reg_read(uc, UC_X86_REG_RCX, &reg);
+			if ((u32)reg != MSR_AMD64_SEV)
+				return;
+		} else if (size != 2 || (p[1] != 0x32 && p[1] != 0x30) || !hw->ghcb) {
+			return;
 		}
+		t->insn = p[1] == 0x32 ? TCG_INSN_RDMSR : TCG_INSN_WRMSR;
+		t->stopped = true;
+		uc_emu_stop(uc);
 		return;
 	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
 	case 0xec: case 0xed: case 0xee: case 0xef:
@@ -898,7 +906,7 @@ static bool tcg_emulate_msr(struct tcg_vcpu *t, bool write)
 	case MSR_AMD64_SEV:
 		if (write)
 			return false;
-		v = MSR_AMD64_SEV_ENABLED | MSR_AMD64_SEV_ES_ENABLED |
+		v = MSR_AMD64_SEV_ENABLED | (hw->ghcb ? MSR_AMD64_SEV_ES_ENABLED : 0) |
 		    (hw->rmp ? MSR_AMD64_SEV_SNP_ENABLED : 0);
 		break;
 	case MSR_AMD64_SEV_ES_GHCB:

@@ -12,6 +12,18 @@
 #include <uapi/linux/psp-sev.h>
 
 enum sev_cmd {
+	/* SEV and SEV-ES guests (the SEV firmware API) */
+	SEV_CMD_DECOMMISSION		= 0x020,
+	SEV_CMD_ACTIVATE		= 0x021,
+	SEV_CMD_DEACTIVATE		= 0x022,
+	SEV_CMD_GUEST_STATUS		= 0x023,
+	SEV_CMD_LAUNCH_START		= 0x030,
+	SEV_CMD_LAUNCH_UPDATE_DATA	= 0x031,
+	SEV_CMD_LAUNCH_UPDATE_VMSA	= 0x032,
+	SEV_CMD_LAUNCH_MEASURE		= 0x033,
+	SEV_CMD_LAUNCH_UPDATE_SECRET	= 0x034,
+	SEV_CMD_LAUNCH_FINISH		= 0x035,
+	/* SEV-SNP */
 	SEV_CMD_SNP_INIT		= 0x081,
 	SEV_CMD_SNP_SHUTDOWN		= 0x082,
 	SEV_CMD_SNP_PLATFORM_STATUS	= 0x083,
@@ -31,6 +43,75 @@ enum sev_cmd {
 	SEV_CMD_SNP_DBG_ENCRYPT		= 0x0B1,
 	SEV_CMD_SNP_PAGE_RECLAIM	= 0x0C7,
 };
+
+/* SEV (and SEV-ES) guest policy bits (SEV firmware API, "Guest Policy"). */
+#define SEV_POLICY_NODBG		(1U << 0)
+#define SEV_POLICY_NOKS			(1U << 1)
+#define SEV_POLICY_ES			(1U << 2)
+#define SEV_POLICY_NOSEND		(1U << 3)
+#define SEV_POLICY_DOMAIN		(1U << 4)
+#define SEV_POLICY_SEV			(1U << 5)
+#define SEV_POLICY_API_MAJOR_SHIFT	16
+#define SEV_POLICY_API_MINOR_SHIFT	24
+
+/* SEV guest states (SEV firmware API, GUEST_STATUS). */
+#define SEV_GUEST_STATE_UNINIT		0
+#define SEV_GUEST_STATE_LUPDATE		1
+#define SEV_GUEST_STATE_LSECRET		2
+#define SEV_GUEST_STATE_RUNNING		3
+
+/* LAUNCH_MEASURE's output: the measurement, then the firmware's nonce. */
+#define SEV_MEASURE_SIZE		32
+#define SEV_MNONCE_SIZE			16
+
+struct sev_data_decommission {
+	u32 handle;
+} __packed;
+
+struct sev_data_activate {
+	u32 handle;
+	u32 asid;
+} __packed;
+
+struct sev_data_deactivate {
+	u32 handle;
+} __packed;
+
+struct sev_data_guest_status {
+	u32 handle;
+	u32 policy;
+	u32 asid;
+	u8 state;
+} __packed;
+
+struct sev_data_launch_start {
+	u32 handle;			/* in/out: 0 for a new guest */
+	u32 policy;
+	u64 dh_cert_address;
+	u32 dh_cert_len;
+	u32 reserved;
+	u64 session_address;
+	u32 session_len;
+} __packed;
+
+/* LAUNCH_UPDATE_DATA and LAUNCH_UPDATE_VMSA */
+struct sev_data_launch_update_data {
+	u32 handle;
+	u32 reserved;
+	u64 address;
+	u32 len;
+} __packed;
+
+struct sev_data_launch_measure {
+	u32 handle;
+	u32 reserved;
+	u64 address;
+	u32 len;			/* in/out */
+} __packed;
+
+struct sev_data_launch_finish {
+	u32 handle;
+} __packed;
 
 /* SNP policy bits (SNP firmware ABI, "Guest Policy"). */
 #define SNP_POLICY_ABI_MINOR_MASK	0xffULL

@@ -110,6 +110,14 @@ struct kvm_device_attr {
 /* VM ioctl for confidential-computing commands (SEV, SNP). */
 #define KVM_MEMORY_ENCRYPT_OP	_IOWR(KVMIO, 0xba, unsigned long)
 
+struct kvm_enc_region {
+	__u64 addr;
+	__u64 size;
+};
+
+#define KVM_MEMORY_ENCRYPT_REG_REGION	_IOR(KVMIO, 0xbb, struct kvm_enc_region)
+#define KVM_MEMORY_ENCRYPT_UNREG_REGION	_IOR(KVMIO, 0xbc, struct kvm_enc_region)
+
 /* x86 register state (arch/x86/include/uapi/asm/kvm.h) */
 /* for KVM_ENABLE_CAP */
 /* for KVM_SET_SIGNAL_MASK: the signals blocked while KVM_RUN runs the guest */
@@ -270,10 +278,33 @@ struct kvm_sregs {
 
 /* KVM_MEMORY_ENCRYPT_OP: SEV and SNP commands (arch/x86/include/uapi/asm/kvm.h) */
 enum sev_cmd_id {
-	KVM_SEV_INIT2 = 22,
+	KVM_SEV_INIT = 0,
+	KVM_SEV_ES_INIT,
+	KVM_SEV_LAUNCH_START,
+	KVM_SEV_LAUNCH_UPDATE_DATA,
+	KVM_SEV_LAUNCH_UPDATE_VMSA,
+	KVM_SEV_LAUNCH_SECRET,
+	KVM_SEV_LAUNCH_MEASURE,
+	KVM_SEV_LAUNCH_FINISH,
+	KVM_SEV_SEND_START,
+	KVM_SEV_SEND_UPDATE_DATA,
+	KVM_SEV_SEND_UPDATE_VMSA,
+	KVM_SEV_SEND_FINISH,
+	KVM_SEV_RECEIVE_START,
+	KVM_SEV_RECEIVE_UPDATE_DATA,
+	KVM_SEV_RECEIVE_UPDATE_VMSA,
+	KVM_SEV_RECEIVE_FINISH,
+	KVM_SEV_GUEST_STATUS,
+	KVM_SEV_DBG_DECRYPT,
+	KVM_SEV_DBG_ENCRYPT,
+	KVM_SEV_CERT_EXPORT,
+	KVM_SEV_GET_ATTESTATION_REPORT,
+	KVM_SEV_SEND_CANCEL,
+	KVM_SEV_INIT2,
 	KVM_SEV_SNP_LAUNCH_START = 100,
 	KVM_SEV_SNP_LAUNCH_UPDATE,
 	KVM_SEV_SNP_LAUNCH_FINISH,
+	KVM_SEV_NR_MAX,
 };
 
 struct kvm_sev_cmd {
@@ -290,6 +321,47 @@ struct kvm_sev_init {
 	__u16 ghcb_version;
 	__u16 pad1;
 	__u32 pad2[8];
+};
+
+struct kvm_sev_launch_start {
+	__u32 handle;
+	__u32 policy;
+	__u64 dh_uaddr;
+	__u32 dh_len;
+	__u32 pad0;
+	__u64 session_uaddr;
+	__u32 session_len;
+	__u32 pad1;
+};
+
+struct kvm_sev_launch_update_data {
+	__u64 uaddr;
+	__u32 len;
+	__u32 pad0;
+};
+
+struct kvm_sev_launch_secret {
+	__u64 hdr_uaddr;
+	__u32 hdr_len;
+	__u32 pad0;
+	__u64 guest_uaddr;
+	__u32 guest_len;
+	__u32 pad1;
+	__u64 trans_uaddr;
+	__u32 trans_len;
+	__u32 pad2;
+};
+
+struct kvm_sev_launch_measure {
+	__u64 uaddr;
+	__u32 len;
+	__u32 pad0;
+};
+
+struct kvm_sev_guest_status {
+	__u32 handle;
+	__u32 policy;
+	__u32 state;
 };
 
 struct kvm_sev_snp_launch_start {

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/kvm.h>
 #include <linux/kvm_types.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/xarray.h>
 
@@ -36,6 +37,9 @@ struct kvm_sev_info {
 	bool es_active;			/* SEV-ES or SNP: protected vCPU state */
 	bool snp_active;
 	bool snp_finished;		/* KVM_SEV_SNP_LAUNCH_FINISH done */
+	u32 handle;			/* SEV, SEV-ES: the firmware's, from LAUNCH_START */
+	bool launch_finished;		/* SEV, SEV-ES: KVM_SEV_LAUNCH_FINISH done */
+	struct list_head regions;	/* KVM_MEMORY_ENCRYPT_REG_REGION's, under kvm->lock */
 	u32 asid;
 	int fd;				/* the PSP descriptor given to LAUNCH_START */
 	u64 policy;

@@ -31,5 +31,6 @@ bool snp_fw_asid_live(u32 asid);
 bool snp_fw_page_owned(unsigned long pfn);
 unsigned int snp_fw_guest_count(void);
 int snp_fw_launch_digest(u64 gctx_paddr, u8 out[48]);
+int snp_fw_sev_guest_tik(u32 handle, u8 *tik);	/* tests: an SEV guest's TIK (16 bytes) */
 
 #endif

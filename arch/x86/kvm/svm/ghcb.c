@@ -77,11 +77,20 @@ int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu)
 {
 	u64 msr = vcpu->arch.ghcb_msr;
 
-	if (!sev_snp_guest(vcpu->kvm))
+	if (!vcpu->kvm->arch.sev_info.es_active)
 		return -EINVAL;
 	/* No request code: the MSR is the GPA of the GHCB page. */
 	if (!(msr & GHCB_MSR_INFO_MASK))
 		return sev_handle_vmgexit_ghcb(vcpu, msr);
+	switch (msr & GHCB_MSR_INFO_MASK) {
+	case GHCB_MSR_PSC_REQ:
+	case GHCB_MSR_REG_GPA_REQ:
+	case GHCB_MSR_PREF_GPA_REQ:
+		/* SNP's requests: upstream terminates an SEV-ES guest that makes one. */
+		if (!sev_snp_guest(vcpu->kvm))
+			return sev_terminate_exit(vcpu, msr);
+		break;
+	}
 	switch (msr & GHCB_MSR_INFO_MASK) {
 	case GHCB_MSR_PSC_REQ:
 		return snp_begin_psc_msr(vcpu, msr);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * SEV, SEV-ES and SEV-SNP VMs: KVM_MEMORY_ENCRYPT_OP (KVM_SEV_INIT2, KVM_SEV_SNP_LAUNCH_START,
- * _UPDATE, _FINISH), the VMSA of each vCPU, and the teardown that gives every page back.
+ * _UPDATE, _FINISH; SEV and SEV-ES launch in sev_launch.c), the VMSA of each vCPU, and the
+ * teardown that gives every page back.
  *
  * Locking: every command runs under kvm->lock; LAUNCH_UPDATE also takes kvm->slots_lock to
  * look up memslots and attributes (kvm->lock -> slots_lock, as everywhere).
@@ -87,7 +88,7 @@ static struct file *sev_get_psp_file(int fd)
 	return file;
 }
 
-static int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error)
+int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error)
 {
 	struct file *file = sev_get_psp_file(fd);
 	int r;
@@ -585,6 +586,24 @@ int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 	case KVM_SEV_INIT2:
 		r = sev_guest_init2(kvm, &cmd);
 		break;
+	case KVM_SEV_LAUNCH_START:
+		r = sev_launch_start(kvm, &cmd);
+		break;
+	case KVM_SEV_LAUNCH_UPDATE_DATA:
+		r = sev_launch_update_data(kvm, &cmd);
+		break;
+	case KVM_SEV_LAUNCH_UPDATE_VMSA:
+		r = sev_launch_update_vmsa(kvm, &cmd);
+		break;
+	case KVM_SEV_LAUNCH_MEASURE:
+		r = sev_launch_measure(kvm, &cmd);
+		break;
+	case KVM_SEV_LAUNCH_FINISH:
+		r = sev_launch_finish(kvm, &cmd);
+		break;
+	case KVM_SEV_GUEST_STATUS:
+		r = sev_guest_status(kvm, &cmd);
+		break;
 	case KVM_SEV_SNP_LAUNCH_START:
 		r = sev_snp_guest(kvm) ? snp_launch_start(kvm, &cmd) : -ENOTTY;
 		break;
@@ -667,10 +686,11 @@ void sev_vm_destroy(struct kvm *kvm)
 {
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 
+	sev_free_regions(kvm);
 	if (!sev->active)
 		return;
 	/* An ASID the firmware still runs a guest with is never handed out again. */
-	if (snp_context_destroy(kvm))
+	if (sev_launch_destroy(kvm) && snp_context_destroy(kvm))
 		sev_asid_free(sev->asid);
 	else
 		pr_warn("ASID %u leaked: the firmware kept its guest\n", sev->asid);

@@ -11,6 +11,19 @@ int sev_vcpu_create(struct kvm_vcpu *vcpu);
 int sev_dev_get_attr(u32 group, u64 attr, u64 *val);
 void sev_free_vcpu(struct kvm_vcpu *vcpu);
 void sev_vm_destroy(struct kvm *kvm);
+int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error);
+
+/* sev_launch.c: SEV and SEV-ES launch */
+int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp);
+int sev_launch_update_data(struct kvm *kvm, struct kvm_sev_cmd *argp);
+int sev_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp);
+int sev_launch_measure(struct kvm *kvm, struct kvm_sev_cmd *argp);
+int sev_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp);
+int sev_guest_status(struct kvm *kvm, struct kvm_sev_cmd *argp);
+bool sev_launch_destroy(struct kvm *kvm);
+int sev_mem_enc_register_region(struct kvm *kvm, void __user *argp);
+int sev_mem_enc_unregister_region(struct kvm *kvm, void __user *argp);
+void sev_free_regions(struct kvm *kvm);
 int sev_gmem_invalidate(struct kvm *kvm, unsigned long pfn);
 int sev_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 

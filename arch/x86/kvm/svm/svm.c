@@ -58,6 +58,7 @@ static void svm_vm_init(struct kvm *kvm)
 {
 	kvm->arch.hw.amd = true;
 	kvm->arch.hw.c_bit = sev_vm_type(kvm);
+	INIT_LIST_HEAD(&kvm->arch.sev_info.regions);
 }
 
 /* Ours: what an SEV-type VM offers beyond upstream (kvm_coco.h). */
@@ -68,6 +69,10 @@ static long svm_vm_ioctl(struct kvm *kvm, unsigned int ioctl, void __user *argp)
 		return sev_snp_get_launch_digest(kvm, argp);
 	case KVM_COCO_GET_TRACE:
 		return sev_get_trace(kvm, argp);
+	case KVM_MEMORY_ENCRYPT_REG_REGION:
+		return sev_mem_enc_register_region(kvm, argp);
+	case KVM_MEMORY_ENCRYPT_UNREG_REGION:
+		return sev_mem_enc_unregister_region(kvm, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -32,6 +32,8 @@
 #include <asm/snp_digest.h>
 #include <asm/snp_fw.h>
 
+#include "sev_fw.h"
+
 struct snp_guest_ctx {
 	unsigned long gctx_pfn;
 	u32 asid;			/* 0 until ACTIVATE */
@@ -215,6 +217,9 @@ static int fw_activate(struct sev_data_snp_activate *d)
 	list_for_each_entry(o, &fw_guests, entry)
 		if (!o->decommissioned && o->asid == d->asid)
 			return SEV_RET_ASID_OWNED;
+	/* SEV-ES guests (sev_fw.c) share the range. */
+	if (sev_fw_asid_live(d->asid))
+		return SEV_RET_ASID_OWNED;
 	g->asid = d->asid;
 	return 0;
 }
@@ -467,8 +472,15 @@ static int __snp_fw_command(int cmd, void *data)
 	case SEV_CMD_SNP_PAGE_RECLAIM:
 		return fw_page_reclaim(data);
 	default:
-		return SEV_RET_INVALID_COMMAND;
+		return sev_fw_command(cmd, data);
 	}
+}
+
+/* An ASID an SNP guest runs with (sev_fw.c's ACTIVATE asks too); under the firmware's lock. */
+bool snp_fw_asid_live_locked(u32 asid)
+{
+	lockdep_assert_held(&fw_lock);
+	return fw_asid_live(asid);
 }
 
 /* The failures a test asked for (snp_fw_inject_failure()): one per command, under fw_lock. */
@@ -543,9 +555,20 @@ bool snp_fw_asid_live(u32 asid)
 	bool live;
 
 	mutex_lock(&fw_lock);
-	live = fw_asid_live(asid);
+	live = fw_asid_live(asid) || sev_fw_asid_live(asid);
 	mutex_unlock(&fw_lock);
 	return live;
+}
+
+/* Test-only: an SEV guest's TIK (sev_fw.c), so that a test can check its measurement. */
+int snp_fw_sev_guest_tik(u32 handle, u8 *tik)
+{
+	int r;
+
+	mutex_lock(&fw_lock);
+	r = sev_fw_guest_tik(handle, tik);
+	mutex_unlock(&fw_lock);
+	return r;
 }
 
 /*

@@ -7,6 +7,7 @@
  * look inside are skipped and counted (test_util.h: INSPECT), and a hook called regardless
  * aborts the test rather than answer.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -164,6 +165,12 @@ unsigned long host_snp_leaked_pages(void)
 {
 	no_inspection(__func__);
 	return 0;
+}
+
+int host_sev_guest_tik(unsigned int handle, unsigned char tik[16])
+{
+	no_inspection(__func__);
+	return -ENOSYS;
 }
 
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn)
