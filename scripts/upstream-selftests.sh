@@ -28,7 +28,7 @@ TESTS=(guest_memfd_test set_memory_region_test kvm_create_max_vcpus kvm_binary_s
 # The ones that run no guest code, which the kernel-module run (no TCG engine there) runs too,
 # statically linked, with kvm_coco.ko as /dev/kvm.
 MODULE_TESTS=(guest_memfd_test kvm_create_max_vcpus kvm_binary_stats_test x86_64/set_sregs_test
-	      x86_64/sev_init2_tests)
+	      x86_64/sev_init2_tests x86_64/sev_migrate_tests)
 KNOWN_FAILING=()
 
 die() { echo "upstream-selftests: $*" >&2; exit 1; }

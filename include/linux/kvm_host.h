@@ -104,6 +104,7 @@ struct kvm {
 	struct kvm_range_map mem_attr_map;	/* under slots_lock */
 	struct xarray vcpu_array;		/* index -> vcpu, under lock */
 	int created_vcpus;
+	bool vm_dead;				/* every ioctl is EIO (kvm_vm_dead()) */
 	struct kvm_vm_stat stat;
 	struct kvm_arch arch;
 };
@@ -144,6 +145,13 @@ void kvm_coco_exit(void);
 extern const struct file_operations kvm_chardev_ops;
 void kvm_get_kvm(struct kvm *kvm);
 void kvm_put_kvm(struct kvm *kvm);
+bool file_is_kvm(struct file *file);
+
+/* The VM can do nothing more (its encryption context went to another VM): ioctls are EIO. */
+static inline void kvm_vm_dead(struct kvm *kvm)
+{
+	WRITE_ONCE(kvm->vm_dead, true);
+}
 long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext);
 
 static inline bool kvm_arch_has_private_mem(const struct kvm *kvm)

@@ -101,6 +101,9 @@ long kvm_arch_dev_ioctl_check_extension(struct kvm *kvm, long ext)
 		return 1;
 	case KVM_CAP_SYNC_REGS:
 		return KVM_SYNC_X86_VALID_FIELDS;
+	case KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM:
+	case KVM_CAP_VM_COPY_ENC_CONTEXT_FROM:
+		return !kvm || kvm->arch.ops->vm_move_enc_context_from;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVM_USER_MEM_SLOTS;
 	case KVM_CAP_MAX_VCPUS:
@@ -232,6 +235,8 @@ static long kvm_vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long 
 	struct kvm_vcpu *vcpu = file->private_data;
 	long r;
 
+	if (READ_ONCE(vcpu->kvm->vm_dead))
+		return -EIO;
 	mutex_lock(&vcpu->mutex);
 	if (ioctl == KVM_SET_SIGNAL_MASK)
 		r = kvm_vcpu_ioctl_set_sigmask(vcpu, (void __user *)arg);
@@ -346,6 +351,8 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	struct kvm *kvm = filp->private_data;
 	void __user *argp = (void __user *)arg;
 
+	if (READ_ONCE(kvm->vm_dead))
+		return -EIO;
 	switch (ioctl) {
 	case KVM_CREATE_VCPU:
 		return kvm_vm_ioctl_create_vcpu(kvm, arg);
@@ -391,6 +398,12 @@ static long kvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	default:
 		return kvm_arch_vm_ioctl(filp, ioctl, arg);
 	}
+}
+
+/* Whether @file is a VM's (KVM_CREATE_VM's descriptor). */
+bool file_is_kvm(struct file *file)
+{
+	return file && file->f_op == &kvm_vm_fops;
 }
 
 static int kvm_vm_release(struct inode *inode, struct file *filp)

@@ -190,6 +190,14 @@ static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
 		return 0;
 	case KVM_CAP_COCO_ENGINE:
 		return kvm_vm_set_engine(kvm, cap.args[0]);
+	case KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM:
+		if (!kvm->arch.ops->vm_move_enc_context_from)
+			return -EINVAL;
+		return kvm->arch.ops->vm_move_enc_context_from(kvm, cap.args[0]);
+	case KVM_CAP_VM_COPY_ENC_CONTEXT_FROM:
+		if (!kvm->arch.ops->vm_copy_enc_context_from)
+			return -EINVAL;
+		return kvm->arch.ops->vm_copy_enc_context_from(kvm, cap.args[0]);
 	default:
 		return -EINVAL;
 	}

@@ -40,6 +40,10 @@ struct kvm_sev_info {
 	u32 handle;			/* SEV, SEV-ES: the firmware's, from LAUNCH_START */
 	bool launch_finished;		/* SEV, SEV-ES: KVM_SEV_LAUNCH_FINISH done */
 	struct list_head regions;	/* KVM_MEMORY_ENCRYPT_REG_REGION's, under kvm->lock */
+	/* KVM_CAP_VM_COPY_ENC_CONTEXT_FROM (sev_migrate.c), under sev_migrate_lock */
+	struct kvm *mirror_owner;	/* a mirror: the VM whose context it shares (a ref) */
+	struct list_head mirrors;	/* an owner: its mirrors */
+	struct list_head mirror_entry;	/* a mirror: in its owner's mirrors */
 	u32 asid;
 	int fd;				/* the PSP descriptor given to LAUNCH_START */
 	u64 policy;
@@ -92,6 +96,9 @@ struct kvm_x86_ops {
 	int (*handle_exit)(struct kvm_vcpu *vcpu, const struct kvm_exec_exit *exit);
 	/* KVM_MEMORY_ENCRYPT_OP on the VM and on a vCPU; NULL: -ENOTTY. */
 	int (*mem_enc_ioctl)(struct kvm *kvm, void __user *argp);
+	/* KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM / _COPY_: the VM fd whose context this VM takes. */
+	int (*vm_move_enc_context_from)(struct kvm *kvm, unsigned int source_fd);
+	int (*vm_copy_enc_context_from)(struct kvm *kvm, unsigned int source_fd);
 	int (*vcpu_mem_enc_ioctl)(struct kvm_vcpu *vcpu, void __user *argp);
 	/* The vendor's own VM ioctls (kvm_coco.h); -ENOTTY for any other. */
 	long (*vm_ioctl)(struct kvm *kvm, unsigned int ioctl, void __user *argp);

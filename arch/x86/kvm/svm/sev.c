@@ -105,15 +105,39 @@ static u64 sev_context_paddr(struct kvm_sev_info *sev)
 	return (u64)page_to_pfn(sev->snp_context) << PAGE_SHIFT;
 }
 
-/* KVM_SEV_INIT2 */
+/* KVM_SEV_INIT2, and KVM_SEV_INIT / KVM_SEV_ES_INIT on a default VM (the VM's kind is theirs) */
+
+static int __sev_guest_init(struct kvm *kvm, const struct kvm_sev_init *data, bool es, bool snp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	int asid;
+
+	if (sev->active || kvm->created_vcpus)
+		return -EINVAL;
+	asid = sev_asid_new(es);
+	if (asid < 0)
+		return asid;
+	sev->asid = asid;
+	sev->active = true;
+	sev->es_active = es;
+	sev->snp_active = snp;
+	kvm->arch.hw.c_bit = true;
+	kvm->arch.hw.ghcb = es;
+	kvm->arch.hw.rmp = snp;
+	kvm->arch.hw.asid = asid;
+	kvm->arch.has_protected_state |= es;
+	sev->fd = -1;
+	sev->vmsa_features = data->vmsa_features | (snp ? SVM_SEV_FEAT_SNP_ACTIVE : 0);
+	sev->ghcb_version = data->ghcb_version ? data->ghcb_version :
+			    (snp ? GHCB_VERSION_DEFAULT : (es ? 1 : 0));
+	return 0;
+}
 
 static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 {
-	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 	unsigned long type = kvm->arch.vm_type;
 	struct kvm_sev_init data;
 	bool es, snp;
-	int asid;
 
 	lockdep_assert_held(&kvm->lock);
 	if (!sev_vm_type(kvm))
@@ -130,24 +154,18 @@ static int sev_guest_init2(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	if (data.ghcb_version > GHCB_VERSION_MAX || (!es && data.ghcb_version) ||
 	    (snp && data.ghcb_version && data.ghcb_version < 2))
 		return -EINVAL;
-	if (sev->active || kvm->created_vcpus)
-		return -EINVAL;
+	return __sev_guest_init(kvm, &data, es, snp);
+}
 
-	asid = sev_asid_new(es);
-	if (asid < 0)
-		return asid;
-	sev->asid = asid;
-	sev->active = true;
-	sev->es_active = es;
-	sev->snp_active = snp;
-	kvm->arch.hw.ghcb = es;
-	kvm->arch.hw.rmp = snp;
-	kvm->arch.hw.asid = asid;
-	sev->fd = -1;
-	sev->vmsa_features = data.vmsa_features | (snp ? SVM_SEV_FEAT_SNP_ACTIVE : 0);
-	sev->ghcb_version = data.ghcb_version ? data.ghcb_version :
-			    (snp ? GHCB_VERSION_DEFAULT : (es ? 1 : 0));
-	return 0;
+/* As upstream: no parameters (data is not read), GHCB version 1, no VMSA features. */
+static int sev_guest_init(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_init data = {};
+
+	lockdep_assert_held(&kvm->lock);
+	if (kvm->arch.vm_type != KVM_X86_DEFAULT_VM)
+		return -EINVAL;
+	return __sev_guest_init(kvm, &data, argp->id == KVM_SEV_ES_INIT, false);
 }
 
 /* KVM_SEV_SNP_LAUNCH_START */
@@ -574,7 +592,14 @@ int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 
 	mutex_lock(&kvm->lock);
 	r = -ENOTTY;
-	if (!sev_guest(kvm) && cmd.id != KVM_SEV_INIT2)
+	if (!sev_guest(kvm) && cmd.id != KVM_SEV_INIT2 && cmd.id != KVM_SEV_INIT &&
+	    cmd.id != KVM_SEV_ES_INIT)
+		goto out;
+	/* A mirror (KVM_CAP_VM_COPY_ENC_CONTEXT_FROM) has vCPUs of its own, nothing else. */
+	r = -EINVAL;
+	if (sev_is_mirror(kvm) && cmd.id != KVM_SEV_LAUNCH_UPDATE_VMSA &&
+	    cmd.id != KVM_SEV_GUEST_STATUS && cmd.id != KVM_SEV_DBG_DECRYPT &&
+	    cmd.id != KVM_SEV_DBG_ENCRYPT)
 		goto out;
 	/* Once INIT2 made this an SNP VM, only SNP commands make sense. */
 	r = -EPERM;
@@ -585,6 +610,10 @@ int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 	switch (cmd.id) {
 	case KVM_SEV_INIT2:
 		r = sev_guest_init2(kvm, &cmd);
+		break;
+	case KVM_SEV_INIT:
+	case KVM_SEV_ES_INIT:
+		r = sev_guest_init(kvm, &cmd);
 		break;
 	case KVM_SEV_LAUNCH_START:
 		r = sev_launch_start(kvm, &cmd);
@@ -687,7 +716,8 @@ void sev_vm_destroy(struct kvm *kvm)
 	struct kvm_sev_info *sev = &kvm->arch.sev_info;
 
 	sev_free_regions(kvm);
-	if (!sev->active)
+	/* A mirror's context is its owner's: it only lets go of the owner. */
+	if (!sev->active || sev_mirror_destroy(kvm))
 		return;
 	/* An ASID the firmware still runs a guest with is never handed out again. */
 	if (sev_launch_destroy(kvm) && snp_context_destroy(kvm))

@@ -45,6 +45,16 @@ void snp_leak_page(struct kvm *kvm, unsigned long pfn);
 bool snp_page_leaked(unsigned long pfn);
 unsigned long snp_leaked_pages(void);
 
+/* sev_migrate.c: KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM and KVM_CAP_VM_COPY_ENC_CONTEXT_FROM */
+int sev_vm_move_enc_context_from(struct kvm *kvm, unsigned int source_fd);
+int sev_vm_copy_enc_context_from(struct kvm *kvm, unsigned int source_fd);
+bool sev_mirror_destroy(struct kvm *kvm);
+
+static inline bool sev_is_mirror(struct kvm *kvm)
+{
+	return kvm->arch.sev_info.mirror_owner;
+}
+
 /* A VM created as SEV, SEV-ES or SNP (whether or not KVM_SEV_INIT2 has run). */
 static inline bool sev_vm_type(struct kvm *kvm)
 {

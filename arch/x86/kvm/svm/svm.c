@@ -59,6 +59,7 @@ static void svm_vm_init(struct kvm *kvm)
 	kvm->arch.hw.amd = true;
 	kvm->arch.hw.c_bit = sev_vm_type(kvm);
 	INIT_LIST_HEAD(&kvm->arch.sev_info.regions);
+	INIT_LIST_HEAD(&kvm->arch.sev_info.mirrors);
 }
 
 /* Ours: what an SEV-type VM offers beyond upstream (kvm_coco.h). */
@@ -87,6 +88,8 @@ const struct kvm_x86_ops svm_x86_ops = {
 	.vcpu_pre_run = svm_vcpu_pre_run,
 	.handle_exit = svm_handle_exit,
 	.mem_enc_ioctl = sev_mem_enc_ioctl,
+	.vm_move_enc_context_from = sev_vm_move_enc_context_from,
+	.vm_copy_enc_context_from = sev_vm_copy_enc_context_from,
 	.vm_ioctl = svm_vm_ioctl,
 	.gmem_prepare = sev_gmem_prepare,
 	.gmem_invalidate = sev_gmem_invalidate,

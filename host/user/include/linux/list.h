@@ -37,6 +37,30 @@ static inline bool list_empty(const struct list_head *head)
 	return head->next == head;
 }
 
+/* @new takes @old's place; @old is left empty. */
+static inline void list_replace_init(struct list_head *old, struct list_head *new)
+{
+	new->next = old->next;
+	new->prev = old->prev;
+	new->next->prev = new;
+	new->prev->next = new;
+	INIT_LIST_HEAD(old);
+}
+
+/* @list's entries go to the front of @head; @list is left empty. */
+static inline void list_splice_init(struct list_head *list, struct list_head *head)
+{
+	struct list_head *first = list->next, *last = list->prev;
+
+	if (list_empty(list))
+		return;
+	first->prev = head;
+	last->next = head->next;
+	head->next->prev = last;
+	head->next = first;
+	INIT_LIST_HEAD(list);
+}
+
 #define list_entry(ptr, type, member)	container_of(ptr, type, member)
 
 #define list_for_each_entry(pos, head, member)					\

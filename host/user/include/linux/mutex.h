@@ -29,6 +29,12 @@ struct mutex {
 void __mutex_init(struct mutex *m, const char *name, const void *key);
 void mutex_destroy(struct mutex *m);
 void mutex_lock(struct mutex *m);
+/*
+ * The second lock of a class held at once (the kernel's lockdep subclass); the library's
+ * lockdep does not track same-class nesting, so it is mutex_lock().
+ */
+#define SINGLE_DEPTH_NESTING	1
+#define mutex_lock_nested(m, subclass)	mutex_lock(m)
 void mutex_unlock(struct mutex *m);
 
 #endif
