@@ -50,6 +50,8 @@ int host_snp_rmp_perms_of_gfn(int vm_fd, unsigned long long gfn, unsigned int vm
 unsigned long host_snp_leaked_pages(void);
 /* An SEV guest's transport integrity key (the firmware's), to check LAUNCH_MEASURE's HMAC. */
 int host_sev_guest_tik(unsigned int handle, unsigned char tik[16]);
+/* SEV guest contexts the firmware kept when their VMs went (it refused DECOMMISSION). */
+unsigned long host_sev_leaked_contexts(void);
 /* The @nth SNP firmware command @cmd from now fails with @status (snp_fw_inject_failure()). */
 void host_snp_fw_fail(int cmd, unsigned int nth, int status);
 /* The command the last injected failure hit (snp_fw_injected_cmd()), once; 0: none. */

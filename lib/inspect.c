@@ -166,3 +166,8 @@ int host_sev_guest_tik(unsigned int handle, unsigned char tik[16])
 {
 	return snp_fw_sev_guest_tik(handle, tik);
 }
+
+unsigned long host_sev_leaked_contexts(void)
+{
+	return sev_leaked_contexts();
+}

@@ -335,12 +335,69 @@ static int snp_cmd(struct fuzz *f, int vm, uint32_t id, void *data)
 	return ioctl_fd(vm, KVM_MEMORY_ENCRYPT_OP, (uintptr_t)&cmd);
 }
 
+/* SEV and SEV-ES launch, on a default VM (legacy INIT) or an SEV-type one. */
+static void op_sev(struct fuzz *f, int vm, uint8_t what, uint8_t raw)
+{
+	switch (what) {
+	case 0: {
+		struct kvm_sev_launch_start s = { .policy = raw & 4 };
+
+		snp_cmd(f, vm, raw & 1 ? KVM_SEV_ES_INIT : KVM_SEV_INIT, NULL);
+		if (raw == 0xff) {
+			s.policy = take(f, 4);
+			s.session_uaddr = (uintptr_t)user_ptr(f, 64);
+			s.session_len = take(f, 4);
+		}
+		snp_cmd(f, vm, KVM_SEV_LAUNCH_START, &s);
+		break;
+	}
+	case 1: {
+		struct kvm_sev_launch_update_data u = { .len = take_pages(f) * FUZZ_PAGE };
+
+		u.uaddr = (uintptr_t)user_ptr(f, u.len);
+		if (raw == 0xff) {
+			u.uaddr += take8(f);
+			u.len = take(f, 4);
+		}
+		snp_cmd(f, vm, KVM_SEV_LAUNCH_UPDATE_DATA, &u);
+		break;
+	}
+	case 2: {
+		struct kvm_sev_launch_measure m = { .len = raw & 0x80 ? 48 : take8(f) };
+		struct kvm_sev_guest_status st;
+
+		m.uaddr = (uintptr_t)user_ptr(f, 64);
+		snp_cmd(f, vm, KVM_SEV_LAUNCH_UPDATE_VMSA, NULL);
+		snp_cmd(f, vm, KVM_SEV_LAUNCH_MEASURE, &m);
+		snp_cmd(f, vm, KVM_SEV_GUEST_STATUS, &st);
+		snp_cmd(f, vm, raw & 1 ? KVM_SEV_LAUNCH_FINISH : take8(f), NULL);
+		break;
+	}
+	default: {
+		struct kvm_enable_cap cap = { .cap = raw & 1 ? KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM :
+							   KVM_CAP_VM_COPY_ENC_CONTEXT_FROM,
+					      .args = { vm_fd(f) } };
+		struct kvm_enc_region r = { .addr = (uintptr_t)user_ptr(f, FUZZ_PAGE),
+					    .size = raw == 0xff ? take(f, 8) : FUZZ_PAGE };
+
+		if (raw & 2)
+			ioctl_fd(vm, raw & 4 ? KVM_MEMORY_ENCRYPT_REG_REGION :
+					       KVM_MEMORY_ENCRYPT_UNREG_REGION, (uintptr_t)&r);
+		else
+			ioctl_fd(vm, KVM_ENABLE_CAP, (uintptr_t)&cap);
+		break;
+	}
+	}
+}
+
 /* SNP (and the SEV INIT2 it starts with): mostly well-formed, fields raw now and then. */
 static void op_snp(struct fuzz *f)
 {
 	int vm = vm_fd(f);
 	uint8_t what = take8(f), raw = take8(f);
 
+	if (what & 4)
+		return op_sev(f, vm, what & 3, raw);
 	switch (what % 4) {
 	case 0: {
 		struct kvm_sev_init init = { .vmsa_features = raw == 0xff ? take(f, 8) : 0 };
@@ -753,13 +810,15 @@ static void fuzz_teardown(struct fuzz *f)
  * The library is back where it was: nothing warned, leaked or broke an invariant.  Pages the
  * firmware or the TDX module would not give back are leaked on purpose and counted.  An input
  * that leaked pages may leave objects too: the records of the leak (the SNP leak list's
- * nodes), and a TD whose key the module kept keeps the module's records of it.
+ * nodes), and a TD whose key the module kept keeps the module's records of it; an SEV guest
+ * context the firmware would not decommission keeps the firmware's records of it.
  */
 static void fuzz_check(const struct host_counters *base, unsigned long snp_leaked,
-		       unsigned long tdx_leaked)
+		       unsigned long tdx_leaked, unsigned long sev_leaked)
 {
 	unsigned long leaked = host_snp_leaked_pages() - snp_leaked +
 			       host_tdx_leaked_pages() - tdx_leaked;
+	bool kept = leaked || host_sev_leaked_contexts() != sev_leaked;
 	struct host_counters now;
 	char why[256];
 
@@ -774,7 +833,7 @@ static void fuzz_check(const struct host_counters *base, unsigned long snp_leake
 		 "%ld pages (%lu of them counted as leaked)", now.files - base->files,
 		 now.allocs - base->allocs, now.vmallocs - base->vmallocs,
 		 now.pages - base->pages, leaked);
-	if (now.files != base->files || (now.allocs != base->allocs && !leaked) ||
+	if (now.files != base->files || (now.allocs != base->allocs && !kept) ||
 	    now.vmallocs != base->vmallocs || now.pages != base->pages + (long)leaked)
 		fuzz_fail(why);
 }
@@ -783,6 +842,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz f = { .p = data, .left = size, .buf = fuzz_buffer() };
 	unsigned long snp_leaked = host_snp_leaked_pages(), tdx_leaked = host_tdx_leaked_pages();
+	unsigned long sev_leaked = host_sev_leaked_contexts();
 	struct host_counters base;
 	int i, ops;
 
@@ -804,6 +864,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_ops[op](&f);
 	}
 	fuzz_teardown(&f);
-	fuzz_check(&base, snp_leaked, tdx_leaked);
+	fuzz_check(&base, snp_leaked, tdx_leaked, sev_leaked);
 	return 0;
 }

@@ -21,6 +21,7 @@ int sev_launch_measure(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_guest_status(struct kvm *kvm, struct kvm_sev_cmd *argp);
 bool sev_launch_destroy(struct kvm *kvm);
+unsigned long sev_leaked_contexts(void);
 int sev_mem_enc_register_region(struct kvm *kvm, void __user *argp);
 int sev_mem_enc_unregister_region(struct kvm *kvm, void __user *argp);
 void sev_free_regions(struct kvm *kvm);

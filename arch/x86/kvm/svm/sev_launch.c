@@ -14,6 +14,7 @@
  * ignores them: its own selftests leave LAUNCH_MEASURE's uninitialised.
  */
 #include <linux/kernel.h>
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -59,6 +60,9 @@ int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	if (r)
 		return r;
 
+	/* From here the context is the VM's: if it cannot go now, the VM's end tries again. */
+	sev->handle = start.handle;
+	sev->fd = argp->sev_fd;
 	activate.handle = start.handle;
 	activate.asid = sev->asid;
 	r = sev_issue_cmd(kvm, argp->sev_fd, SEV_CMD_ACTIVATE, &activate, (int *)&argp->error);
@@ -69,16 +73,16 @@ int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
 		r = -EFAULT;
 		goto err_deactivate;
 	}
-	sev->handle = start.handle;
 	sev->policy = params.policy;
-	sev->fd = argp->sev_fd;
 	return 0;
 
 err_deactivate:
-	sev_do_cmd(SEV_CMD_DEACTIVATE, &activate, NULL);
+	if (sev_do_cmd(SEV_CMD_DEACTIVATE, &activate, NULL))
+		return r;
 err_decommission:
 	gone.handle = start.handle;
-	sev_do_cmd(SEV_CMD_DECOMMISSION, &gone, NULL);
+	if (!sev_do_cmd(SEV_CMD_DECOMMISSION, &gone, NULL))
+		sev->handle = 0;
 	return r;
 }
 
@@ -239,6 +243,14 @@ int sev_guest_status(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	return 0;
 }
 
+static atomic_long_t sev_contexts_leaked;
+
+/* Contexts the firmware kept when their VM went (tests: what a firmware error leaves). */
+unsigned long sev_leaked_contexts(void)
+{
+	return atomic_long_read(&sev_contexts_leaked);
+}
+
 /*
  * The VM goes: unbind its ASID and end its context.  false if the firmware kept the guest
  * (the ASID must not be handed out again).
@@ -256,6 +268,7 @@ bool sev_launch_destroy(struct kvm *kvm)
 	    sev_do_cmd(SEV_CMD_DECOMMISSION, &gone, &error)) {
 		pr_err("SEV guest %u not decommissioned: firmware status %#x\n", sev->handle,
 		       error);
+		atomic_long_inc(&sev_contexts_leaked);
 		return false;
 	}
 	sev->handle = 0;

@@ -136,26 +136,18 @@ static void sev_move_mirrors(struct kvm *dst, struct kvm *src)
 	}
 }
 
-int sev_vm_move_enc_context_from(struct kvm *kvm, unsigned int source_fd)
+/* Under every lock: the source's context moves here, and the source is dead. */
+static int sev_move_from(struct kvm *kvm, struct kvm *source)
 {
-	struct kvm_sev_info *dst = &kvm->arch.sev_info, *src;
-	struct kvm *source;
-	struct file *file;
+	struct kvm_sev_info *dst = &kvm->arch.sev_info, *src = &source->arch.sev_info;
 	int r;
 
-	mutex_lock(&sev_migrate_lock);
-	file = sev_lock_source(kvm, source_fd, &source, &r);
-	if (!file)
-		goto out;
-	src = &source->arch.sev_info;
-	r = -EINVAL;
-	if (dst->active || !src->active || src->snp_active || READ_ONCE(source->vm_dead) ||
+	if (dst->active || !src->active || src->snp_active ||
 	    kvm->arch.vm_type != source->arch.vm_type)
-		goto unlock;
+		return -EINVAL;
 	r = sev_check_vcpus(kvm, source);
 	if (r)
-		goto unlock;
-
+		return r;
 	sev_take_context(kvm, source);
 	list_splice_init(&src->regions, &dst->regions);
 	sev_move_mirrors(kvm, source);
@@ -165,40 +157,50 @@ int sev_vm_move_enc_context_from(struct kvm *kvm, unsigned int source_fd)
 	src->active = false;
 	src->handle = 0;
 	kvm_vm_dead(source);
-unlock:
-	sev_unlock_source(kvm, source, file);
-out:
-	mutex_unlock(&sev_migrate_lock);
-	return r;
+	return 0;
 }
 
-int sev_vm_copy_enc_context_from(struct kvm *kvm, unsigned int source_fd)
+/* Under every lock: this VM becomes a mirror of the source. */
+static int sev_copy_from(struct kvm *kvm, struct kvm *source)
 {
-	struct kvm_sev_info *dst = &kvm->arch.sev_info, *src;
+	struct kvm_sev_info *dst = &kvm->arch.sev_info, *src = &source->arch.sev_info;
+
+	if (dst->active || kvm->created_vcpus || !src->active || src->snp_active ||
+	    src->mirror_owner)
+		return -EINVAL;
+	sev_take_context(kvm, source);
+	kvm_get_kvm(source);
+	dst->mirror_owner = source;
+	list_add_tail(&dst->mirror_entry, &src->mirrors);
+	return 0;
+}
+
+/* @op on this VM and the live VM behind @fd, under sev_migrate_lock and both VMs' locks. */
+static int sev_with_source(struct kvm *kvm, unsigned int fd,
+			   int (*op)(struct kvm *kvm, struct kvm *source))
+{
 	struct kvm *source;
 	struct file *file;
 	int r;
 
 	mutex_lock(&sev_migrate_lock);
-	file = sev_lock_source(kvm, source_fd, &source, &r);
-	if (!file)
-		goto out;
-	src = &source->arch.sev_info;
-	r = -EINVAL;
-	if (dst->active || kvm->created_vcpus || !src->active || src->snp_active ||
-	    src->mirror_owner || READ_ONCE(source->vm_dead))
-		goto unlock;
-
-	sev_take_context(kvm, source);
-	kvm_get_kvm(source);
-	dst->mirror_owner = source;
-	list_add_tail(&dst->mirror_entry, &src->mirrors);
-	r = 0;
-unlock:
-	sev_unlock_source(kvm, source, file);
-out:
+	file = sev_lock_source(kvm, fd, &source, &r);
+	if (file) {
+		r = READ_ONCE(source->vm_dead) ? -EINVAL : op(kvm, source);
+		sev_unlock_source(kvm, source, file);
+	}
 	mutex_unlock(&sev_migrate_lock);
 	return r;
+}
+
+int sev_vm_move_enc_context_from(struct kvm *kvm, unsigned int source_fd)
+{
+	return sev_with_source(kvm, source_fd, sev_move_from);
+}
+
+int sev_vm_copy_enc_context_from(struct kvm *kvm, unsigned int source_fd)
+{
+	return sev_with_source(kvm, source_fd, sev_copy_from);
 }
 
 /*

@@ -173,6 +173,12 @@ int host_sev_guest_tik(unsigned int handle, unsigned char tik[16])
 	return -ENOSYS;
 }
 
+unsigned long host_sev_leaked_contexts(void)
+{
+	no_inspection(__func__);
+	return 0;
+}
+
 int host_gmem_page_is_zero(int vm_fd, unsigned long long gfn)
 {
 	no_inspection(__func__);
