@@ -75,23 +75,19 @@ static int snp_begin_psc_msr(struct kvm_vcpu *vcpu, u64 msr)
 
 int sev_handle_vmgexit_msr(struct kvm_vcpu *vcpu)
 {
-	u64 msr = vcpu->arch.ghcb_msr;
+	u64 msr = vcpu->arch.ghcb_msr, req = msr & GHCB_MSR_INFO_MASK;
 
 	if (!vcpu->kvm->arch.sev_info.es_active)
 		return -EINVAL;
 	/* No request code: the MSR is the GPA of the GHCB page. */
-	if (!(msr & GHCB_MSR_INFO_MASK))
+	if (!req)
 		return sev_handle_vmgexit_ghcb(vcpu, msr);
-	switch (msr & GHCB_MSR_INFO_MASK) {
-	case GHCB_MSR_PSC_REQ:
-	case GHCB_MSR_REG_GPA_REQ:
-	case GHCB_MSR_PREF_GPA_REQ:
-		/* SNP's requests: upstream terminates an SEV-ES guest that makes one. */
-		if (!sev_snp_guest(vcpu->kvm))
-			return sev_terminate_exit(vcpu, msr);
-		break;
-	}
-	switch (msr & GHCB_MSR_INFO_MASK) {
+	/* SNP's requests: upstream terminates an SEV-ES guest that makes one. */
+	if (!sev_snp_guest(vcpu->kvm) && (req == GHCB_MSR_PSC_REQ ||
+					  req == GHCB_MSR_REG_GPA_REQ ||
+					  req == GHCB_MSR_PREF_GPA_REQ))
+		return sev_terminate_exit(vcpu, msr);
+	switch (req) {
 	case GHCB_MSR_PSC_REQ:
 		return snp_begin_psc_msr(vcpu, msr);
 	case GHCB_MSR_REG_GPA_REQ:

@@ -281,7 +281,7 @@ bool sev_launch_destroy(struct kvm *kvm)
  * never move, so KVM only records the range, with upstream's checks, for UNREG_REGION.
  */
 struct sev_region {
-	u64 addr, size;
+	struct kvm_enc_region range;
 	struct list_head entry;
 };
 
@@ -313,8 +313,7 @@ int sev_mem_enc_register_region(struct kvm *kvm, void __user *argp)
 	region = kzalloc(sizeof(*region), GFP_KERNEL_ACCOUNT);
 	if (!region)
 		return -ENOMEM;
-	region->addr = range.addr;
-	region->size = range.size;
+	region->range = range;
 	mutex_lock(&kvm->lock);
 	list_add_tail(&region->entry, &sev->regions);
 	mutex_unlock(&kvm->lock);
@@ -334,7 +333,7 @@ int sev_mem_enc_unregister_region(struct kvm *kvm, void __user *argp)
 	r = -EINVAL;
 	mutex_lock(&kvm->lock);
 	list_for_each_entry(region, &sev->regions, entry) {
-		if (region->addr == range.addr && region->size == range.size) {
+		if (!memcmp(&region->range, &range, sizeof(range))) {
 			list_del(&region->entry);
 			kfree(region);
 			r = 0;

@@ -145,6 +145,20 @@ static void set_events(struct guest_vcpu *v, const struct kvm_vcpu_events *ev)
 	TEST_ASSERT_EQ(kvm_coco_ioctl(v->fd, KVM_SET_VCPU_EVENTS, ev), 0);
 }
 
+/* Inject @ev; the guest's next stop is @stage, its handler having run once; then KVM's view. */
+static void deliver(struct guest_vm *g, struct guest_vcpu *v, const struct kvm_vcpu_events *ev,
+		    uint64_t stage, struct kvm_vcpu_events *got)
+{
+	struct ucall uc;
+
+	set_events(v, ev);
+	vcpu_run(v);
+	assert_ucall(g, v, &uc, UCALL_SYNC);
+	TEST_ASSERT_EQ(uc.args[0], stage);
+	TEST_ASSERT_EQ(uc.args[1], 1);
+	get_events(v->fd, got);
+}
+
 static void test_injected_events_delivered(void)
 {
 	struct kvm_debugregs dr = { .db = { 0x1234000 }, .dr6 = 0xffff0ff0, .dr7 = 0x400 };
@@ -166,35 +180,20 @@ static void test_injected_events_delivered(void)
 	/* An exception: its handler runs before the guest's next instruction. */
 	ev.exception.injected = 1;
 	ev.exception.nr = UD_VECTOR;
-	set_events(&v, &ev);
-	vcpu_run(&v);
-	assert_ucall(&g, &v, &uc, UCALL_SYNC);
-	TEST_ASSERT_EQ(uc.args[0], 1);
-	TEST_ASSERT_EQ(uc.args[1], 1);
-	get_events(v.fd, &got);
+	deliver(&g, &v, &ev, 1, &got);
 	TEST_ASSERT_EQ(got.exception.injected, 0);
 
 	/* An interrupt. */
 	memset(&ev, 0, sizeof(ev));
 	ev.interrupt.injected = 1;
 	ev.interrupt.nr = IRQ_VECTOR;
-	set_events(&v, &ev);
-	vcpu_run(&v);
-	assert_ucall(&g, &v, &uc, UCALL_SYNC);
-	TEST_ASSERT_EQ(uc.args[0], 2);
-	TEST_ASSERT_EQ(uc.args[1], 1);
-	get_events(v.fd, &got);
+	deliver(&g, &v, &ev, 2, &got);
 	TEST_ASSERT_EQ(got.interrupt.injected, 0);
 
 	/* An NMI: masked while its handler runs, unmasked by the handler's IRET. */
 	memset(&ev, 0, sizeof(ev));
 	ev.nmi.injected = 1;
-	set_events(&v, &ev);
-	vcpu_run(&v);
-	assert_ucall(&g, &v, &uc, UCALL_SYNC);
-	TEST_ASSERT_EQ(uc.args[0], 3);
-	TEST_ASSERT_EQ(uc.args[1], 1);
-	get_events(v.fd, &got);
+	deliver(&g, &v, &ev, 3, &got);
 	TEST_ASSERT_EQ(got.nmi.injected, 0);
 	TEST_ASSERT_EQ(got.nmi.masked, 0);
 
