@@ -155,9 +155,13 @@ tsan-test: all $(TSAN_TESTS)
 
 # Upstream 6.12's KVM selftests, unmodified, under the preload shim (scripts/upstream-selftests.sh
 # fetches Debian's linux-source-6.12 and builds them once, into a cache).
-# The ABI check: every number, size and offset of include/uapi against 6.12's uapi headers.
+# The ABI check: every number, size and offset of include/uapi against 6.12's uapi headers; then
+# all of 6.12's generic and x86 selftest sources compiled against our headers (pkg-config).
 upstream-test: all
 	$(Q)scripts/abi-check.py "$$(scripts/upstream-selftests.sh headers)" $(BUILD)/abi
+	$(Q)scripts/upstream-selftests.sh compile $(abspath $(BUILD)) > $(BUILD)/compile.tap || \
+		{ grep -v '^ok' $(BUILD)/compile.tap; exit 1; }
+	$(Q)tail -1 $(BUILD)/compile.tap
 	$(Q)scripts/upstream-selftests.sh run $(abspath $(BUILD))/libkvm-coco-preload.so
 
 check: deps

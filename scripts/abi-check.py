@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The ABI check: every constant, ioctl number, struct size and field offset our uapi headers
-define (include/uapi/linux/{kvm,kvm_para,psp-sev}.h) against upstream 6.12's installed uapi
+define (include/uapi/{linux,asm}/{kvm,kvm_para}.h, linux/psp-sev.h) against upstream 6.12's installed uapi
 headers.  Generates one C program that prints each fact, builds it once against our headers
 and once against upstream's, and compares the two outputs line by line.
 
@@ -13,7 +13,8 @@ import re
 import subprocess
 import sys
 
-HEADERS = ["linux/kvm.h", "linux/kvm_para.h", "linux/psp-sev.h"]
+HEADERS = ["linux/kvm.h", "asm/kvm.h", "linux/kvm_para.h", "asm/kvm_para.h",
+           "linux/psp-sev.h"]
 # What upstream has only after 6.12 (TDX's uapi came in 6.16): checked against ours only.
 LATER = re.compile(r"^(kvm_tdx_\w+|KVM_TDX_\w+|KVM_X86_TDX_VM|TDX_\w+)$")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,7 +32,7 @@ def defines(text):
         name, sep, value = m.group(1), m.group(2), m.group(3).strip()
         if sep == "(" or not value or name.startswith("_"):
             continue
-        names.append(name)
+        names.append(("s:" if value.startswith('"') else "") + name)
     return names
 
 
@@ -62,9 +63,10 @@ def members(body, prefix=""):
                 depth += {"{": 1, "}": -1}.get(body[j], 0)
                 j += 1
             end = body.index(";", j)
-            m = re.match(r"\s*(\w*)", body[j:end])
+            m = re.match(r"\s*(\w*)\s*(\[)?", body[j:end])
             name = m.group(1) if m else ""
-            inner = prefix + name + "." if name else prefix
+            # an array of blocks: its members through element 0
+            inner = prefix + name + ("[0]." if m.group(2) else ".") if name else prefix
             if name:
                 fields.append(prefix + name)
             fields += members(body[brace + 1:j - 1], inner)
@@ -72,7 +74,7 @@ def members(body, prefix=""):
             continue
         decl = body[i:semi].strip()
         i = semi + 1
-        if ":" in decl or decl.startswith("#") or not decl:
+        if ":" in decl or decl.startswith("#") or not decl or "FLEX_ARRAY" in decl:
             continue
         for part in decl.split(","):
             fm = re.search(r"(\w+)\s*(\[[^\]]*\])?\s*$", part.strip())
@@ -87,8 +89,15 @@ def program(names, layouts):
     lines += ["#include <%s>" % h for h in HEADERS]
     lines.append("int main(void)\n{")
     for n in names:
+        string, n = n.startswith("s:"), n[2:] if n.startswith("s:") else n
         lines.append("#ifdef %s" % n)
-        lines.append('\tprintf("define %s %%llu\\n", (unsigned long long)(%s));' % (n, n))
+        if string:	# a string's bytes, up to its last NUL
+            lines.append('\tfor (size_t i = 0; i < sizeof(%s); i++) printf("%%02x", %s[i]);'
+                         % (n, n))
+            lines.append('\tprintf(" define %s\\n");' % n)
+        else:
+            lines.append('\tprintf("define %s %%llu\\n", (unsigned long long)(%s));'
+                         % (n, n))
         lines.append("#else")
         lines.append('\tprintf("define %s missing\\n");' % n)
         lines.append("#endif")

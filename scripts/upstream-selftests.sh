@@ -6,6 +6,8 @@
 #   scripts/upstream-selftests.sh headers        (build, then) print 6.12's installed uapi dir
 #   scripts/upstream-selftests.sh static         build MODULE_TESTS statically (print the dir),
 #                                                for the kernel-module run (module-test.sh)
+#   scripts/upstream-selftests.sh compile PCDIR  compile every generic and x86 selftest and
+#                                                library source against our headers (TAP)
 #
 # build: apt-get download Debian's linux-source-6.12 (the newest 6.12 the archive has), unpack
 # only what the selftests need (tools/, the uapi headers and the Kbuild bits headers_install
@@ -111,6 +113,43 @@ build_static() {
 	done
 }
 
+# Upstream-written VMM code against our <linux/kvm.h>: all of 6.12's generic and x86 KVM
+# selftests and their library, unmodified, compiled (not linked) with the flags
+# `pkg-config --cflags kvm-coco` gives first, then the selftests' own.  6.12's installed uapi
+# headers stay on the path after ours for what is not KVM's (falloc.h, ...), as a VMM's
+# system headers would.
+compile() {
+	local pcdir=$1 dir root kvm cflags files f n=0 bad=0 log
+	dir=$(build) || exit 1
+	root=$(dirname "$dir")
+	kvm=$root/linux-source-6.12/tools/testing/selftests/kvm
+	cflags=$(PKG_CONFIG_PATH=$pcdir pkg-config --cflags kvm-coco) ||
+		die "no kvm-coco.pc in $pcdir"
+	log=$(mktemp)
+	cd "$kvm" || die "no $kvm"
+	files=(*.c x86_64/*.c lib/*.c lib/x86_64/*.c)
+	echo "TAP version 13"
+	echo "1..${#files[@]}"
+	for f in "${files[@]}"; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086 # cflags is a list of flags
+		if gcc -fsyntax-only -std=gnu99 -D_GNU_SOURCE -DCONFIG_64BIT -Wall -Werror \
+			$cflags -I"$root/linux-source-6.12/tools/include" \
+			-I"$root/linux-source-6.12/tools/arch/x86/include" -isystem "$root/usr/include" \
+			-Iinclude -I"$(dirname "$f")" -Iinclude/x86_64 -I.. -I../rseq "$f" \
+			>"$log" 2>&1; then
+			echo "ok $n $f"
+		else
+			echo "not ok $n $f"
+			sed 's/^/# /' "$log" | head -20
+			bad=$((bad + 1))
+		fi
+	done
+	rm -f "$log"
+	echo "# upstream sources against our headers: $((n - bad)) of $n compile"
+	[ $bad -eq 0 ]
+}
+
 known_failing() {
 	local k
 	for k in "${KNOWN_FAILING[@]}"; do
@@ -176,5 +215,6 @@ build) build ;;
 headers) dir=$(build) && echo "$(dirname "$dir")/usr/include" ;;
 static) build_static ;;
 run) [ $# -eq 2 ] || die "usage: $0 run PRELOAD"; run "$2" ;;
-*) die "usage: $0 build | headers | static | run PRELOAD" ;;
+compile) [ $# -eq 2 ] || die "usage: $0 compile PCDIR"; compile "$2" ;;
+*) die "usage: $0 build | headers | static | run PRELOAD | compile PCDIR" ;;
 esac
