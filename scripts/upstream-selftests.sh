@@ -8,6 +8,10 @@
 #                                                for the kernel-module run (module-test.sh)
 #   scripts/upstream-selftests.sh compile PCDIR  compile every generic and x86 selftest and
 #                                                library source against our headers (TAP)
+#   scripts/upstream-selftests.sh survey PRELOAD every x86 KVM selftest of 6.12 (the
+#                                                Makefile's TEST_GEN_PROGS_x86_64), built and run
+#                                                under the shim, SURVEY_TIMEOUT (60) seconds
+#                                                each: a report, not a gate (not in make check)
 #
 # build: apt-get download Debian's linux-source-6.12 (the newest 6.12 the archive has), unpack
 # only what the selftests need (tools/, the uapi headers and the Kbuild bits headers_install
@@ -150,6 +154,40 @@ compile() {
 	[ $bad -eq 0 ]
 }
 
+survey() {
+	local preload=$1 dir root kvm out t n=0 pass=0 skip=0 fail=0 tmo=0 rc tests=() targets=()
+	dir=$(build) || exit 1
+	root=$(dirname "$dir")
+	kvm=$root/linux-source-6.12/tools/testing/selftests/kvm
+	out=$root/selftests-all
+	mapfile -t tests < <(sed -n 's/^TEST_GEN_PROGS_x86_64 +\{0,1\}= *//p' "$kvm/Makefile")
+	for t in "${tests[@]}"; do
+		targets+=("$out/$t")
+	done
+	mkdir -p "$out"
+	make -C "$kvm" -j"$(nproc)" OUTPUT="$out" KHDR_INCLUDES="-isystem $root/usr/include" \
+		"${targets[@]}" >"$root/survey-build.log" 2>&1 ||
+		die "building the survey failed (log: $root/survey-build.log)"
+	echo "TAP version 13"
+	echo "1..${#tests[@]}"
+	for t in "${tests[@]}"; do
+		n=$((n + 1))
+		(cd "$(dirname "$out/$t")" &&
+		 TEST_TIMEOUT=${SURVEY_TIMEOUT:-60} run_one "$preload" "$out/$t") > "$out/$t.log"
+		rc=$?
+		case $rc in
+		0) echo "ok $n $t"; pass=$((pass + 1)) ;;
+		4) echo "ok $n $t # SKIP $(grep -m1 -i 'skip' "$out/$t.log" | cut -c1-100)"
+		   skip=$((skip + 1)) ;;
+		124|137) echo "not ok $n $t # TIMEOUT"; tmo=$((tmo + 1)) ;;
+		*) echo "not ok $n $t # exit $rc: $(grep -m1 -A2 'Assertion\|error\|failed' \
+			"$out/$t.log" | tr '\n' ' ' | cut -c1-140)"; fail=$((fail + 1)) ;;
+		esac
+	done
+	echo "# survey of 6.12's x86 KVM selftests: $pass passed, $skip skipped, $fail failed," \
+	     "$tmo timed out, of $n"
+}
+
 known_failing() {
 	local k
 	for k in "${KNOWN_FAILING[@]}"; do
@@ -216,5 +254,6 @@ headers) dir=$(build) && echo "$(dirname "$dir")/usr/include" ;;
 static) build_static ;;
 run) [ $# -eq 2 ] || die "usage: $0 run PRELOAD"; run "$2" ;;
 compile) [ $# -eq 2 ] || die "usage: $0 compile PCDIR"; compile "$2" ;;
-*) die "usage: $0 build | headers | static | run PRELOAD | compile PCDIR" ;;
+survey) [ $# -eq 2 ] || die "usage: $0 survey PRELOAD"; survey "$2" ;;
+*) die "usage: $0 build | headers | static | run PRELOAD | compile PCDIR | survey PRELOAD" ;;
 esac

@@ -85,6 +85,39 @@ struct page *alloc_page(gfp_t gfp)
 	return (struct page *)(host_phys_arena + (frame << PAGE_SHIFT));
 }
 
+/*
+ * More than one frame: fresh frames from the top of what was handed out, so they are
+ * contiguous (freed ones go back one by one, for alloc_page()).  Firmware buffers only.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	unsigned long frame, n = 1UL << order;
+
+	if (!order)
+		return alloc_page(gfp);
+	host_physmem_init();
+	if (!host_phys_arena || host_should_fail_alloc())
+		return NULL;
+	spin_lock(&physmem_lock);
+	if (next_frame + n > nr_frames) {
+		spin_unlock(&physmem_lock);
+		return NULL;
+	}
+	frame = next_frame;
+	next_frame += n;
+	spin_unlock(&physmem_lock);
+	__atomic_add_fetch(&host_nr_pages, n, __ATOMIC_RELAXED);
+	return (struct page *)(host_phys_arena + (frame << PAGE_SHIFT));
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < 1UL << order; i++)
+		__free_page((struct page *)((char *)page + (i << PAGE_SHIFT)));
+}
+
 void __free_page(struct page *page)
 {
 	unsigned long frame = ((char *)page - host_phys_arena) >> PAGE_SHIFT;

@@ -11,8 +11,13 @@
 #include <linux/types.h>
 #include <uapi/linux/psp-sev.h>
 
+/* The longest blob (certificate, session, packet) KVM and /dev/sev hand the firmware. */
+#define SEV_FW_BLOB_MAX_SIZE	0x4000
+
 enum sev_cmd {
-	/* SEV and SEV-ES guests (the SEV firmware API) */
+	/* SEV platform management (the SEV firmware API) */
+	SEV_CMD_PDH_CERT_EXPORT		= 0x008,
+	/* SEV and SEV-ES guests */
 	SEV_CMD_DECOMMISSION		= 0x020,
 	SEV_CMD_ACTIVATE		= 0x021,
 	SEV_CMD_DEACTIVATE		= 0x022,
@@ -111,6 +116,73 @@ struct sev_data_launch_measure {
 
 struct sev_data_launch_finish {
 	u32 handle;
+} __packed;
+
+/* LAUNCH_UPDATE_SECRET: a packet from the guest owner, decrypted into guest memory. */
+struct sev_data_launch_secret {
+	u32 handle;
+	u32 reserved1;
+	u64 hdr_address;
+	u32 hdr_len;
+	u32 reserved2;
+	u64 guest_address;
+	u32 guest_len;
+	u32 reserved3;
+	u64 trans_address;
+	u32 trans_len;
+} __packed;
+
+struct sev_data_pdh_cert_export {
+	u64 pdh_cert_address;
+	u32 pdh_cert_len;		/* in/out */
+	u32 reserved;
+	u64 cert_chain_address;
+	u32 cert_chain_len;		/* in/out */
+} __packed;
+
+/*
+ * The SEV firmware's certificate (SEV API, appendix C): a public key, two signatures.  ECDH
+ * and ECDSA keys are the curve id, then X and Y little-endian in 72-byte fields; an ECDSA
+ * signature is r, then s, the same way.  Signatures cover the bytes before sig1_usage.
+ */
+#define SEV_CERT_SIZE			0x824
+#define SEV_CERT_SIGNED_SIZE		0x414
+#define SEV_CERT_PUBKEY_OFFSET		0x010
+#define SEV_CERT_SIG1_OFFSET		0x414
+#define SEV_CERT_SIG2_OFFSET		0x61c
+#define SEV_CERT_EC_FIELD		72
+#define SEV_CERT_CHAIN_SIZE		(3 * SEV_CERT_SIZE)	/* PEK, OCA, CEK */
+
+#define SEV_USAGE_ARK			0x0
+#define SEV_USAGE_ASK			0x13
+#define SEV_USAGE_INVALID		0x1000
+#define SEV_USAGE_OCA			0x1001
+#define SEV_USAGE_PEK			0x1002
+#define SEV_USAGE_PDH			0x1003
+#define SEV_USAGE_CEK			0x1004
+
+#define SEV_ALGO_INVALID		0x0
+#define SEV_ALGO_ECDSA_SHA256		0x2
+#define SEV_ALGO_ECDH_SHA256		0x3
+#define SEV_ALGO_ECDSA_SHA384		0x102
+#define SEV_ALGO_ECDH_SHA384		0x103
+
+#define SEV_EC_P384			2
+
+/* LAUNCH_START's session: nonce, the wrapped TEK || TIK, its IV, their MAC, the policy MAC. */
+struct sev_session {
+	u8 nonce[16];
+	u8 wrap_tk[32];
+	u8 wrap_iv[16];
+	u8 wrap_mac[32];
+	u8 policy_mac[32];
+} __packed;
+
+/* LAUNCH_SECRET's packet header: flags, the AES-128-CTR IV, HMAC-SHA-256 under the TIK. */
+struct sev_secret_hdr {
+	u32 flags;
+	u8 iv[16];
+	u8 mac[32];
 } __packed;
 
 /* SNP policy bits (SNP firmware ABI, "Guest Policy"). */
@@ -212,6 +284,8 @@ struct sev_id_block {
 } __packed;
 
 /* drivers/crypto/ccp/sev-dev.c */
+/* Firmware-visible, physically contiguous, zeroed pages for @len bytes; their order out. */
+struct page *sev_fw_alloc(u32 len, unsigned int *order);
 int sev_do_cmd(int cmd, void *data, int *psp_ret);
 int sev_platform_init(int *error);
 int snp_mark_page_firmware(unsigned long pfn);

@@ -103,6 +103,64 @@ static int sev_ioctl_snp_platform_status(struct sev_issue_cmd *argp)
 	return 0;
 }
 
+struct page *sev_fw_alloc(u32 len, unsigned int *order)
+{
+	*order = 0;
+	while ((PAGE_SIZE << *order) < len)
+		(*order)++;
+	return alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, *order);
+}
+
+/*
+ * SEV_PDH_CERT_EXPORT.  As upstream: any length or address 0 asks for the lengths (the
+ * firmware's INVALID_LEN, -EIO, with them); lengths above 16 KiB are -EFAULT.
+ */
+static int sev_ioctl_pdh_export(struct sev_issue_cmd *argp)
+{
+	struct sev_user_data_pdh_cert_export in;
+	struct sev_data_pdh_cert_export fw = {};
+	struct page *pdh = NULL, *chain = NULL;
+	unsigned int pdh_order = 0, chain_order = 0;
+	int r, err = 0;
+
+	if (copy_from_user(&in, u64_to_user_ptr(argp->data), sizeof(in)))
+		return -EFAULT;
+	if (in.pdh_cert_address && in.pdh_cert_len && in.cert_chain_address &&
+	    in.cert_chain_len) {
+		if (in.pdh_cert_len > SEV_FW_BLOB_MAX_SIZE ||
+		    in.cert_chain_len > SEV_FW_BLOB_MAX_SIZE)
+			return -EFAULT;
+		pdh = sev_fw_alloc(in.pdh_cert_len, &pdh_order);
+		chain = sev_fw_alloc(in.cert_chain_len, &chain_order);
+		r = -ENOMEM;
+		if (!pdh || !chain)
+			goto out;
+		fw.pdh_cert_address = (u64)page_to_pfn(pdh) << PAGE_SHIFT;
+		fw.pdh_cert_len = in.pdh_cert_len;
+		fw.cert_chain_address = (u64)page_to_pfn(chain) << PAGE_SHIFT;
+		fw.cert_chain_len = in.cert_chain_len;
+	}
+	r = sev_platform_init(&err) ?: sev_do_cmd(SEV_CMD_PDH_CERT_EXPORT, &fw, &err);
+	argp->error = err;
+	in.pdh_cert_len = fw.pdh_cert_len;
+	in.cert_chain_len = fw.cert_chain_len;
+	if (copy_to_user(u64_to_user_ptr(argp->data), &in, sizeof(in)))
+		r = -EFAULT;
+	if (r || !pdh)
+		goto out;
+	if (copy_to_user(u64_to_user_ptr(in.pdh_cert_address), page_address(pdh),
+			 in.pdh_cert_len) ||
+	    copy_to_user(u64_to_user_ptr(in.cert_chain_address), page_address(chain),
+			 in.cert_chain_len))
+		r = -EFAULT;
+out:
+	if (pdh)
+		__free_pages(pdh, pdh_order);
+	if (chain)
+		__free_pages(chain, chain_order);
+	return r;
+}
+
 static long sev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
@@ -121,8 +179,11 @@ static long sev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 	case SNP_PLATFORM_STATUS:
 		r = sev_ioctl_snp_platform_status(&input);
 		break;
+	case SEV_PDH_CERT_EXPORT:
+		r = sev_ioctl_pdh_export(&input);
+		break;
 	default:
-		/* The model has no legacy SEV key management or SNP configuration commands. */
+		/* The model has no other SEV key management or SNP configuration commands. */
 		r = -EINVAL;
 		break;
 	}

@@ -75,6 +75,17 @@ typedef enum {
 	SEV_RET_MAX,
 } sev_ret_code;
 
+/*
+ * SEV_PDH_CERT_EXPORT: the platform's PDH certificate and its chain (PEK, OCA, CEK), each in
+ * the SEV certificate format; lengths 0 (or a buffer too small) ask for the lengths.
+ */
+struct sev_user_data_pdh_cert_export {
+	__u64 pdh_cert_address;		/* In */
+	__u32 pdh_cert_len;		/* In/Out */
+	__u64 cert_chain_address;	/* In */
+	__u32 cert_chain_len;		/* In/Out */
+} __attribute__((packed));
+
 /* SNP_PLATFORM_STATUS */
 struct sev_user_data_snp_status {
 	__u8 api_major;		/* Out */

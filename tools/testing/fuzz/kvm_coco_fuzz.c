@@ -347,6 +347,11 @@ static void op_sev(struct fuzz *f, int vm, uint8_t what, uint8_t raw)
 			s.policy = take(f, 4);
 			s.session_uaddr = (uintptr_t)user_ptr(f, 64);
 			s.session_len = take(f, 4);
+		} else if (raw == 0xfe) {	/* an owner's certificate and session, of bytes */
+			s.dh_uaddr = (uintptr_t)user_ptr(f, 0x824);
+			s.dh_len = 0x824;
+			s.session_uaddr = (uintptr_t)user_ptr(f, 0x80);
+			s.session_len = 0x80;
 		}
 		snp_cmd(f, vm, KVM_SEV_LAUNCH_START, &s);
 		break;
@@ -366,9 +371,16 @@ static void op_sev(struct fuzz *f, int vm, uint8_t what, uint8_t raw)
 		struct kvm_sev_launch_measure m = { .len = raw & 0x80 ? 48 : take8(f) };
 		struct kvm_sev_guest_status st;
 
+		struct kvm_sev_launch_secret sec = { .hdr_len = 52, .guest_len = take8(f) + 1 };
+
 		m.uaddr = (uintptr_t)user_ptr(f, 64);
+		sec.hdr_uaddr = (uintptr_t)user_ptr(f, 64);
+		sec.guest_uaddr = (uintptr_t)user_ptr(f, 2 * FUZZ_PAGE) + take8(f) % 128 * 16;
+		sec.trans_uaddr = (uintptr_t)user_ptr(f, 256);
+		sec.trans_len = raw & 0x40 ? take(f, 4) : sec.guest_len;
 		snp_cmd(f, vm, KVM_SEV_LAUNCH_UPDATE_VMSA, NULL);
 		snp_cmd(f, vm, KVM_SEV_LAUNCH_MEASURE, &m);
+		snp_cmd(f, vm, KVM_SEV_LAUNCH_SECRET, &sec);	/* the MAC cannot hold */
 		snp_cmd(f, vm, KVM_SEV_GUEST_STATUS, &st);
 		snp_cmd(f, vm, raw & 1 ? KVM_SEV_LAUNCH_FINISH : take8(f), NULL);
 		break;

@@ -627,6 +627,9 @@ int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 	case KVM_SEV_LAUNCH_MEASURE:
 		r = sev_launch_measure(kvm, &cmd);
 		break;
+	case KVM_SEV_LAUNCH_SECRET:
+		r = sev_launch_secret(kvm, &cmd);
+		break;
 	case KVM_SEV_LAUNCH_FINISH:
 		r = sev_launch_finish(kvm, &cmd);
 		break;

@@ -18,6 +18,7 @@ int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_launch_update_data(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_launch_update_vmsa(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_launch_measure(struct kvm *kvm, struct kvm_sev_cmd *argp);
+int sev_launch_secret(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp);
 int sev_guest_status(struct kvm *kvm, struct kvm_sev_cmd *argp);
 bool sev_launch_destroy(struct kvm *kvm);

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * SEV and SEV-ES guests' launch (KVM_MEMORY_ENCRYPT_OP): LAUNCH_START (a firmware context,
- * bound to the VM's ASID), LAUNCH_UPDATE_DATA, LAUNCH_UPDATE_VMSA (SEV-ES), LAUNCH_MEASURE,
- * LAUNCH_FINISH, GUEST_STATUS; and the context's end with the VM.  Under kvm->lock.
+ * bound to the VM's ASID; with a guest owner's DH certificate and session, the owner's
+ * transport keys), LAUNCH_UPDATE_DATA, LAUNCH_UPDATE_VMSA (SEV-ES), LAUNCH_MEASURE,
+ * LAUNCH_SECRET, LAUNCH_FINISH, GUEST_STATUS; and the context's end with the VM.  Under
+ * kvm->lock.
  *
  * Guest memory is the memslots' userspace memory (SEV has no guest_memfd): the firmware reads
  * a page at a time from a bounce page KVM copies the VMM's data into, and what it leaves there
  * (on silicon: the ciphertext) goes back to the VMM's memory.  Upstream pins the VMM's pages
  * and hands them to the firmware in place.
  *
+ * Blobs (a certificate, a session, a secret's header and data) go to the firmware in pages of
+ * their own, as upstream's copies do; LAUNCH_SECRET's plaintext comes back through a bounce
+ * buffer to the VMM's memory at guest_uaddr.
+ *
  * Stricter than upstream 6.12: a second LAUNCH_START, and the launch commands before
- * LAUNCH_START or after LAUNCH_FINISH, are KVM's own EINVAL.  The pads are ignored, as upstream
- * ignores them: its own selftests leave LAUNCH_MEASURE's uninitialised.
+ * LAUNCH_START or after LAUNCH_FINISH, are KVM's own EINVAL; so is a LAUNCH_SECRET of more than
+ * 16 KiB (upstream pins that much guest memory, for a packet that cannot be longer).  The
+ * pads are ignored, as upstream ignores them: its own selftests leave LAUNCH_MEASURE's
+ * uninitialised.
  */
 #include <linux/kernel.h>
 #include <linux/atomic.h>
@@ -26,11 +34,54 @@
 #include "sev.h"
 #include "vmsa.h"
 
-#define SEV_FW_BLOB_MAX_SIZE	0x4000		/* a DH certificate or session */
 
 static bool sev_launching(struct kvm_sev_info *sev)
 {
 	return sev->handle && !sev->launch_finished;
+}
+
+/* Firmware-visible pages, physically contiguous, for @len bytes. */
+struct sev_blob {
+	struct page *page;
+	unsigned int order;
+};
+
+static int sev_blob_alloc(struct sev_blob *b, u32 len)
+{
+	b->page = sev_fw_alloc(len, &b->order);
+	return b->page ? 0 : -ENOMEM;
+}
+
+/* A copy of the VMM's blob at @uaddr; none if @uaddr is 0. */
+static int sev_blob_get(struct sev_blob *b, u64 uaddr, u32 len)
+{
+	b->page = NULL;
+	if (!uaddr)
+		return 0;
+	if (sev_blob_alloc(b, len))
+		return -ENOMEM;
+	if (copy_from_user(page_address(b->page), u64_to_user_ptr(uaddr), len)) {
+		__free_pages(b->page, b->order);
+		b->page = NULL;
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* Its physical address, 0 for none. */
+static u64 sev_blob_pa(const struct sev_blob *b)
+{
+	return b->page ? (u64)page_to_pfn(b->page) << PAGE_SHIFT : 0;
+}
+
+/* Cleared first: a blob may be a secret or a key. */
+static void sev_blob_put(struct sev_blob *b)
+{
+	if (!b->page)
+		return;
+	memzero_explicit(page_address(b->page), PAGE_SIZE << b->order);
+	__free_pages(b->page, b->order);
+	b->page = NULL;
 }
 
 int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
@@ -40,6 +91,7 @@ int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	struct sev_data_activate activate = {};
 	struct sev_data_decommission gone = {};
 	struct kvm_sev_launch_start params;
+	struct sev_blob dh, session;
 	int r;
 
 	lockdep_assert_held(&kvm->lock);
@@ -51,12 +103,22 @@ int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	    (params.session_uaddr &&
 	     (!params.session_len || params.session_len > SEV_FW_BLOB_MAX_SIZE)))
 		return -EINVAL;
-	/* A guest owner's session is the firmware's to refuse (the model has none). */
+	r = sev_blob_get(&dh, params.dh_uaddr, params.dh_len);
+	if (r)
+		return r;
+	r = sev_blob_get(&session, params.session_uaddr, params.session_len);
+	if (r)
+		goto out_dh;
+	start.dh_cert_address = sev_blob_pa(&dh);
+	start.session_address = sev_blob_pa(&session);
 	start.dh_cert_len = params.dh_uaddr ? params.dh_len : 0;
 	start.session_len = params.session_uaddr ? params.session_len : 0;
 	start.handle = params.handle;
 	start.policy = params.policy;
 	r = sev_issue_cmd(kvm, argp->sev_fd, SEV_CMD_LAUNCH_START, &start, (int *)&argp->error);
+	sev_blob_put(&session);
+out_dh:
+	sev_blob_put(&dh);
 	if (r)
 		return r;
 
@@ -204,6 +266,59 @@ int sev_launch_measure(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	params.len = fw.len;
 	if (copy_to_user(u64_to_user_ptr(argp->data), &params, sizeof(params)))
 		return -EFAULT;
+	return r;
+}
+
+/*
+ * LAUNCH_SECRET: the firmware checks the packet (header, then data) against the owner's TIK and
+ * the measurement, and leaves the plaintext at the guest address, which here is a bounce buffer
+ * whose bytes then go to the VMM's memory at guest_uaddr.
+ */
+int sev_launch_secret(struct kvm *kvm, struct kvm_sev_cmd *argp)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_launch_secret fw = { .handle = sev->handle };
+	struct kvm_sev_launch_secret params;
+	struct sev_blob hdr, trans, guest;
+	u32 offset;
+	u64 end;
+	int r;
+
+	lockdep_assert_held(&kvm->lock);
+	if (!sev_launching(sev))
+		return -EINVAL;
+	if (copy_from_user(&params, u64_to_user_ptr(argp->data), sizeof(params)))
+		return -EFAULT;
+	if (!params.hdr_uaddr || !params.hdr_len || params.hdr_len > SEV_FW_BLOB_MAX_SIZE ||
+	    !params.trans_uaddr || !params.trans_len || params.trans_len > SEV_FW_BLOB_MAX_SIZE ||
+	    !params.guest_len || params.guest_len > SEV_FW_BLOB_MAX_SIZE ||
+	    check_add_overflow(params.guest_uaddr, (u64)params.guest_len, &end))
+		return -EINVAL;
+	offset = params.guest_uaddr & ~PAGE_MASK;
+	r = sev_blob_alloc(&guest, offset + params.guest_len);
+	if (r)
+		return r;
+	r = sev_blob_get(&hdr, params.hdr_uaddr, params.hdr_len);
+	if (r)
+		goto out_guest;
+	r = sev_blob_get(&trans, params.trans_uaddr, params.trans_len);
+	if (r)
+		goto out_hdr;
+	fw.hdr_address = sev_blob_pa(&hdr);
+	fw.trans_address = sev_blob_pa(&trans);
+	fw.hdr_len = params.hdr_len;
+	fw.trans_len = params.trans_len;
+	fw.guest_address = ((u64)page_to_pfn(guest.page) << PAGE_SHIFT) + offset;
+	fw.guest_len = params.guest_len;
+	r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_LAUNCH_UPDATE_SECRET, &fw, (int *)&argp->error);
+	if (!r && copy_to_user(u64_to_user_ptr(params.guest_uaddr),
+			       (u8 *)page_address(guest.page) + offset, params.guest_len))
+		r = -EFAULT;
+	sev_blob_put(&trans);
+out_hdr:
+	sev_blob_put(&hdr);
+out_guest:
+	sev_blob_put(&guest);
 	return r;
 }
 

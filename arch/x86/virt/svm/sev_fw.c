@@ -12,11 +12,14 @@
  * LAUNCH_UPDATE_VMSA took, in order; LAUNCH_MEASURE's measurement is HMAC-SHA-256 under the
  * guest's TIK of 0x04 || API major || API minor || build || policy (LE) || LD || MNONCE.
  *
+ * LAUNCH_START with the guest owner's DH certificate and session takes the owner's TEK and
+ * TIK (sev_channel.c), so the owner can check the measurement and send LAUNCH_SECRET packets
+ * (LSECRET only: after LAUNCH_MEASURE, before LAUNCH_FINISH); without them the TEK and TIK are
+ * the firmware's own random keys, and nobody else can check or use them.  PDH_CERT_EXPORT
+ * gives the platform's certificates.
+ *
  * Where the model stops short of the firmware: memory is not encrypted (the pages keep their
- * plaintext, as the SNP model's do); LAUNCH_START takes no DH certificate or session (a guest
- * owner's transport keys): TIK and TEK are the firmware's own random keys, so the measurement
- * is the firmware's and nobody else can check it, and LAUNCH_SECRET, which needs the owner's
- * TEK, is not offered.
+ * plaintext, as the SNP model's do); a secret lands in plaintext.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -33,8 +36,6 @@
 #include "sev_fw.h"
 
 #define SEV_LD_SIZE		32
-#define SEV_KEY_SIZE		16
-#define SHA256_BLOCK		64
 #define SEV_POLICY_RESERVED	0xffc0u		/* bits 15:6 */
 
 struct sev_guest_ctx {
@@ -42,7 +43,9 @@ struct sev_guest_ctx {
 	u32 policy;
 	u32 asid;			/* 0: not active */
 	u8 state;
+	u8 tek[SEV_KEY_SIZE];
 	u8 tik[SEV_KEY_SIZE];
+	u8 measurement[SEV_MEASURE_SIZE];	/* from LAUNCH_MEASURE, for LAUNCH_SECRET's MAC */
 	struct shash_desc *ld;		/* the launch digest, until LAUNCH_MEASURE */
 	struct list_head entry;
 };
@@ -71,15 +74,30 @@ bool sev_fw_asid_live(u32 asid)
 	return false;
 }
 
-static int sev_ld_start(struct sev_guest_ctx *g)
+/* SHA-256, allocated at first use and kept (the firmware's hash engine); NULL if it cannot be. */
+struct crypto_shash *sev_fw_sha256(void)
 {
-	if (!sev_tfm) {
-		struct crypto_shash *tfm = crypto_alloc_shash("sha256", 0, 0);
+	struct crypto_shash *tfm;
 
+	if (!sev_tfm) {
+		tfm = crypto_alloc_shash("sha256", 0, 0);
 		if (IS_ERR(tfm))
-			return SEV_RET_RESOURCE_LIMIT;
+			return NULL;
 		sev_tfm = tfm;
 	}
+	return sev_tfm;
+}
+
+/* System memory at a physical address (the model's frames: a direct map). */
+void *sev_fw_ptr(u64 address)
+{
+	return (u8 *)page_address(pfn_to_page(address >> PAGE_SHIFT)) + (address & ~PAGE_MASK);
+}
+
+static int sev_ld_start(struct sev_guest_ctx *g)
+{
+	if (!sev_fw_sha256())
+		return SEV_RET_RESOURCE_LIMIT;
 	g->ld = kzalloc(sizeof(*g->ld) + crypto_shash_descsize(sev_tfm), GFP_KERNEL);
 	if (!g->ld)
 		return SEV_RET_RESOURCE_LIMIT;
@@ -94,6 +112,20 @@ static void sev_guest_free(struct sev_guest_ctx *g)
 	kfree(g);
 }
 
+/* Both the owner's certificate and the session, or neither; each whole, within its page. */
+static int fw_check_session(struct sev_data_launch_start *d)
+{
+	if (!d->dh_cert_len && !d->session_len && !d->dh_cert_address && !d->session_address)
+		return 0;
+	if (d->dh_cert_len != SEV_CERT_SIZE || d->session_len != sizeof(struct sev_session))
+		return SEV_RET_INVALID_LEN;
+	if (!d->dh_cert_address || !d->session_address ||
+	    (d->dh_cert_address & ~PAGE_MASK) + SEV_CERT_SIZE > PAGE_SIZE ||
+	    (d->session_address & ~PAGE_MASK) + sizeof(struct sev_session) > PAGE_SIZE)
+		return SEV_RET_INVALID_ADDRESS;
+	return 0;
+}
+
 static int fw_launch_start(struct sev_data_launch_start *d)
 {
 	u32 major = d->policy >> SEV_POLICY_API_MAJOR_SHIFT & 0xff;
@@ -101,24 +133,31 @@ static int fw_launch_start(struct sev_data_launch_start *d)
 	struct sev_guest_ctx *g;
 	int r;
 
-	/* A context to join (migration) or a guest owner's session: not modelled. */
+	/* A context to join (migration): not modelled. */
 	if (d->handle)
 		return SEV_RET_INVALID_GUEST;
-	if (d->dh_cert_address || d->dh_cert_len || d->session_address || d->session_len)
-		return SEV_RET_UNSUPPORTED;
 	if ((d->policy & SEV_POLICY_RESERVED) || major > SNP_FW_API_MAJOR ||
 	    (major == SNP_FW_API_MAJOR && minor > SNP_FW_API_MINOR))
 		return SEV_RET_POLICY_FAILURE;
+	r = fw_check_session(d);
+	if (r)
+		return r;
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return SEV_RET_RESOURCE_LIMIT;
 	r = sev_ld_start(g);
+	if (!r && d->session_len)
+		r = sev_channel_open(sev_fw_ptr(d->dh_cert_address),
+				     sev_fw_ptr(d->session_address), d->policy, g->tek, g->tik);
 	if (r) {
 		kfree(g->ld);
 		kfree(g);
 		return r;
 	}
-	get_random_bytes(g->tik, sizeof(g->tik));
+	if (!d->session_len) {
+		get_random_bytes(g->tek, sizeof(g->tek));
+		get_random_bytes(g->tik, sizeof(g->tik));
+	}
 	g->handle = sev_next_handle++;
 	g->policy = d->policy;
 	g->state = SEV_GUEST_STATE_LUPDATE;
@@ -201,8 +240,7 @@ static int fw_measure_range(struct sev_guest_ctx *g, u64 address, u32 len)
 
 	while (len) {
 		n = min_t(u64, len, PAGE_SIZE - (address & ~PAGE_MASK));
-		if (crypto_shash_update(g->ld, (u8 *)page_address(pfn_to_page(address >>
-				PAGE_SHIFT)) + (address & ~PAGE_MASK), n))
+		if (crypto_shash_update(g->ld, sev_fw_ptr(address), n))
 			return SEV_RET_HWSEV_RET_PLATFORM;
 		address += n;
 		len -= n;
@@ -232,26 +270,6 @@ static int fw_launch_update_vmsa(struct sev_data_launch_update_data *d)
 	return fw_measure_range(g, d->address, d->len);
 }
 
-/* HMAC-SHA-256 (RFC 2104) under the guest's TIK. */
-static int sev_hmac(const u8 *key, const u8 *msg, unsigned int len, u8 *out)
-{
-	u8 inner[SHA256_BLOCK + 64], outer[SHA256_BLOCK + SEV_MEASURE_SIZE];
-	unsigned int i;
-	int r;
-
-	if (WARN_ON(len > 64))
-		return -EINVAL;
-	memset(inner, 0, SHA256_BLOCK);
-	memcpy(inner, key, SEV_KEY_SIZE);
-	for (i = 0; i < SHA256_BLOCK; i++) {
-		outer[i] = inner[i] ^ 0x5c;
-		inner[i] ^= 0x36;
-	}
-	memcpy(inner + SHA256_BLOCK, msg, len);
-	r = crypto_shash_tfm_digest(sev_tfm, inner, SHA256_BLOCK + len, outer + SHA256_BLOCK);
-	return r ?: crypto_shash_tfm_digest(sev_tfm, outer, sizeof(outer), out);
-}
-
 static int fw_launch_measure(struct sev_data_launch_measure *d)
 {
 	struct sev_guest_ctx *g = sev_find_guest(d->handle);
@@ -276,14 +294,40 @@ static int fw_launch_measure(struct sev_data_launch_measure *d)
 	if (crypto_shash_final(g->ld, msg + 8))
 		return SEV_RET_HWSEV_RET_PLATFORM;
 	get_random_bytes(msg + 8 + SEV_LD_SIZE, SEV_MNONCE_SIZE);
-	out = (u8 *)page_address(pfn_to_page(d->address >> PAGE_SHIFT)) +
-	      (d->address & ~PAGE_MASK);
-	if (sev_hmac(g->tik, msg, sizeof(msg), out))
+	out = sev_fw_ptr(d->address);
+	if (sev_hmac_sha256(g->tik, SEV_KEY_SIZE, &(struct sev_part){ msg, sizeof(msg) }, 1,
+			    g->measurement))
 		return SEV_RET_HWSEV_RET_PLATFORM;
+	memcpy(out, g->measurement, SEV_MEASURE_SIZE);
 	memcpy(out + SEV_MEASURE_SIZE, msg + 8 + SEV_LD_SIZE, SEV_MNONCE_SIZE);
 	d->len = SEV_MEASURE_SIZE + SEV_MNONCE_SIZE;
 	g->state = SEV_GUEST_STATE_LSECRET;
 	return 0;
+}
+
+/*
+ * The guest owner's secret into guest memory: trans_len bytes of ciphertext, as many of
+ * plaintext at a 16-byte aligned guest address.
+ */
+static int fw_launch_secret(struct sev_data_launch_secret *d)
+{
+	struct sev_guest_ctx *g = sev_find_guest(d->handle);
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (g->state != SEV_GUEST_STATE_LSECRET)
+		return SEV_RET_INVALID_GUEST_STATE;
+	if (!g->asid)
+		return SEV_RET_INACTIVE;
+	if (d->hdr_len != sizeof(struct sev_secret_hdr) || !d->guest_len ||
+	    d->guest_len != d->trans_len)
+		return SEV_RET_INVALID_LEN;
+	if (!d->hdr_address || !d->trans_address || !d->guest_address ||
+	    (d->guest_address & 15))
+		return SEV_RET_INVALID_ADDRESS;
+	return sev_channel_secret(g->tek, g->tik, g->measurement, sev_fw_ptr(d->hdr_address),
+				  sev_fw_ptr(d->trans_address), d->trans_len,
+				  sev_fw_ptr(d->guest_address));
 }
 
 static int fw_launch_finish(struct sev_data_launch_finish *d)
@@ -317,8 +361,12 @@ int sev_fw_command(int cmd, void *data)
 		return fw_launch_update_vmsa(data);
 	case SEV_CMD_LAUNCH_MEASURE:
 		return fw_launch_measure(data);
+	case SEV_CMD_LAUNCH_UPDATE_SECRET:
+		return fw_launch_secret(data);
 	case SEV_CMD_LAUNCH_FINISH:
 		return fw_launch_finish(data);
+	case SEV_CMD_PDH_CERT_EXPORT:
+		return sev_channel_pdh_export(data);
 	default:
 		return SEV_RET_INVALID_COMMAND;
 	}

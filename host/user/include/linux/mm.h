@@ -21,6 +21,9 @@ struct page;
 
 struct page *alloc_page(gfp_t gfp);
 void __free_page(struct page *page);
+/* 2^order physically contiguous frames; freed with the same order. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+void __free_pages(struct page *page, unsigned int order);
 
 static inline void *page_address(const struct page *page)
 {

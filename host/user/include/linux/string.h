@@ -21,4 +21,11 @@ static inline void *memchr_inv(const void *p, int c, size_t n)
 	return NULL;
 }
 
+/* Clear a secret where the compiler cannot prove the store dead and drop it. */
+static inline void memzero_explicit(void *p, size_t n)
+{
+	__builtin_memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
 #endif

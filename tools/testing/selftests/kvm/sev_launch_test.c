@@ -5,7 +5,8 @@
  * version, policy, the SHA-256 of everything launched, and the nonce), each command before
  * LAUNCH_START, after LAUNCH_FINISH and twice, bad ranges, the firmware's refusals with
  * their status codes and nothing left behind, SEV-ES's VMSAs, and
- * KVM_MEMORY_ENCRYPT_REG_REGION / UNREG_REGION.
+ * KVM_MEMORY_ENCRYPT_REG_REGION / UNREG_REGION.  (A guest owner's session and LAUNCH_SECRET:
+ * sev_secret_test.)
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -274,11 +275,11 @@ static void test_start_refused(void)
 	s.policy = POLICY_ES;		/* an SEV-ES policy on an SEV guest's ASID */
 	TEST_ASSERT_ERRNO(cmd(&v, KVM_SEV_LAUNCH_START, &s, &error), EIO);
 	TEST_ASSERT_EQ(error, SEV_RET_INVALID_ASID);
-	s.policy = 0;			/* a guest owner's session: not modelled */
+	s.policy = 0;			/* a session without the owner's certificate */
 	s.session_uaddr = (uintptr_t)blob;
 	s.session_len = sizeof(blob);
 	TEST_ASSERT_ERRNO(cmd(&v, KVM_SEV_LAUNCH_START, &s, &error), EIO);
-	TEST_ASSERT_EQ(error, SEV_RET_UNSUPPORTED);
+	TEST_ASSERT_EQ(error, SEV_RET_INVALID_LEN);
 	s.session_len = 0x4001;		/* bigger than any blob */
 	TEST_ASSERT_ERRNO(cmd(&v, KVM_SEV_LAUNCH_START, &s, NULL), EINVAL);
 	s.session_uaddr = 0;
