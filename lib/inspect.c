@@ -167,6 +167,16 @@ int host_sev_guest_tik(unsigned int handle, unsigned char tik[16])
 	return snp_fw_sev_guest_tik(handle, tik);
 }
 
+void host_snp_chip_id(unsigned char id[64])
+{
+	snp_fw_chip_id(id);
+}
+
+int host_snp_vcek_public(unsigned long long tcb, unsigned char pub[96])
+{
+	return snp_fw_vcek_public(tcb, pub);
+}
+
 unsigned long host_sev_leaked_contexts(void)
 {
 	return sev_leaked_contexts();

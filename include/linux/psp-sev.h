@@ -150,7 +150,6 @@ struct sev_data_pdh_cert_export {
 #define SEV_CERT_PUBKEY_OFFSET		0x010
 #define SEV_CERT_SIG1_OFFSET		0x414
 #define SEV_CERT_SIG2_OFFSET		0x61c
-#define SEV_CERT_EC_FIELD		72
 #define SEV_CERT_CHAIN_SIZE		(3 * SEV_CERT_SIZE)	/* PEK, OCA, CEK */
 
 #define SEV_USAGE_ARK			0x0
@@ -232,6 +231,13 @@ struct sev_data_snp_launch_update {
 	u32 vmpl2_perms:8;
 	u32 vmpl3_perms:8;
 	u32 rsvd4;
+} __packed;
+
+/* SNP_GUEST_REQUEST: a guest message (a hypervisor page), its answer (a firmware page). */
+struct sev_data_snp_guest_request {
+	u64 gctx_paddr;
+	u64 req_paddr;
+	u64 res_paddr;
 } __packed;
 
 struct sev_data_snp_launch_finish {

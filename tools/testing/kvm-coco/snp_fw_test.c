@@ -4,7 +4,9 @@
  * contexts, LAUNCH_START policy checks, ACTIVATE, LAUNCH_UPDATE for every page type,
  * LAUNCH_FINISH with an ID block, DECOMMISSION and PAGE_RECLAIM -- each wrong order, wrong
  * state, bad ASID and wrong page state with its status code, and the RMP invariants checked
- * after every command.  A launch through the firmware reproduces the known-answer digest.
+ * after every command.  A launch through the firmware reproduces the known-answer digest, and
+ * the report its guest then asks for (SNP_GUEST_REQUEST) carries its ID block's fields and
+ * the digests of its ID and author keys.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -13,6 +15,8 @@
 #include <asm/sev.h>
 #include <asm/snp_digest.h>
 #include <asm/snp_fw.h>
+#include <asm/psp_gcm.h>
+#include <crypto/hash.h>
 
 #include "test_util.h"
 #include "vectors.h"
@@ -362,13 +366,55 @@ static u8 type_of(const char *kind)
 	return 0;
 }
 
+static void sha384(const u8 *p, unsigned int len, u8 out[48])
+{
+	struct crypto_shash *tfm = crypto_alloc_shash("sha384", 0, 0);
+
+	TEST_ASSERT(!IS_ERR(tfm) && !crypto_shash_tfm_digest(tfm, p, len, out), "sha384");
+	crypto_free_shash(tfm);
+}
+
+/*
+ * A report request sealed with VMPCK0 (from the guest's secrets page), answered by the
+ * firmware into a firmware page, opened: the report (0x4a0 bytes) into @report.
+ */
+static void request_report(const struct guest *g, const u8 *vmpck0, u8 *report)
+{
+	unsigned long req = new_pfn(), res = new_pfn();
+	u8 *q = page_address(pfn_to_page(req)), *a = page_address(pfn_to_page(res));
+	struct sev_data_snp_guest_request d = { pa(g->gctx), pa(req), pa(res) };
+	u8 payload[96] = { 0x42 }, iv[12] = { 1 }, out[0x4c0];
+
+	q[0x20] = 1;					/* sequence number 1 */
+	q[0x30] = 1;					/* AES-256-GCM */
+	q[0x31] = 1;
+	q[0x32] = 0x60;
+	q[0x34] = 5;					/* MSG_REPORT_REQ, version 1 */
+	q[0x35] = 1;
+	q[0x36] = sizeof(payload);
+	TEST_ASSERT_EQ(psp_gcm_encrypt(vmpck0, 32, iv, q + 0x30, 0x30, payload, q + 0x60,
+				       sizeof(payload), q), 0);
+	TEST_ASSERT(!snp_mark_page_firmware(res), "mark firmware");
+	TEST_ASSERT_EQ(fw(SEV_CMD_SNP_GUEST_REQUEST, &d), 0);
+	iv[0] = 2;
+	TEST_ASSERT(a[0x20] == 2 && a[0x34] == 6, "response header");
+	TEST_ASSERT_EQ(psp_gcm_decrypt(vmpck0, 32, iv, a + 0x30, 0x30, a + 0x60, out,
+				       sizeof(out), a), 0);
+	TEST_ASSERT_EQ(*(u32 *)out, 0);
+	memcpy(report, out + 0x20, 0x4a0);
+	TEST_ASSERT(!snp_reclaim_page(res), "reclaim");
+	free_shared(res);
+	free_shared(req);
+}
+
 /* The mixed vector, launched page by page through the firmware, then FINISH with ID block. */
 static void test_launch_reproduces_vector(void)
 {
 	struct vector_file *f = vector_load("snp-launch-digest.txt");
 	const struct vector_case *c = &f->cases[f->nr_cases - 1];
-	unsigned long pfns[32], idpfn = new_pfn();
+	unsigned long pfns[32], idpfn = new_pfn(), authpfn = new_pfn();
 	struct sev_id_block *id = page_address(pfn_to_page(idpfn));
+	u8 *auth = page_address(pfn_to_page(authpfn)), report[0x4a0], want[48];
 	struct sev_data_snp_launch_finish fin = {};
 	struct guest g = new_guest(9);
 	unsigned int i, p, n = 0;
@@ -404,7 +450,25 @@ static void test_launch_reproduces_vector(void)
 	id->policy = POLICY | SNP_POLICY_DEBUG;
 	TEST_ASSERT_EQ(fw(SEV_CMD_SNP_LAUNCH_FINISH, &fin), SEV_RET_POLICY_FAILURE);
 	id->policy = POLICY;
+	memset(id->family_id, 0xf1, sizeof(id->family_id));
+	memset(id->image_id, 0x1e, sizeof(id->image_id));
+	id->guest_svn = 7;
+	for (i = 0; i < PAGE_SIZE; i++)			/* two different public keys */
+		auth[i] = i * 7;
+	fin.id_auth_paddr = pa(authpfn);
+	fin.auth_key_en = 1;
 	TEST_ASSERT_EQ(fw(SEV_CMD_SNP_LAUNCH_FINISH, &fin), 0);
+
+	/* The guest's report: ID block fields, the keys' digests, AUTHOR_KEY_EN, the digest. */
+	request_report(&g, (u8 *)page_address(pfn_to_page(pfns[5])) + 0x20, report);
+	TEST_ASSERT(!memcmp(report + 0x90, digest, 48), "MEASUREMENT");
+	TEST_ASSERT(report[0x10] == 0xf1 && report[0x20] == 0x1e && report[4] == 7, "ID block");
+	TEST_ASSERT_EQ(report[0x48] & 1, 1);
+	sha384(auth + 0x240, 0x404, want);
+	TEST_ASSERT(!memcmp(report + 0xe0, want, 48), "ID_KEY_DIGEST");
+	sha384(auth + 0x880, 0x404, want);
+	TEST_ASSERT(!memcmp(report + 0x110, want, 48), "AUTHOR_KEY_DIGEST");
+	__free_page(pfn_to_page(authpfn));
 	__free_page(pfn_to_page(idpfn));
 	destroy_guest(&g, pfns, n);
 	vector_free(f);

@@ -25,4 +25,9 @@ int p384_ecdh(const u8 priv[P384_BYTES], const u8 peer[2 * P384_BYTES], u8 x[P38
 int p384_ecdsa_sign(const u8 priv[P384_BYTES], const u8 *digest, unsigned int len,
 		    u8 r[P384_BYTES], u8 s[P384_BYTES]);
 
+/* AMD's layout of a P-384 number: little-endian in a 72-byte field (SEV certificates, reports). */
+#define P384_AMD_FIELD	72
+void p384_to_amd_field(u8 field[P384_AMD_FIELD], const u8 be[P384_BYTES]);
+bool p384_from_amd_field(u8 be[P384_BYTES], const u8 field[P384_AMD_FIELD]);
+
 #endif

@@ -32,5 +32,13 @@ bool snp_fw_page_owned(unsigned long pfn);
 unsigned int snp_fw_guest_count(void);
 int snp_fw_launch_digest(u64 gctx_paddr, u8 out[48]);
 int snp_fw_sev_guest_tik(u32 handle, u8 *tik);	/* tests: an SEV guest's TIK (16 bytes) */
+/*
+ * The chip (snp_guest_msg.c): its secret from a host's seed (before any key is derived, or it
+ * is random), its id, and the VCEK public key (X || Y, big-endian) for a TCB, which on silicon
+ * AMD's key server certifies.
+ */
+int snp_fw_set_chip_seed(const u8 *seed, unsigned int len);
+void snp_fw_chip_id(u8 id[64]);
+int snp_fw_vcek_public(u64 tcb, u8 pub[96]);
 
 #endif

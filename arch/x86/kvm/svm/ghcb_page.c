@@ -11,7 +11,8 @@
  * record the progress (so a guest, or a VMM that stops midway, sees how far it got), and the
  * guest gets 0 or upstream's error in SW_EXITINFO2.  Like 6.12: PSMASH and UNSMASH complete
  * without an exit (there are no 2 MiB RMP entries to split or join here).  Termination is the
- * system event the MSR protocol's is; any other exit code is refused as an invalid event.
+ * system event the MSR protocol's is; guest requests go to the firmware (sev_guest_req.c); any
+ * other exit code is refused as an invalid event.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
@@ -26,6 +27,8 @@
 #include "svm.h"
 
 /* GHCB layout (offsets in the page), and the valid bitmap's bit of a save-area field. */
+#define GHCB_RAX			0x1f8
+#define GHCB_RBX			0x318
 #define GHCB_SW_EXIT_CODE		0x390
 #define GHCB_SW_EXIT_INFO_1		0x398
 #define GHCB_SW_EXIT_INFO_2		0x3a0
@@ -37,6 +40,8 @@
 #define GHCB_VALID_BIT(offset)		((offset) / 8)
 
 #define SVM_VMGEXIT_PSC			0x80000010ULL
+#define SVM_VMGEXIT_GUEST_REQUEST	0x80000011ULL
+#define SVM_VMGEXIT_EXT_GUEST_REQUEST	0x80000012ULL
 #define SVM_VMGEXIT_TERM_REQUEST	0x8000fffeULL
 
 /* SW_EXITINFO1 2: SW_EXITINFO2 says what was wrong with the request. */
@@ -214,6 +219,31 @@ static bool ghcb_valid(const u8 *bitmap, unsigned int offset)
 	return bitmap[GHCB_VALID_BIT(offset) / 8] & BIT(GHCB_VALID_BIT(offset) % 8);
 }
 
+static int ghcb_read_u64(struct kvm_vcpu *vcpu, u64 ghcb_gpa, unsigned int offset, u64 *v)
+{
+	return kvm_read_guest(vcpu->kvm, ghcb_gpa + offset, v, sizeof(*v));
+}
+
+/* SNP (Extended) Guest Request: the pages in SW_EXITINFO1/2 (and RAX, RBX). */
+static int snp_guest_request(struct kvm_vcpu *vcpu, u64 ghcb_gpa, const u8 *bitmap, bool ext)
+{
+	u64 req, resp, certs = 0, npages = 0, info1, info2;
+	int r;
+
+	if (!sev_snp_guest(vcpu->kvm))
+		return ghcb_answer(vcpu, ghcb_gpa, GHCB_RESP_ERROR, GHCB_ERR_INVALID_EVENT);
+	if (ghcb_read_u64(vcpu, ghcb_gpa, GHCB_SW_EXIT_INFO_1, &req) ||
+	    ghcb_read_u64(vcpu, ghcb_gpa, GHCB_SW_EXIT_INFO_2, &resp) ||
+	    (ext && (ghcb_read_u64(vcpu, ghcb_gpa, GHCB_RAX, &certs) ||
+		     ghcb_read_u64(vcpu, ghcb_gpa, GHCB_RBX, &npages))))
+		return -EFAULT;
+	if (ext && (!ghcb_valid(bitmap, GHCB_RAX) || !ghcb_valid(bitmap, GHCB_RBX)))
+		return ghcb_answer(vcpu, ghcb_gpa, GHCB_RESP_ERROR, GHCB_ERR_MISSING_INPUT);
+	r = ext ? snp_handle_ext_guest_req(vcpu, req, resp, certs, npages, &info1, &info2) :
+		  snp_handle_guest_req(vcpu, req, resp, &info1, &info2);
+	return r ?: ghcb_answer(vcpu, ghcb_gpa, info1, info2);
+}
+
 int sev_handle_vmgexit_ghcb(struct kvm_vcpu *vcpu, u64 ghcb_gpa)
 {
 	u8 bitmap[16] = {};
@@ -239,6 +269,10 @@ int sev_handle_vmgexit_ghcb(struct kvm_vcpu *vcpu, u64 ghcb_gpa)
 			return ghcb_answer(vcpu, ghcb_gpa, GHCB_RESP_ERROR,
 					   GHCB_ERR_MISSING_INPUT);
 		return snp_begin_psc(vcpu, ghcb_gpa, scratch);
+	case SVM_VMGEXIT_GUEST_REQUEST:
+	case SVM_VMGEXIT_EXT_GUEST_REQUEST:
+		return snp_guest_request(vcpu, ghcb_gpa, bitmap,
+					 code == SVM_VMGEXIT_EXT_GUEST_REQUEST);
 	case SVM_VMGEXIT_TERM_REQUEST:
 		return sev_terminate_exit(vcpu, ghcb_gpa);
 	default:

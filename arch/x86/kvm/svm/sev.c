@@ -100,7 +100,7 @@ int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error)
 	return r;
 }
 
-static u64 sev_context_paddr(struct kvm_sev_info *sev)
+u64 sev_context_paddr(struct kvm_sev_info *sev)
 {
 	return (u64)page_to_pfn(sev->snp_context) << PAGE_SHIFT;
 }
@@ -514,26 +514,32 @@ static int snp_check_launch_finish(const struct kvm_sev_snp_launch_finish *p)
 	/* An author key signs an ID block: one without the other means nothing. */
 	if (p->auth_key_en && !p->id_block_en)
 		return -EINVAL;
+	/* An ID block comes with its authentication (the keys, their signatures), as upstream. */
+	if (p->id_block_en && (!p->id_block_uaddr || !p->id_auth_uaddr))
+		return -EINVAL;
 	return 0;
 }
 
-/* Copy the ID block and ID auth into one page the firmware can read. */
+/* Copy the ID block and ID auth into pages the firmware can read: the block, then the auth. */
 static struct page *snp_copy_id(const struct kvm_sev_snp_launch_finish *p,
-				struct sev_data_snp_launch_finish *fw)
+				struct sev_data_snp_launch_finish *fw, unsigned int *order)
 {
-	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	struct page *page = sev_fw_alloc(2 * PAGE_SIZE, order);
 	u8 *buf;
 
 	if (!page)
 		return ERR_PTR(-ENOMEM);
 	buf = page_address(page);
-	if (copy_from_user(buf, u64_to_user_ptr(p->id_block_uaddr), KVM_SEV_SNP_ID_BLOCK_SIZE)) {
-		__free_page(page);
+	if (copy_from_user(buf, u64_to_user_ptr(p->id_block_uaddr), KVM_SEV_SNP_ID_BLOCK_SIZE) ||
+	    copy_from_user(buf + PAGE_SIZE, u64_to_user_ptr(p->id_auth_uaddr),
+			   KVM_SEV_SNP_ID_AUTH_SIZE)) {
+		__free_pages(page, *order);
 		return ERR_PTR(-EFAULT);
 	}
 	fw->id_block_en = 1;
 	fw->id_block_paddr = (u64)page_to_pfn(page) << PAGE_SHIFT;
-	/* The model checks the ID block but not the author's signature over it. */
+	fw->id_auth_paddr = fw->id_block_paddr + PAGE_SIZE;
+	/* The model checks the ID block, not the signatures; it reports the keys' digests. */
 	fw->auth_key_en = p->auth_key_en;
 	return page;
 }
@@ -544,7 +550,7 @@ static int snp_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	struct sev_data_snp_launch_finish fw = {};
 	struct kvm_sev_snp_launch_finish params;
 	struct page *id = NULL;
-	u8 auth;
+	unsigned int order = 0;
 	int r;
 
 	lockdep_assert_held(&kvm->lock);
@@ -555,11 +561,8 @@ static int snp_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp)
 	r = snp_check_launch_finish(&params);
 	if (r)
 		return r;
-	if (params.auth_key_en &&
-	    copy_from_user(&auth, u64_to_user_ptr(params.id_auth_uaddr), sizeof(auth)))
-		return -EFAULT;
 	if (params.id_block_en) {
-		id = snp_copy_id(&params, &fw);
+		id = snp_copy_id(&params, &fw, &order);
 		if (IS_ERR(id))
 			return PTR_ERR(id);
 	}
@@ -576,7 +579,7 @@ static int snp_launch_finish(struct kvm *kvm, struct kvm_sev_cmd *argp)
 		sev->snp_finished = true;
 out:
 	if (id)
-		__free_page(id);
+		__free_pages(id, order);
 	return r;
 }
 

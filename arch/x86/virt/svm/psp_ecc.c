@@ -510,3 +510,24 @@ out:
 	memzero_explicit(k, sizeof(k));
 	return ret;
 }
+
+void p384_to_amd_field(u8 field[P384_AMD_FIELD], const u8 be[P384_BYTES])
+{
+	int i;
+
+	memset(field, 0, P384_AMD_FIELD);
+	for (i = 0; i < P384_BYTES; i++)
+		field[i] = be[P384_BYTES - 1 - i];
+}
+
+/* false if the field holds more than 384 bits */
+bool p384_from_amd_field(u8 be[P384_BYTES], const u8 field[P384_AMD_FIELD])
+{
+	int i;
+
+	if (memchr_inv(field + P384_BYTES, 0, P384_AMD_FIELD - P384_BYTES))
+		return false;
+	for (i = 0; i < P384_BYTES; i++)
+		be[i] = field[P384_BYTES - 1 - i];
+	return true;
+}

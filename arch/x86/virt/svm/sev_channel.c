@@ -132,28 +132,6 @@ static u32 get_le32(const u8 *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
 }
 
-/* A big-endian number into a little-endian certificate field (the rest of it zero). */
-static void put_field(u8 *field, const u8 *be)
-{
-	int i;
-
-	memset(field, 0, SEV_CERT_EC_FIELD);
-	for (i = 0; i < P384_BYTES; i++)
-		field[i] = be[P384_BYTES - 1 - i];
-}
-
-/* Back: false if the field does not hold a P-384-sized number. */
-static bool get_field(u8 *be, const u8 *field)
-{
-	int i;
-
-	if (memchr_inv(field + P384_BYTES, 0, SEV_CERT_EC_FIELD - P384_BYTES))
-		return false;
-	for (i = 0; i < P384_BYTES; i++)
-		be[i] = field[P384_BYTES - 1 - i];
-	return true;
-}
-
 static void cert_init(u8 *cert, u32 usage, u32 algo, const u8 *pub)
 {
 	u8 *key = cert + SEV_CERT_PUBKEY_OFFSET;
@@ -165,8 +143,8 @@ static void cert_init(u8 *cert, u32 usage, u32 algo, const u8 *pub)
 	put_le32(cert + 8, usage);
 	put_le32(cert + 12, algo);
 	put_le32(key, SEV_EC_P384);
-	put_field(key + 4, pub);
-	put_field(key + 4 + SEV_CERT_EC_FIELD, pub + P384_BYTES);
+	p384_to_amd_field(key + 4, pub);
+	p384_to_amd_field(key + 4 + P384_AMD_FIELD, pub + P384_BYTES);
 	put_le32(cert + SEV_CERT_SIG1_OFFSET, SEV_USAGE_INVALID);
 	put_le32(cert + SEV_CERT_SIG2_OFFSET, SEV_USAGE_INVALID);
 }
@@ -183,8 +161,8 @@ static int cert_sign(u8 *cert, unsigned int off, u32 signer_usage, const struct 
 		return ret;
 	put_le32(cert + off, signer_usage);
 	put_le32(cert + off + 4, SEV_ALGO_ECDSA_SHA256);
-	put_field(cert + off + 8, r);
-	put_field(cert + off + 8 + SEV_CERT_EC_FIELD, s);
+	p384_to_amd_field(cert + off + 8, r);
+	p384_to_amd_field(cert + off + 8 + P384_AMD_FIELD, s);
 	return 0;
 }
 
@@ -243,8 +221,9 @@ static int owner_key(const u8 *cert, u8 pub[2 * P384_BYTES])
 
 	if (get_le32(cert) != 1 || get_le32(cert + 8) != SEV_USAGE_PDH ||
 	    (algo != SEV_ALGO_ECDH_SHA256 && algo != SEV_ALGO_ECDH_SHA384) ||
-	    get_le32(key) != SEV_EC_P384 || !get_field(pub, key + 4) ||
-	    !get_field(pub + P384_BYTES, key + 4 + SEV_CERT_EC_FIELD) || !p384_point_valid(pub))
+	    get_le32(key) != SEV_EC_P384 || !p384_from_amd_field(pub, key + 4) ||
+	    !p384_from_amd_field(pub + P384_BYTES, key + 4 + P384_AMD_FIELD) ||
+	    !p384_point_valid(pub))
 		return SEV_RET_INVALID_CERTIFICATE;
 	return 0;
 }

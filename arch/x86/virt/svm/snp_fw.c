@@ -6,7 +6,8 @@
  *   platform   UNINIT --SNP_INIT--> INIT (needs the RMP)
  *   guest      GCTX_CREATE (a firmware-state page) -> INIT --LAUNCH_START--> LAUNCH
  *              --LAUNCH_UPDATE*--> LAUNCH --LAUNCH_FINISH--> RUNNING;  DECOMMISSION from any
- *              state; ACTIVATE binds an ASID (needed before LAUNCH_UPDATE)
+ *              state; ACTIVATE binds an ASID (needed before LAUNCH_UPDATE); GUEST_REQUEST
+ *              (RUNNING) answers the guest's messages (snp_guest_msg.c)
  *   pages      the firmware reads the RMP: LAUNCH_UPDATE needs a pre-guest page (assigned to
  *              the guest's ASID, immutable, 4K) and leaves it guest-valid; PAGE_RECLAIM gives
  *              back firmware pages, pre-guest pages and pages of decommissioned guests
@@ -33,6 +34,7 @@
 #include <asm/snp_fw.h>
 
 #include "sev_fw.h"
+#include "snp_guest_msg.h"
 
 struct snp_guest_ctx {
 	unsigned long gctx_pfn;
@@ -41,8 +43,8 @@ struct snp_guest_ctx {
 	bool decommissioned;		/* context page still firmware-owned until reclaimed */
 	u64 policy;
 	u8 gosvw[16];
-	u8 host_data[32];
-	u8 vmpck[4][32];		/* the guest's message keys, VMPL 0..3 (random) */
+	struct snp_guest_keys keys;	/* VMPCK0..3 (random), sequence numbers */
+	struct snp_guest_identity id;	/* what its reports say */
 	struct snp_digest digest;
 	struct list_head entry;
 };
@@ -160,7 +162,7 @@ static int fw_gctx_create(struct sev_data_snp_addr *d)
 	g->gctx_pfn = pfn;
 	g->state = SNP_GUEST_STATE_INIT;
 	/* Keys no host can predict or recompute: only the guest (its secrets page) learns them. */
-	get_random_bytes(g->vmpck, sizeof(g->vmpck));
+	get_random_bytes(g->keys.vmpck, sizeof(g->keys.vmpck));
 	clear_page(page_address(pfn_to_page(pfn)));
 	list_add_tail(&g->entry, &fw_guests);
 	fw_nr_live++;
@@ -200,6 +202,8 @@ static int fw_launch_start(struct sev_data_snp_launch_start *d)
 		return r;
 	g->policy = d->policy;
 	memcpy(g->gosvw, d->gosvw, sizeof(g->gosvw));
+	get_random_bytes(g->id.report_id, sizeof(g->id.report_id));
+	memset(g->id.report_id_ma, 0xff, sizeof(g->id.report_id_ma));	/* no agent */
 	g->state = SNP_GUEST_STATE_LAUNCH;
 	return 0;
 }
@@ -230,7 +234,7 @@ static int fw_fill_secrets(struct snp_guest_ctx *g, u8 *page)
 	clear_page(page);
 	*(u32 *)page = 3;				/* secrets page version */
 	memcpy(page + 0x10, g->gosvw, sizeof(g->gosvw));
-	memcpy(page + 0x20, g->vmpck, sizeof(g->vmpck));	/* VMPCK0..3 */
+	memcpy(page + 0x20, g->keys.vmpck, sizeof(g->keys.vmpck));	/* VMPCK0..3 */
 	return 0;
 }
 
@@ -333,6 +337,31 @@ static int fw_launch_update(struct sev_data_snp_launch_update *d)
 	return fw_launch_update_page(g, pfn, d->page_type, rmpentry_gpa(&e));
 }
 
+/* What the guest's reports will say: its launch, the host's data, the ID block's fields. */
+static void fw_fix_identity(struct snp_guest_ctx *g, const struct sev_id_block *id,
+			    const struct sev_data_snp_launch_finish *d)
+{
+	struct snp_guest_identity *gi = &g->id;
+
+	gi->policy = g->policy;
+	memcpy(gi->measurement, g->digest.digest, sizeof(gi->measurement));
+	memcpy(gi->host_data, d->host_data, sizeof(gi->host_data));
+	gi->launch_tcb = SNP_FW_TCB_VERSION;
+	if (!id)
+		return;
+	memcpy(gi->family_id, id->family_id, sizeof(gi->family_id));
+	memcpy(gi->image_id, id->image_id, sizeof(gi->image_id));
+	gi->guest_svn = id->guest_svn;
+	gi->author_key_en = d->auth_key_en;
+	if (!d->id_auth_paddr || !pfn_valid(d->id_auth_paddr >> PAGE_SHIFT))
+		return;
+	/* The digests of the public keys in ID_AUTH: the ID key, and the author key if used. */
+	snp_key_digest(__va(d->id_auth_paddr) + SNP_ID_AUTH_ID_KEY, gi->id_key_digest);
+	if (d->auth_key_en)
+		snp_key_digest(__va(d->id_auth_paddr) + SNP_ID_AUTH_AUTHOR_KEY,
+			       gi->author_key_digest);
+}
+
 static int fw_launch_finish(struct sev_data_snp_launch_finish *d)
 {
 	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
@@ -355,9 +384,32 @@ static int fw_launch_finish(struct sev_data_snp_launch_finish *d)
 	} else if (d->auth_key_en) {
 		return SEV_RET_INVALID_PARAM;	/* an author key signs an ID block */
 	}
-	memcpy(g->host_data, d->host_data, sizeof(g->host_data));
+	fw_fix_identity(g, d->id_block_en ? id : NULL, d);
 	g->state = SNP_GUEST_STATE_RUNNING;
 	return 0;
+}
+
+/*
+ * SNP_GUEST_REQUEST: the guest's message from a hypervisor page, the answer into a firmware
+ * page (the hypervisor reads it from there).
+ */
+static int fw_guest_request(struct sev_data_snp_guest_request *d)
+{
+	struct snp_guest_ctx *g = fw_find_guest(d->gctx_paddr);
+	unsigned long req = d->req_paddr >> PAGE_SHIFT, res = d->res_paddr >> PAGE_SHIFT;
+	struct rmpentry e;
+
+	if (!g)
+		return SEV_RET_INVALID_GUEST;
+	if (g->state != SNP_GUEST_STATE_RUNNING)
+		return SEV_RET_INVALID_GUEST_STATE;
+	if (!PAGE_ALIGNED(d->req_paddr) || !PAGE_ALIGNED(d->res_paddr) ||
+	    snp_lookup_rmpentry_raw(req, &e) || !snp_rmp_pfn_valid(res))
+		return SEV_RET_INVALID_ADDRESS;
+	if (rmpentry_assigned(&e) || !fw_page_is_firmware(res) || fw_page_is_context(res))
+		return SEV_RET_INVALID_PAGE_STATE;
+	return snp_guest_msg(&g->keys, &g->id, page_address(pfn_to_page(req)),
+			     page_address(pfn_to_page(res)));
 }
 
 static int fw_guest_status(struct sev_data_snp_guest_status *d)
@@ -471,6 +523,8 @@ static int __snp_fw_command(int cmd, void *data)
 		return fw_decommission(data);
 	case SEV_CMD_SNP_PAGE_RECLAIM:
 		return fw_page_reclaim(data);
+	case SEV_CMD_SNP_GUEST_REQUEST:
+		return fw_guest_request(data);
 	default:
 		return sev_fw_command(cmd, data);
 	}
@@ -558,6 +612,33 @@ bool snp_fw_asid_live(u32 asid)
 	live = fw_asid_live(asid) || sev_fw_asid_live(asid);
 	mutex_unlock(&fw_lock);
 	return live;
+}
+
+int snp_fw_set_chip_seed(const u8 *seed, unsigned int len)
+{
+	int r;
+
+	mutex_lock(&fw_lock);
+	r = snp_chip_set_seed(seed, len);
+	mutex_unlock(&fw_lock);
+	return r;
+}
+
+void snp_fw_chip_id(u8 id[64])
+{
+	mutex_lock(&fw_lock);
+	snp_chip_id(id);
+	mutex_unlock(&fw_lock);
+}
+
+int snp_fw_vcek_public(u64 tcb, u8 pub[96])
+{
+	int r;
+
+	mutex_lock(&fw_lock);
+	r = snp_vcek_public(tcb, pub);
+	mutex_unlock(&fw_lock);
+	return r;
 }
 
 /* Test-only: an SEV guest's TIK (sev_fw.c), so that a test can check its measurement. */

@@ -173,6 +173,18 @@ int host_sev_guest_tik(unsigned int handle, unsigned char tik[16])
 	return -ENOSYS;
 }
 
+void host_snp_chip_id(unsigned char id[64])
+{
+	no_inspection(__func__);
+	memset(id, 0, 64);
+}
+
+int host_snp_vcek_public(unsigned long long tcb, unsigned char pub[96])
+{
+	no_inspection(__func__);
+	return -ENOSYS;
+}
+
 unsigned long host_sev_leaked_contexts(void)
 {
 	no_inspection(__func__);

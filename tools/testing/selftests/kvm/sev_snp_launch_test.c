@@ -413,6 +413,7 @@ static void test_launch_finish_bad_input(void)
 {
 	struct kvm_sev_snp_launch_finish f = {};
 	uint8_t id_block[96] = {}, digest[48];
+	static uint8_t id_auth[4096];
 	uint32_t error = 0;
 	struct snp_vm v;
 	int i;
@@ -437,8 +438,15 @@ static void test_launch_finish_bad_input(void)
 	TEST_ASSERT_ERRNO(__snp_launch_finish(&v, &f, NULL), EINVAL);
 	f.auth_key_en = 0;
 	f.id_block_en = 1;
+	f.id_block_uaddr = (uintptr_t)id_block;
+	TEST_ASSERT_ERRNO(__snp_launch_finish(&v, &f, NULL), EINVAL);	/* no ID auth */
+	f.id_auth_uaddr = (uintptr_t)id_auth;
 	f.id_block_uaddr = 8;
 	TEST_ASSERT_ERRNO(__snp_launch_finish(&v, &f, NULL), EFAULT);
+	f.id_block_uaddr = (uintptr_t)id_block;
+	f.id_auth_uaddr = 8;
+	TEST_ASSERT_ERRNO(__snp_launch_finish(&v, &f, NULL), EFAULT);
+	f.id_auth_uaddr = (uintptr_t)id_auth;
 	TEST_ASSERT_ERRNO(__snp_cmd(v.vm, v.sev, KVM_SEV_SNP_LAUNCH_FINISH, NULL, NULL), EFAULT);
 	check_rmp();
 

@@ -9,13 +9,21 @@
  * (through its IDT) reports the error code, validates the page and returns with IRETQ, and the
  * access goes on.  A second guest
  * makes each kind of private/shared mismatch with its own instructions: each exits with
- * KVM_EXIT_MEMORY_FAULT for its page, and goes on once the VMM converts.
+ * KVM_EXIT_MEMORY_FAULT for its page, and goes on once the VMM converts.  A third sends
+ * guest messages (SNP Guest Request) through the GHCB page: attestation reports checked with
+ * OpenSSL against the chip's VCEK, derived keys, and the refusals.
  */
 #include <sys/mman.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
 
 #include <linux/kvm_para.h>
 
 #include "sev.h"
+#include "kvm-coco-test.h"
 
 #define MEM		(4ul << 20)
 #define IMAGE		0x10000			/* launched: [0, IMAGE) */
@@ -34,13 +42,23 @@
 #define MISMATCH_PRIV	0x110000		/* shared, validated via the private alias */
 #define MISMATCH_SHARED	0x120000		/* private, read through the shared alias */
 #define GHCB_GPA	0x130000		/* the GHCB page (shared) */
+#define SECRETS		0x11000			/* the secrets page (launched) */
+#define KEYS		0x131000		/* where the guest copies its VMPCKs (shared) */
+#define REQ		0x132000		/* a guest message (shared) */
+#define RESP		0x133000		/* the answer (shared) */
+#define CERTS		0x134000		/* the certificate pages (shared, 2) */
 #define GHCB_EXIT_CODE	0x390
+#define GHCB_EXIT_INFO_1	0x398
 #define GHCB_EXIT_INFO_2	0x3a0
+#define GHCB_RAX		0x1f8
+#define GHCB_RBX		0x318
 #define GHCB_SCRATCH	0x3a8
 #define GHCB_BITMAP	0x3f0
 #define GHCB_BUFFER	0x800
 #define VMGEXIT_PSC	0x80000010ull
 #define VMGEXIT_TERM	0x8000fffeull
+#define VMGEXIT_GUEST_REQ	0x80000011ull
+#define VMGEXIT_EXT_GUEST_REQ	0x80000012ull
 #define NR_PSC		6
 #define PSC_ENTRY(gfn, op, cur, big)	((uint64_t)(cur) | (uint64_t)(gfn) << 12 |	\
 					 (uint64_t)(op) << 52 | (uint64_t)(big) << 56)
@@ -222,6 +240,24 @@ static void assemble_ghcb_loop(uint8_t *p)
 	p = emit_imm32(p, 0xe9, rel);				/* jmp loop */
 }
 
+/* First the guest's VMPCKs from its secrets page to a shared page (a test plays its kernel). */
+static void assemble_keys_then_ghcb_loop(uint8_t *p)
+{
+	static const uint8_t mov_rsi[] = { 0x48, 0xc7, 0xc6 }, mov_rdi[] = { 0x48, 0xc7, 0xc7 };
+	static const uint8_t rep_movsb[] = { 0xf3, 0xa4 };
+	uint32_t a;
+
+	p = emit(p, mov_rsi, sizeof(mov_rsi));
+	a = SECRETS + 0x20;
+	p = emit(p, &a, 4);
+	p = emit(p, mov_rdi, sizeof(mov_rdi));
+	a = SHARED_ALIAS + KEYS;
+	p = emit(p, &a, 4);
+	p = emit_imm32(p, 0xb9, 4 * 32);			/* mov ecx, 128 */
+	p = emit(p, rep_movsb, sizeof(rep_movsb));
+	assemble_ghcb_loop(p);
+}
+
 /*
  * Page tables at 0x1000-0x3000, read privately: the first 2 MiB 1:1 with the C-bit (the
  * private alias), and again at SHARED_ALIAS without it.  A GDT with 64-bit code and data
@@ -283,6 +319,8 @@ static struct kvm_run *snp_guest_launch(struct snp_vm *v, void (*assemble_code)(
 	build_image(image, assemble_code);
 	snp_launch_start(v);
 	snp_launch_update(v, 0, image, IMAGE, KVM_SEV_SNP_PAGE_TYPE_NORMAL);
+	memset(image, 0, PAGE_SIZE);
+	snp_launch_update(v, SECRETS >> 12, image, PAGE_SIZE, KVM_SEV_SNP_PAGE_TYPE_SECRETS);
 	vcpu_set_long_mode(v->vcpus[0], C_BIT | 0x1000);
 	vcpu_set_descriptor_tables(v->vcpus[0], GDT, 23, IDT, 0xfff);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(v->vcpus[0], KVM_SET_REGS,
@@ -510,12 +548,300 @@ static void test_snp_ghcb_page_psc(void)
 	snp_vm_destroy(&v);
 }
 
+/* A guest message's header (SNP firmware ABI), restated from the guest's side. */
+struct msg_hdr {
+	uint8_t authtag[32];
+	uint64_t seqno;
+	uint8_t rsvd1[8];
+	uint8_t algo, hdr_version;
+	uint16_t hdr_sz;
+	uint8_t type, version;
+	uint16_t size;
+	uint32_t rsvd2;
+	uint8_t vmpck;
+	uint8_t rsvd3[35];
+} __attribute__((packed));
+
+#define MSG_KEY_REQ	3
+#define MSG_REPORT_REQ	5
+#define REPORT_SIZE	0x4a0
+
+static void gcm(bool seal, const uint8_t *key, uint64_t seqno, const uint8_t *aad,
+		const uint8_t *in, uint8_t *out, int len, uint8_t *tag, bool *ok)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	uint8_t iv[12] = {};
+	int n;
+
+	memcpy(iv, &seqno, 8);
+	TEST_ASSERT(c && EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, iv, seal) &&
+		    EVP_CipherUpdate(c, NULL, &n, aad, 0x30) &&
+		    EVP_CipherUpdate(c, out, &n, in, len),
+		    "OpenSSL AES-256-GCM");
+	if (seal) {
+		TEST_ASSERT(EVP_CipherFinal_ex(c, out + n, &n) &&
+			    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag), "seal");
+	} else {
+		EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag);
+		*ok = EVP_CipherFinal_ex(c, out + n, &n) == 1;
+	}
+	EVP_CIPHER_CTX_free(c);
+}
+
+/* A message into the request page, sealed with VMPCK @vmpck as the guest's kernel does. */
+static void put_msg(struct snp_vm *v, uint8_t vmpck, uint64_t seqno, uint8_t type,
+		    const void *payload, uint16_t len)
+{
+	uint8_t *page = v->shared + REQ;
+	struct msg_hdr *h = (struct msg_hdr *)page;
+
+	memset(page, 0, PAGE_SIZE);
+	h->seqno = seqno;
+	h->algo = 1;
+	h->hdr_version = 1;
+	h->hdr_sz = sizeof(*h);
+	h->type = type;
+	h->version = 1;
+	h->size = len;
+	h->vmpck = vmpck;
+	gcm(true, v->shared + KEYS + 32 * vmpck, seqno, &h->algo, payload, page + sizeof(*h),
+	    len, h->authtag, NULL);
+}
+
+/* The answer to a message of @type sent as @seqno: opened, its payload (@len bytes) out. */
+static void get_msg(struct snp_vm *v, uint8_t vmpck, uint64_t seqno, uint8_t type, void *out,
+		    uint16_t len)
+{
+	const uint8_t *page = v->shared + RESP;
+	const struct msg_hdr *h = (const struct msg_hdr *)page;
+	bool ok = false;
+
+	TEST_ASSERT(h->seqno == seqno + 1 && h->type == type + 1 && h->size == len &&
+		    h->vmpck == vmpck, "response header: seqno %llu type %u size %u",
+		    (unsigned long long)h->seqno, h->type, h->size);
+	gcm(false, v->shared + KEYS + 32 * vmpck, h->seqno, &h->algo, page + sizeof(*h), out,
+	    len, (uint8_t *)h->authtag, &ok);
+	TEST_ASSERT(ok, "the response's tag does not hold under the VMPCK");
+}
+
+/* VMGEXIT(@code) with the request and response pages (and, extended, RAX/RBX). */
+static uint32_t guest_request(struct snp_vm *v, struct kvm_run *run, uint64_t code,
+			      uint64_t req, uint64_t resp, int ext_valid, uint64_t certs,
+			      uint64_t npages)
+{
+	uint8_t *ghcb = v->shared + GHCB_GPA;
+	uint32_t info2;
+	unsigned int off;
+
+	memset(ghcb, 0, PAGE_SIZE);
+	*(uint64_t *)(ghcb + GHCB_EXIT_CODE) = code;
+	*(uint64_t *)(ghcb + GHCB_EXIT_INFO_1) = req;
+	*(uint64_t *)(ghcb + GHCB_EXIT_INFO_2) = resp;
+	*(uint64_t *)(ghcb + GHCB_RAX) = certs;
+	*(uint64_t *)(ghcb + GHCB_RBX) = npages;
+	for (off = GHCB_EXIT_CODE; off <= GHCB_EXIT_INFO_2; off += 8)
+		ghcb[GHCB_BITMAP + off / 64] |= 1 << (off / 8 % 8);
+	for (off = ext_valid ? GHCB_RAX : 0; off; off = off == GHCB_RAX ? GHCB_RBX : 0)
+		ghcb[GHCB_BITMAP + off / 64] |= 1 << (off / 8 % 8);
+	info2 = run_to_report(v->vcpus[0], run);
+	run_to_report(v->vcpus[0], run);			/* the PSC progress: unused */
+	return info2;
+}
+
+struct report_req {
+	uint8_t data[64];
+	uint32_t vmpl, key_sel;
+	uint8_t rsvd[24];
+} __attribute__((packed));
+
+struct report_rsp {
+	uint32_t status, size;
+	uint8_t rsvd[24];
+	uint8_t report[REPORT_SIZE];
+} __attribute__((packed));
+
+struct key_req {
+	uint32_t root_key_select, rsvd;
+	uint64_t fields;
+	uint32_t vmpl, svn;
+	uint64_t tcb;
+} __attribute__((packed));
+
+struct key_rsp {
+	uint32_t status;
+	uint8_t rsvd[28];
+	uint8_t key[32];
+} __attribute__((packed));
+
+/* The report's signature (r, s little-endian at 0x2a0) under the VCEK of its reported TCB. */
+static bool report_verifies(const uint8_t *report)
+{
+	uint8_t pub[1 + 96] = { 4 }, be[2][48], der[128], *d = der;
+	uint64_t tcb;
+	OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	ECDSA_SIG *sig = ECDSA_SIG_new();
+	EVP_PKEY *key = NULL;
+	OSSL_PARAM *params;
+	int i, len, ok;
+
+	memcpy(&tcb, report + 0x180, 8);
+	TEST_ASSERT_EQ(host_snp_vcek_public(tcb, pub + 1), 0);
+	for (i = 0; i < 48; i++) {
+		be[0][i] = report[0x2a0 + 47 - i];
+		be[1][i] = report[0x2a0 + 72 + 47 - i];
+	}
+	ECDSA_SIG_set0(sig, BN_bin2bn(be[0], 48, NULL), BN_bin2bn(be[1], 48, NULL));
+	len = i2d_ECDSA_SIG(sig, &d);
+	TEST_ASSERT(b && ctx && md && len > 0 &&
+		    OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1",
+						    0) &&
+		    OSSL_PARAM_BLD_push_octet_string(b, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub)),
+		    "OpenSSL");
+	params = OSSL_PARAM_BLD_to_param(b);
+	TEST_ASSERT(params && EVP_PKEY_fromdata_init(ctx) > 0 &&
+		    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) > 0 &&
+		    EVP_DigestVerifyInit(md, NULL, EVP_sha384(), NULL, key) > 0, "the VCEK");
+	ok = EVP_DigestVerify(md, der, len, report, 0x2a0) == 1;
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(b);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_MD_CTX_free(md);
+	ECDSA_SIG_free(sig);
+	EVP_PKEY_free(key);
+	return ok;
+}
+
+/* The report's fields against the guest: its launch, the request, the chip. */
+static void check_report(struct snp_vm *v, const uint8_t *r, const struct report_req *req)
+{
+	uint8_t digest[48], chip[64], copy[REPORT_SIZE];
+	uint32_t u32;
+	uint64_t u64;
+
+	memcpy(&u32, r, 4);
+	TEST_ASSERT_EQ(u32, 3);					/* version */
+	memcpy(&u64, r + 0x08, 8);
+	TEST_ASSERT_EQ(u64, SNP_POLICY_DEFAULT);
+	memcpy(&u32, r + 0x30, 4);
+	TEST_ASSERT_EQ(u32, req->vmpl);
+	memcpy(&u32, r + 0x34, 4);
+	TEST_ASSERT_EQ(u32, 1);					/* ECDSA P-384, SHA-384 */
+	TEST_ASSERT(!memcmp(r + 0x50, req->data, 64), "REPORT_DATA");
+	snp_get_digest(v->vm, digest);
+	TEST_ASSERT(!memcmp(r + 0x90, digest, 48), "MEASUREMENT is not the launch digest");
+	host_snp_chip_id(chip);
+	TEST_ASSERT(!memcmp(r + 0x1a0, chip, 64), "CHIP_ID");
+	TEST_ASSERT(report_verifies(r), "the VCEK's signature does not verify");
+	memcpy(copy, r, REPORT_SIZE);
+	copy[0x50] ^= 1;
+	TEST_ASSERT(!report_verifies(copy), "a tampered report verified");
+}
+
+/*
+ * Guest messages through the GHCB page: a report (fields, signature), a replayed sequence
+ * number, a forged tag, bad VMPL and key selection, derived keys, the extended request's empty
+ * certificate table and its missing RAX/RBX, and request pages that are private or nowhere.
+ */
+static void test_snp_guest_request(void)
+{
+	struct report_req rq = { .vmpl = 0 };
+	struct key_req kq = { .fields = 0 };
+	struct report_rsp rr;
+	struct key_rsp kr, kr2;
+	struct kvm_run *run;
+	struct snp_vm v;
+	unsigned int i;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	run = snp_guest_launch(&v, assemble_keys_then_ghcb_loop);
+	vm_mem_set_shared(v.vm, GHCB_GPA, PAGE_SIZE);
+	vm_mem_set_shared(v.vm, KEYS, 5 * PAGE_SIZE);
+	/* An unknown exit first: the guest has copied its keys by the time it reports. */
+	TEST_ASSERT_EQ(guest_request(&v, run, 0x12345, 0, 0, 0, 0, 0), 6);
+	for (i = 0; i < 64; i++)
+		rq.data[i] = i * 3;
+
+	put_msg(&v, 0, 1, MSG_REPORT_REQ, &rq, sizeof(rq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 0, 1, MSG_REPORT_REQ, &rr, sizeof(rr));
+	TEST_ASSERT(rr.status == 0 && rr.size == REPORT_SIZE, "status %#x size %#x", rr.status,
+		    rr.size);
+	check_report(&v, rr.report, &rq);
+
+	/* Replayed: the firmware refuses (INVALID_PARAM) and answers nothing. */
+	memset(v.shared + RESP, 0, PAGE_SIZE);
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0),
+		       SEV_RET_INVALID_PARAM);
+	TEST_ASSERT(!memcmp(v.shared + RESP, v.shared + RESP + 1, PAGE_SIZE - 1), "answered");
+	/* A forged tag: refused too, and the key's sequence goes on where it was. */
+	put_msg(&v, 0, 3, MSG_REPORT_REQ, &rq, sizeof(rq));
+	v.shared[REQ] ^= 1;
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0),
+		       SEV_RET_INVALID_PARAM);
+	/* VMPL 4 and a VLEK: the payload's status says so. */
+	rq.vmpl = 4;
+	put_msg(&v, 0, 3, MSG_REPORT_REQ, &rq, sizeof(rq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 0, 3, MSG_REPORT_REQ, &rr, sizeof(rr));
+	TEST_ASSERT_EQ(rr.status, 0x16);
+	rq.vmpl = 2;
+	rq.key_sel = 2;
+	put_msg(&v, 0, 5, MSG_REPORT_REQ, &rq, sizeof(rq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 0, 5, MSG_REPORT_REQ, &rr, sizeof(rr));
+	TEST_ASSERT_EQ(rr.status, 0x27);
+
+	/* Keys: the same request, the same key; the measurement selected, another one. */
+	put_msg(&v, 1, 1, MSG_KEY_REQ, &kq, sizeof(kq));	/* VMPCK1: its own sequence */
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 1, 1, MSG_KEY_REQ, &kr, sizeof(kr));
+	TEST_ASSERT_EQ(kr.status, 0x16);			/* VMPL 0 through VMPCK1 */
+	kq.vmpl = 1;
+	put_msg(&v, 1, 3, MSG_KEY_REQ, &kq, sizeof(kq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 1, 3, MSG_KEY_REQ, &kr, sizeof(kr));
+	put_msg(&v, 1, 5, MSG_KEY_REQ, &kq, sizeof(kq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 1, 5, MSG_KEY_REQ, &kr2, sizeof(kr2));
+	TEST_ASSERT(!kr.status && !memcmp(kr.key, kr2.key, 32), "keys differ");
+	kq.fields = 1 << 3;
+	put_msg(&v, 1, 7, MSG_KEY_REQ, &kq, sizeof(kq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0), 0);
+	get_msg(&v, 1, 7, MSG_KEY_REQ, &kr2, sizeof(kr2));
+	TEST_ASSERT(!kr2.status && memcmp(kr.key, kr2.key, 32), "the measurement changed nothing");
+
+	/* Extended: the (empty) certificate table, then RAX/RBX missing. */
+	rq.vmpl = 0;
+	rq.key_sel = 0;
+	memset(v.shared + CERTS, 0xff, 2 * PAGE_SIZE);
+	put_msg(&v, 0, 7, MSG_REPORT_REQ, &rq, sizeof(rq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 1, CERTS, 2), 0);
+	get_msg(&v, 0, 7, MSG_REPORT_REQ, &rr, sizeof(rr));
+	TEST_ASSERT(!rr.status && report_verifies(rr.report), "extended report");
+	for (i = 0; i < 24; i++)
+		TEST_ASSERT_EQ(v.shared[CERTS + i], 0);
+	TEST_ASSERT_EQ(v.shared[CERTS + 24], 0xff);
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 0, CERTS, 2), 4);
+
+	/* The pages: private, or in no memslot: INVALID_INPUT. */
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, SECRETS, RESP, 0, 0, 0), 5);
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, 1ull << 40, 0, 0, 0), 5);
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ + 8, RESP, 0, 0, 0), 5);
+	check_rmp();
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_snp_guest_code),
 		KSFT_TEST(test_snp_mismatches_exit),
 		KSFT_TEST(test_snp_ghcb_page_psc),
+		KSFT_TEST(test_snp_guest_request),
 		KSFT_TEST(test_snp_rmpadjust),
 	};
 

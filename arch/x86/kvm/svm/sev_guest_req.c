@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An SNP guest's messages to the firmware (GHCB spec: SNP Guest Request, SNP Extended Guest
+ * Request): SW_EXITINFO1 is the gpa of the request page, SW_EXITINFO2 of the response page,
+ * both shared.  KVM copies the request into a page of its own, has the firmware answer into a
+ * firmware page (SNP_GUEST_REQUEST with the guest's context), and copies the answer to the
+ * response page; the firmware's status goes back in SW_EXITINFO2's low half, KVM's own in its
+ * high half, as upstream encodes them.  The extended request of a report also names pages
+ * (RAX, RBX: gpa and count) for the certificates; like 6.12, KVM has none to give and writes
+ * the empty table (24 zero bytes) there.
+ *
+ * Stricter than upstream 6.12: a request or response page that is private, or in no memslot,
+ * is refused to the guest (SW_EXITINFO1 2, INVALID_INPUT); upstream reads the page's shared
+ * backing, or fails KVM_RUN with EIO.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/kvm_host.h>
+#include <linux/psp-sev.h>
+
+#include "sev.h"
+#include "svm.h"
+
+#define GHCB_RESP_ERROR			2
+#define GHCB_ERR_INVALID_INPUT		5
+#define SNP_GUEST_VMM_ERR_SHIFT		32
+#define MSG_TYPE_OFFSET			0x34
+#define MSG_REPORT_REQ			5
+#define CERT_TABLE_END			24		/* a zero GUID, offset and length */
+
+/* The request: a shared page of guest memory, within a memslot. */
+static bool guest_req_page_ok(struct kvm *kvm, u64 gpa)
+{
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	bool ok;
+
+	if (!PAGE_ALIGNED(gpa))
+		return false;
+	mutex_lock(&kvm->slots_lock);
+	ok = kvm_gfn_to_memslot(kvm, 0, gfn) && !kvm_mem_is_private(kvm, gfn);
+	mutex_unlock(&kvm->slots_lock);
+	return ok;
+}
+
+/* The firmware's answer in the response page, its status in *info2; or KVM_RUN's error. */
+static int guest_req(struct kvm *kvm, u64 req_gpa, u64 resp_gpa, u64 *info2)
+{
+	struct kvm_sev_info *sev = &kvm->arch.sev_info;
+	struct sev_data_snp_guest_request data = {};
+	struct page *req, *resp;
+	int r, fw_err = 0;
+
+	req = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	resp = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	r = -ENOMEM;
+	if (!req || !resp)
+		goto out;
+	r = -EFAULT;
+	if (kvm_read_guest(kvm, req_gpa, page_address(req), PAGE_SIZE))
+		goto out;
+	r = -EIO;
+	if (snp_make_firmware(kvm, page_to_pfn(resp)))
+		goto out;
+	data.gctx_paddr = sev_context_paddr(sev);
+	data.req_paddr = (u64)page_to_pfn(req) << PAGE_SHIFT;
+	data.res_paddr = (u64)page_to_pfn(resp) << PAGE_SHIFT;
+	r = sev_issue_cmd(kvm, sev->fd, SEV_CMD_SNP_GUEST_REQUEST, &data, &fw_err);
+	/* Firmware refusals are the guest's to hear; anything else is KVM_RUN's error. */
+	if (r && !fw_err)
+		goto reclaim;
+	r = kvm_write_guest(kvm, resp_gpa, page_address(resp), PAGE_SIZE) ? -EFAULT : 0;
+	*info2 = (u32)fw_err;
+reclaim:
+	if (snp_page_reclaim(kvm, page_to_pfn(resp)))
+		resp = NULL;			/* leaked: counted with the VM */
+out:
+	if (req)
+		__free_page(req);
+	if (resp)
+		__free_page(resp);
+	return r;
+}
+
+int snp_handle_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 *info1,
+			 u64 *info2)
+{
+	struct kvm *kvm = vcpu->kvm;
+
+	*info1 = 0;
+	*info2 = 0;
+	if (!guest_req_page_ok(kvm, req_gpa) || !guest_req_page_ok(kvm, resp_gpa)) {
+		*info1 = GHCB_RESP_ERROR;
+		*info2 = GHCB_ERR_INVALID_INPUT;
+		return 0;
+	}
+	return guest_req(kvm, req_gpa, resp_gpa, info2);
+}
+
+int snp_handle_ext_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 certs_gpa,
+			     u64 npages, u64 *info1, u64 *info2)
+{
+	struct kvm *kvm = vcpu->kvm;
+	u8 type;
+
+	*info1 = 0;
+	*info2 = 0;
+	if (!guest_req_page_ok(kvm, req_gpa) ||
+	    kvm_read_guest(kvm, req_gpa + MSG_TYPE_OFFSET, &type, 1))
+		goto invalid;
+	if (type == MSG_REPORT_REQ && npages) {
+		if (!PAGE_ALIGNED(certs_gpa) || !guest_req_page_ok(kvm, certs_gpa))
+			goto invalid;
+		if (kvm_write_guest(kvm, certs_gpa, &(u8[CERT_TABLE_END]){}, CERT_TABLE_END))
+			return -EFAULT;
+	}
+	return snp_handle_guest_req(vcpu, req_gpa, resp_gpa, info1, info2);
+
+invalid:
+	*info1 = GHCB_RESP_ERROR;
+	*info2 = GHCB_ERR_INVALID_INPUT;
+	return 0;
+}
