@@ -50,6 +50,8 @@ int host_snp_rmp_perms_of_gfn(int vm_fd, unsigned long long gfn, unsigned int vm
 unsigned long host_snp_leaked_pages(void);
 /* An SEV guest's transport integrity key (the firmware's), to check LAUNCH_MEASURE's HMAC. */
 int host_sev_guest_tik(unsigned int handle, unsigned char tik[16]);
+/* Every file not yet released, on stderr (a leak report's detail). */
+void host_dump_files(void);
 /* The model chip's id, and its VCEK's public key (X || Y, big-endian) for a TCB. */
 void host_snp_chip_id(unsigned char id[64]);
 int host_snp_vcek_public(unsigned long long tcb, unsigned char pub[96]);

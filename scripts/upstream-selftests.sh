@@ -30,7 +30,7 @@ TESTS=(guest_memfd_test set_memory_region_test kvm_create_max_vcpus kvm_binary_s
        x86_64/set_sregs_test x86_64/sync_regs_test x86_64/cpuid_test dirty_log_test
        memslot_modification_stress_test x86_64/private_mem_kvm_exits_test
        x86_64/private_mem_conversions_test x86_64/sev_init2_tests x86_64/sev_migrate_tests
-       x86_64/sev_smoke_test)
+       x86_64/sev_smoke_test x86_64/max_vcpuid_cap_test)
 # The ones that run no guest code, which the kernel-module run (no TCG engine there) runs too,
 # statically linked, with kvm_coco.ko as /dev/kvm.
 MODULE_TESTS=(guest_memfd_test kvm_create_max_vcpus kvm_binary_stats_test x86_64/set_sregs_test

@@ -45,6 +45,8 @@ struct host_file {
 	ino_t ino;
 	int wd;			/* the inotify watch on the inode, or -1 */
 	bool foreign;		/* a stand-in for a descriptor that is not ours (fget only) */
+	const char *name;	/* anon_inode's name: what a leak report says */
+	struct list_head live;	/* in live_files (ours, until the last fput) */
 	struct host_file *next;		/* in its inode's bucket */
 	struct host_file *wd_next;	/* in its watch's bucket */
 };
@@ -58,6 +60,8 @@ static long nr_unwatched;	/* registered, but found only by a scan */
 static int reap_fd = -1;	/* the inotify instance of the watches */
 
 static const struct file_operations host_foreign_fops;
+static LIST_HEAD(live_files);
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct host_file **registry_bucket(ino_t ino)
 {
@@ -153,8 +157,24 @@ struct file *anon_inode_create_getfile(const char *name, const struct file_opera
 	hf->file.f_mode = (flags & O_ACCMODE) == O_RDONLY ? FMODE_READ : FMODE_READ | FMODE_WRITE;
 	hf->file.f_inode.i_mode = 0600;
 	refcount_set(&hf->file.f_count, 1);
+	hf->name = name;
+	pthread_mutex_lock(&live_lock);
+	list_add_tail(&hf->live, &live_files);
+	pthread_mutex_unlock(&live_lock);
 	__atomic_add_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
 	return &hf->file;
+}
+
+/* Tests: every file not yet released, with its name, references and descriptor state. */
+void host_dump_files(void)
+{
+	struct host_file *hf;
+
+	pthread_mutex_lock(&live_lock);
+	list_for_each_entry(hf, &live_files, live)
+		fprintf(stderr, "live file %s: %u references, %s\n", hf->name,
+			refcount_read(&hf->file.f_count), hf->ino ? "installed" : "no descriptor");
+	pthread_mutex_unlock(&live_lock);
 }
 
 struct file *anon_inode_getfile(const char *name, const struct file_operations *fops,
@@ -261,6 +281,9 @@ void fput(struct file *file)
 	if (!hf->foreign) {
 		if (file->f_op->release)
 			file->f_op->release(file_inode(file), file);
+		pthread_mutex_lock(&live_lock);
+		list_del(&hf->live);
+		pthread_mutex_unlock(&live_lock);
 		__atomic_sub_fetch(&host_nr_files, 1, __ATOMIC_RELAXED);
 	}
 	free(hf);

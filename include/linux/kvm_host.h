@@ -170,6 +170,7 @@ void kvm_arch_init_vm(struct kvm *kvm, unsigned long type);
 void kvm_vcpu_arch_reset(struct kvm_vcpu_arch *arch, bool bsp);
 void kvm_arch_exit(void);
 void kvm_arch_destroy_vm(struct kvm *kvm);
+int kvm_arch_vcpu_precreate(struct kvm *kvm, unsigned int id);	/* under kvm->lock */
 int kvm_arch_vcpu_create(struct kvm_vcpu *vcpu);
 void kvm_arch_vcpu_destroy(struct kvm_vcpu *vcpu);
 long kvm_arch_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg);

@@ -278,6 +278,9 @@ static int kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id)
 	r = -EINVAL;
 	if (kvm->created_vcpus >= KVM_MAX_VCPUS)
 		goto out_unlock;
+	r = kvm_arch_vcpu_precreate(kvm, id);
+	if (r)
+		goto out_unlock;
 	r = -EEXIST;
 	if (kvm_vcpu_id_taken(kvm, id))
 		goto out_unlock;

@@ -172,6 +172,33 @@ int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn)
 	return kvm->arch.ops->gmem_prepare(kvm, gfn, pfn);
 }
 
+/*
+ * KVM_CAP_MAX_VCPU_ID: a lower bound than KVM's on the vCPU ids, set once (the same value
+ * again is fine), as upstream.
+ */
+static int kvm_vm_set_max_vcpu_id(struct kvm *kvm, u64 max)
+{
+	int r = -EINVAL;
+
+	if (max > KVM_MAX_VCPU_IDS)
+		return -EINVAL;
+	mutex_lock(&kvm->lock);
+	if (kvm->arch.max_vcpu_ids == max || !kvm->arch.max_vcpu_ids) {
+		kvm->arch.max_vcpu_ids = max;
+		r = 0;
+	}
+	mutex_unlock(&kvm->lock);
+	return r;
+}
+
+int kvm_arch_vcpu_precreate(struct kvm *kvm, unsigned int id)
+{
+	lockdep_assert_held(&kvm->lock);
+	if (kvm->arch.max_vcpu_ids && id >= kvm->arch.max_vcpu_ids)
+		return -EINVAL;
+	return 0;
+}
+
 /* KVM_ENABLE_CAP on a VM: flags, unused arguments and pad must be zero (ours: strict). */
 static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
 {
@@ -190,6 +217,8 @@ static int kvm_vm_ioctl_enable_cap(struct kvm *kvm, void __user *argp)
 		return 0;
 	case KVM_CAP_COCO_ENGINE:
 		return kvm_vm_set_engine(kvm, cap.args[0]);
+	case KVM_CAP_MAX_VCPU_ID:
+		return kvm_vm_set_max_vcpu_id(kvm, cap.args[0]);
 	case KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM:
 		if (!kvm->arch.ops->vm_move_enc_context_from)
 			return -EINVAL;

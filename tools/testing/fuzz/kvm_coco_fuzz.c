@@ -845,6 +845,8 @@ static void fuzz_check(const struct host_counters *base, unsigned long snp_leake
 		 "%ld pages (%lu of them counted as leaked)", now.files - base->files,
 		 now.allocs - base->allocs, now.vmallocs - base->vmallocs,
 		 now.pages - base->pages, leaked);
+	if (now.files != base->files)
+		host_dump_files();
 	if (now.files != base->files || (now.allocs != base->allocs && !kept) ||
 	    now.vmallocs != base->vmallocs || now.pages != base->pages + (long)leaked)
 		fuzz_fail(why);

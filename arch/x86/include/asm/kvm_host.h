@@ -136,6 +136,7 @@ struct kvm_arch {
 	unsigned int engine;		/* KVM_COCO_ENGINE_*: what runs its vCPUs */
 	unsigned long vm_type;
 	u64 hypercall_exit_enabled;	/* KVM_CAP_EXIT_HYPERCALL: hypercalls that exit */
+	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID (0: KVM_MAX_VCPU_IDS); under lock */
 	unsigned long n_requested_mmu_pages;	/* KVM_SET_NR_MMU_PAGES; under slots_lock */
 	bool irqchip_in_kernel;		/* KVM_CREATE_IRQCHIP (irq.c); under lock */
 	/*

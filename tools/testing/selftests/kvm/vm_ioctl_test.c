@@ -4,7 +4,7 @@
  * KVM_CREATE_IRQCHIP (once per VM, EEXIST after; EINVAL once a vCPU exists; kvm-coco models
  * no interrupt controller and KVM_CAP_IRQCHIP says so), KVM_SET_NR_MMU_PAGES (at least 64;
  * KVM_GET_NR_MMU_PAGES is gone from 6.12: ENOTTY); the system fd's device attributes (the
- * VMSA features KVM_SEV_INIT2 takes).
+ * VMSA features KVM_SEV_INIT2 takes); KVM_CAP_MAX_VCPU_ID (a lower bound on vCPU ids, once).
  */
 #include "kvm_util.h"
 #include "sev.h"
@@ -43,6 +43,29 @@ static void test_nr_mmu_pages(void)
 	TEST_ASSERT_EQ(kvm_coco_ioctl(vm, KVM_SET_NR_MMU_PAGES, 64), 0);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(vm, KVM_SET_NR_MMU_PAGES, ~0ul), 0);
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_GET_NR_MMU_PAGES, 0), ENOTTY);
+	kvm_close(vm);
+}
+
+static int enable_cap(int vm, uint32_t cap, uint64_t arg)
+{
+	struct kvm_enable_cap c = { .cap = cap, .args = { arg } };
+
+	return kvm_coco_ioctl(vm, KVM_ENABLE_CAP, &c);
+}
+
+static void test_max_vcpu_id(void)
+{
+	int vm = vm_create(KVM_X86_DEFAULT_VM);
+	long max = kvm_coco_ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+
+	TEST_ASSERT(max > 4, "KVM_CAP_MAX_VCPU_ID %ld", max);
+	TEST_ASSERT_ERRNO(enable_cap(vm, KVM_CAP_MAX_VCPU_ID, max + 1), EINVAL);
+	TEST_ASSERT_EQ(enable_cap(vm, KVM_CAP_MAX_VCPU_ID, 4), 0);
+	TEST_ASSERT_EQ(enable_cap(vm, KVM_CAP_MAX_VCPU_ID, 4), 0);	/* the same: fine */
+	TEST_ASSERT_ERRNO(enable_cap(vm, KVM_CAP_MAX_VCPU_ID, 5), EINVAL);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_CREATE_VCPU, 4), EINVAL);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(vm, KVM_CREATE_VCPU, 1ul << 32), EINVAL);
+	kvm_close(vm_create_vcpu(vm, 3));
 	kvm_close(vm);
 }
 
@@ -99,6 +122,7 @@ int main(void)
 		KSFT_TEST(test_create_irqchip),
 		KSFT_TEST(test_nr_mmu_pages),
 		KSFT_TEST(test_device_attrs),
+		KSFT_TEST(test_max_vcpu_id),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
