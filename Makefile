@@ -42,7 +42,7 @@ CORE_SRCS   := $(wildcard virt/kvm/*.c arch/x86/kvm/*.c arch/x86/kvm/svm/*.c arc
 HOST_SRCS   := $(wildcard host/user/*.c)
 # lib/: the front door (the library's system calls as functions), the launch-digest
 # calculators and the tests' inspection hooks, over the library host.
-FRONT_SRCS  := lib/front_door.c lib/inspect.c lib/measure.c
+FRONT_SRCS  := lib/front_door.c lib/inspect.c lib/measure.c lib/snp_certs.c
 # The TCG engine's files are the library host's only ones that see Unicorn's headers.
 TCG_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/user/tcg*.c))
 $(TCG_OBJS): CORE_CFLAGS += -isystem $(UNICORN)/usr/include
@@ -52,7 +52,8 @@ LIBS	    := -lpthread -lcrypto -L$(UC_LIBDIR) -lunicorn -Wl,-rpath,$(UC_LIBDIR)
 STATIC_LIBS := -lpthread -lcrypto $(UC_LIBDIR)/libunicorn.a -lm
 
 # Clients (CLI, selftests) see only the uapi and the front door, as a VMM would.
-CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include
+CLIENT_CFLAGS := $(CFLAGS_BASE) -Iinclude/uapi -Iinclude -Itools/testing/selftests/kvm/include \
+		 -DKVM_COCO_SCRIPTS='"$(CURDIR)/scripts"'
 SELFTEST_LIB  := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/testing/selftests/kvm/lib/*.c))
 SELFTESTS     := $(patsubst tools/testing/selftests/kvm/%.c,$(BUILD)/selftests/%, \
 		   $(wildcard tools/testing/selftests/kvm/*_test.c))

@@ -80,6 +80,17 @@ void kvm_coco_tdx_measure_free(struct kvm_coco_tdx_measure *m);
  */
 int kvm_coco_tdx_report_verify(const void *report);
 
+/*
+ * SNP: the model chip's certificate chain, as AMD's key server serves a chip's: the ARK
+ * (self-signed) and the ASK (RSA-4096, RSASSA-PSS with SHA-384), and the VCEK of @tcb (ECDSA
+ * P-384; AMD's extensions carry the TCB's patch levels and the chip id as hwID).  Each PEM,
+ * malloc'd (free() them).  The ARK and ASK keys are made at first use and kept in
+ * $KVM_COCO_SNP_CERT_DIR, else $XDG_CACHE_HOME/kvm-coco/snp-model.  The library host only;
+ * 0 or a negative errno.  kvm_coco_snp_reported_tcb(): the TCB the chip's reports carry.
+ */
+int kvm_coco_snp_cert_chain(unsigned long long tcb, char **ark, char **ask, char **vcek);
+unsigned long long kvm_coco_snp_reported_tcb(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/kvm_host.h>
 #include <linux/psp-sev.h>
+#include <asm/snp_fw.h>
 
 #include "../include/kvm-coco.h"
 #include "../host/user/host_user.h"
@@ -34,11 +37,18 @@ static int host_errno(long r)
 	return -1;
 }
 
-/* Opening a device: the core comes up on first use, as the module would at load. */
+/*
+ * Opening a device: the core comes up on first use, as the module would at load.  A chip
+ * seed in $KVM_COCO_SNP_CHIP_SEED makes the model SNP chip's identity (chip id, VCEKs) the
+ * same from one run to the next; without one it is random per process.
+ */
 static int host_open_device(const char *name, const struct file_operations *fops)
 {
+	const char *seed = getenv("KVM_COCO_SNP_CHIP_SEED");
 	int r;
 
+	if (seed && *seed && snp_fw_set_chip_seed((const unsigned char *)seed, strlen(seed)))
+		return host_errno(-ENOMEM);
 	host_physmem_init();
 	host_tsc_init();
 	host_tcg_register();

@@ -5,9 +5,10 @@ set -euo pipefail
 
 # libssl-dev: SHA-384 for the library host; systemtap-sdt-dev: USDT probes; rsync, kmod
 # (modinfo) and dwarves (pahole, for module BTF): `make module`; qemu-system-x86,
-# busybox-static and cpio: `make module-check` boots a kernel under QEMU/TCG.
+# busybox-static and cpio: `make module-check` boots a kernel under QEMU/TCG; openssl: the
+# attestation tests verify certificate chains with its command line, as a relying party would.
 packages=(pkg-config libssl-dev systemtap-sdt-dev rsync kmod dwarves qemu-system-x86
-	  busybox-static cpio)
+	  busybox-static cpio openssl)
 
 missing=()
 for p in "${packages[@]}"; do

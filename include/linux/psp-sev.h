@@ -47,6 +47,8 @@ enum sev_cmd {
 	SEV_CMD_SNP_DBG_DECRYPT		= 0x0B0,
 	SEV_CMD_SNP_DBG_ENCRYPT		= 0x0B1,
 	SEV_CMD_SNP_PAGE_RECLAIM	= 0x0C7,
+	SEV_CMD_SNP_CONFIG		= 0x0C9,
+	SEV_CMD_SNP_COMMIT		= 0x0CB,
 };
 
 /* SEV (and SEV-ES) guest policy bits (SEV firmware API, "Guest Policy"). */
@@ -231,6 +233,11 @@ struct sev_data_snp_launch_update {
 	u32 vmpl2_perms:8;
 	u32 vmpl3_perms:8;
 	u32 rsvd4;
+} __packed;
+
+/* SNP_COMMIT: the buffer's length (4). */
+struct sev_data_snp_commit {
+	u32 len;
 } __packed;
 
 /* SNP_GUEST_REQUEST: a guest message (a hypervisor page), its answer (a firmware page). */

@@ -161,6 +161,33 @@ out:
 	return r;
 }
 
+/* SNP_SET_CONFIG: the reported TCB and masks (the descriptor must be writable, as upstream). */
+static int sev_ioctl_snp_set_config(struct sev_issue_cmd *argp, bool writable)
+{
+	struct sev_user_data_snp_config config;
+	int err = 0, r;
+
+	if (!argp->data)
+		return -EINVAL;
+	if (!writable)
+		return -EPERM;
+	if (copy_from_user(&config, u64_to_user_ptr(argp->data), sizeof(config)))
+		return -EFAULT;
+	r = sev_platform_init(&err) ?: sev_do_cmd(SEV_CMD_SNP_CONFIG, &config, &err);
+	argp->error = err;
+	return r;
+}
+
+static int sev_ioctl_snp_commit(struct sev_issue_cmd *argp)
+{
+	struct sev_data_snp_commit buf = { .len = sizeof(buf) };
+	int err = 0, r;
+
+	r = sev_platform_init(&err) ?: sev_do_cmd(SEV_CMD_SNP_COMMIT, &buf, &err);
+	argp->error = err;
+	return r;
+}
+
 static long sev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
@@ -181,6 +208,12 @@ static long sev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		break;
 	case SEV_PDH_CERT_EXPORT:
 		r = sev_ioctl_pdh_export(&input);
+		break;
+	case SNP_SET_CONFIG:
+		r = sev_ioctl_snp_set_config(&input, file->f_mode & FMODE_WRITE);
+		break;
+	case SNP_COMMIT:
+		r = sev_ioctl_snp_commit(&input);
 		break;
 	default:
 		/* The model has no other SEV key management or SNP configuration commands. */

@@ -107,6 +107,15 @@ struct sev_user_data_snp_status {
 	__u64 reported_tcb_version;	/* Out */
 } __attribute__((packed));
 
+/* SNP_SET_CONFIG: the TCB reports carry, and what they leave out. */
+struct sev_user_data_snp_config {
+	__u64 reported_tcb;		/* In */
+	__u32 mask_chip_id:1;		/* In: CHIP_ID zero in reports */
+	__u32 mask_chip_key:1;		/* In: reports not signed */
+	__u32 rsvd:30;			/* In */
+	__u8 rsvd1[52];
+} __attribute__((packed));
+
 struct sev_issue_cmd {
 	__u32 cmd;	/* In */
 	__u64 data;	/* In */

@@ -335,6 +335,34 @@ static int snp_cmd(struct fuzz *f, int vm, uint32_t id, void *data)
 	return ioctl_fd(vm, KVM_MEMORY_ENCRYPT_OP, (uintptr_t)&cmd);
 }
 
+/*
+ * The PSP device: a command of the few it knows (status, PDH export, SNP config and commit)
+ * with a buffer of the input's bytes; lengths and TCBs mostly near the right ones.
+ */
+static void op_psp(struct fuzz *f, uint8_t what)
+{
+	static const uint32_t cmds[] = { SNP_PLATFORM_STATUS, SEV_PDH_CERT_EXPORT, SNP_SET_CONFIG,
+					 SNP_COMMIT, SEV_PEK_GEN };
+	struct sev_issue_cmd arg = { .cmd = cmds[what % ARRAY_SIZE(cmds)] };
+	uint8_t *buf = user_buf(f, 4 * FUZZ_PAGE);
+	struct sev_user_data_pdh_cert_export e = {
+		.pdh_cert_address = (uintptr_t)buf, .pdh_cert_len = take(f, 2),
+		.cert_chain_address = (uintptr_t)buf + FUZZ_PAGE, .cert_chain_len = take(f, 2),
+	};
+	struct sev_user_data_snp_config c = {
+		.reported_tcb = kvm_coco_snp_reported_tcb() - take8(f),
+		.mask_chip_id = take8(f), .mask_chip_key = take8(f),
+	};
+
+	if (arg.cmd == SEV_PDH_CERT_EXPORT)
+		arg.data = (uintptr_t)&e;
+	else if (arg.cmd == SNP_SET_CONFIG)
+		arg.data = (uintptr_t)&c;
+	else
+		arg.data = (uintptr_t)user_ptr(f, 64);
+	ioctl_fd(f->sev, SEV_ISSUE_CMD, (uintptr_t)&arg);
+}
+
 /* SEV and SEV-ES launch, on a default VM (legacy INIT) or an SEV-type one. */
 static void op_sev(struct fuzz *f, int vm, uint8_t what, uint8_t raw)
 {
@@ -392,7 +420,9 @@ static void op_sev(struct fuzz *f, int vm, uint8_t what, uint8_t raw)
 		struct kvm_enc_region r = { .addr = (uintptr_t)user_ptr(f, FUZZ_PAGE),
 					    .size = raw == 0xff ? take(f, 8) : FUZZ_PAGE };
 
-		if (raw & 2)
+		if ((raw & 0x18) == 0x18)
+			op_psp(f, raw >> 5);
+		else if (raw & 2)
 			ioctl_fd(vm, raw & 4 ? KVM_MEMORY_ENCRYPT_REG_REGION :
 					       KVM_MEMORY_ENCRYPT_UNREG_REGION, (uintptr_t)&r);
 		else
@@ -803,11 +833,15 @@ static uint8_t *fuzz_buffer(void)
 
 static void fuzz_teardown(struct fuzz *f)
 {
+	struct sev_user_data_snp_config c = { .reported_tcb = kvm_coco_snp_reported_tcb() };
+	struct sev_issue_cmd arg = { .cmd = SNP_SET_CONFIG, .data = (uintptr_t)&c };
 	int i;
 
 	host_fail_alloc_after(0);
 	host_snp_fw_fail(-1, 0, 0);
 	host_tdx_fail(0, 0);
+	/* The platform's configuration is the next input's too: back to the default. */
+	kvm_coco_ioctl(f->sev, SEV_ISSUE_CMD, &arg);
 	for (i = 0; i < FUZZ_VCPUS; i++)
 		close_vcpu(&f->vcpu[i]);
 	for (i = 0; i < FUZZ_GMEMS; i++)

@@ -74,18 +74,23 @@ bool sev_fw_asid_live(u32 asid)
 	return false;
 }
 
-/* SHA-256, allocated at first use and kept (the firmware's hash engine); NULL if it cannot be. */
-struct crypto_shash *sev_fw_sha256(void)
+/* A hash engine of the firmware's in *@slot, allocated at first use and kept; NULL if none. */
+struct crypto_shash *psp_shash(struct crypto_shash **slot, const char *alg)
 {
 	struct crypto_shash *tfm;
 
-	if (!sev_tfm) {
-		tfm = crypto_alloc_shash("sha256", 0, 0);
+	if (!*slot) {
+		tfm = crypto_alloc_shash(alg, 0, 0);
 		if (IS_ERR(tfm))
 			return NULL;
-		sev_tfm = tfm;
+		*slot = tfm;
 	}
-	return sev_tfm;
+	return *slot;
+}
+
+struct crypto_shash *sev_fw_sha256(void)
+{
+	return psp_shash(&sev_tfm, "sha256");
 }
 
 /* System memory at a physical address (the model's frames: a direct map). */

@@ -22,6 +22,7 @@ struct sev_part {
 };
 
 int sev_fw_command(int cmd, void *data);
+struct crypto_shash *psp_shash(struct crypto_shash **slot, const char *alg);
 struct crypto_shash *sev_fw_sha256(void);
 void *sev_fw_ptr(u64 address);
 bool sev_fw_asid_live(u32 asid);

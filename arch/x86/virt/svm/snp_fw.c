@@ -51,6 +51,7 @@ struct snp_guest_ctx {
 
 static DEFINE_MUTEX(fw_lock);
 static int fw_platform_state;		/* 0 UNINIT, 1 INIT */
+static struct snp_platform_config fw_config = { .reported_tcb = SNP_FW_TCB_VERSION };
 static LIST_HEAD(fw_guests);		/* live and decommissioned contexts */
 static unsigned int fw_nr_live;
 
@@ -135,7 +136,7 @@ static int fw_platform_status(struct sev_data_snp_addr *d)
 	st->build_id = SNP_FW_BUILD_ID;
 	st->guest_count = fw_nr_live;
 	st->current_tcb_version = SNP_FW_TCB_VERSION;
-	st->reported_tcb_version = SNP_FW_TCB_VERSION;
+	st->reported_tcb_version = fw_config.reported_tcb;
 	/* The page moves to the reclaim state: the hypervisor may take it back. */
 	snp_rmp_fw_reclaim(pfn);
 	return 0;
@@ -408,8 +409,41 @@ static int fw_guest_request(struct sev_data_snp_guest_request *d)
 		return SEV_RET_INVALID_ADDRESS;
 	if (rmpentry_assigned(&e) || !fw_page_is_firmware(res) || fw_page_is_context(res))
 		return SEV_RET_INVALID_PAGE_STATE;
-	return snp_guest_msg(&g->keys, &g->id, page_address(pfn_to_page(req)),
+	return snp_guest_msg(&g->keys, &g->id, &fw_config, page_address(pfn_to_page(req)),
 			     page_address(pfn_to_page(res)));
+}
+
+/* Is every security patch level of @tcb at most the current TCB's (bytes 0, 1, 6 and 7)? */
+static bool fw_tcb_not_newer(u64 tcb)
+{
+	static const int spl[] = { 0, 1, 6, 7 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(spl); i++)
+		if ((tcb >> (8 * spl[i]) & 0xff) > (SNP_FW_TCB_VERSION >> (8 * spl[i]) & 0xff))
+			return false;
+	return !(tcb & 0x0000ffffffff0000ULL);		/* the reserved bytes */
+}
+
+/* SNP_CONFIG: what reports say from now on (a TCB not newer than the current one). */
+static int fw_config_set(struct sev_user_data_snp_config *c)
+{
+	if (c->rsvd || memchr_inv(c->rsvd1, 0, sizeof(c->rsvd1)) ||
+	    !fw_tcb_not_newer(c->reported_tcb))
+		return SEV_RET_INVALID_PARAM;
+	fw_config.reported_tcb = c->reported_tcb;
+	fw_config.mask_chip_id = c->mask_chip_id;
+	fw_config.mask_chip_key = c->mask_chip_key;
+	return 0;
+}
+
+/*
+ * SNP_COMMIT: the current firmware and TCB become the committed ones (no rollback below them).
+ * The model's firmware never changes, so they already are.
+ */
+static int fw_commit(struct sev_data_snp_commit *c)
+{
+	return c->len == sizeof(*c) ? 0 : SEV_RET_INVALID_LEN;
 }
 
 static int fw_guest_status(struct sev_data_snp_guest_status *d)
@@ -525,6 +559,10 @@ static int __snp_fw_command(int cmd, void *data)
 		return fw_page_reclaim(data);
 	case SEV_CMD_SNP_GUEST_REQUEST:
 		return fw_guest_request(data);
+	case SEV_CMD_SNP_CONFIG:
+		return fw_config_set(data);
+	case SEV_CMD_SNP_COMMIT:
+		return fw_commit(data);
 	default:
 		return sev_fw_command(cmd, data);
 	}

@@ -31,6 +31,7 @@
 #include <asm/psp_gcm.h>
 #include <asm/snp_fw.h>
 
+#include "sev_fw.h"
 #include "snp_guest_msg.h"
 
 #define MSG_HDR_SIZE		0x60
@@ -140,15 +141,8 @@ static bool chip_seed_ready;
 static struct crypto_shash *sha384(void)
 {
 	static struct crypto_shash *tfm;
-	struct crypto_shash *t;
 
-	if (!tfm) {
-		t = crypto_alloc_shash("sha384", 0, 0);
-		if (IS_ERR(t))
-			return NULL;
-		tfm = t;
-	}
-	return tfm;
+	return psp_shash(&tfm, "sha384");
 }
 
 int snp_chip_set_seed(const u8 *seed, unsigned int len)
@@ -250,8 +244,8 @@ static int sign_report(struct report *r)
 	return 0;
 }
 
-static u32 report(const struct snp_guest_identity *id, unsigned int key_vmpl,
-		  const struct report_req *req, struct report_rsp *rsp)
+static u32 report(const struct snp_guest_identity *id, const struct snp_platform_config *cfg,
+		  unsigned int key_vmpl, const struct report_req *req, struct report_rsp *rsp)
 {
 	struct report *r = &rsp->report;
 
@@ -267,7 +261,8 @@ static u32 report(const struct snp_guest_identity *id, unsigned int key_vmpl,
 	r->vmpl = req->vmpl;
 	r->signature_algo = 1;				/* ECDSA P-384 with SHA-384 */
 	r->current_tcb = SNP_FW_TCB_VERSION;
-	r->flags = id->author_key_en;			/* signed by the VCEK: 0 in 4:2 */
+	/* bit 0 AUTHOR_KEY_EN, bit 1 MASK_CHIP_KEY; signed by the VCEK: 0 in 4:2 */
+	r->flags = id->author_key_en | (cfg->mask_chip_key ? 2 : 0);
 	memcpy(r->report_data, req->report_data, sizeof(r->report_data));
 	memcpy(r->measurement, id->measurement, sizeof(r->measurement));
 	memcpy(r->host_data, id->host_data, sizeof(r->host_data));
@@ -275,17 +270,18 @@ static u32 report(const struct snp_guest_identity *id, unsigned int key_vmpl,
 	memcpy(r->author_key_digest, id->author_key_digest, sizeof(r->author_key_digest));
 	memcpy(r->report_id, id->report_id, sizeof(r->report_id));
 	memcpy(r->report_id_ma, id->report_id_ma, sizeof(r->report_id_ma));
-	r->reported_tcb = SNP_FW_TCB_VERSION;
+	r->reported_tcb = cfg->reported_tcb;
 	r->cpuid_fam_id = 0x19;
 	r->cpuid_mod_id = 0x11;
 	r->cpuid_step = 1;
-	snp_chip_id(r->chip_id);
+	if (!cfg->mask_chip_id)
+		snp_chip_id(r->chip_id);
 	r->committed_tcb = SNP_FW_TCB_VERSION;
 	r->current_build = r->committed_build = SNP_FW_BUILD_ID;
 	r->current_minor = r->committed_minor = SNP_FW_API_MINOR;
 	r->current_major = r->committed_major = SNP_FW_API_MAJOR;
 	r->launch_tcb = id->launch_tcb;
-	if (sign_report(r))
+	if (!cfg->mask_chip_key && sign_report(r))
 		return MSG_STATUS_INVALID_PARAMETERS;
 	rsp->report_size = sizeof(*r);
 	return 0;
@@ -350,7 +346,7 @@ static int check_hdr(const struct msg_hdr *h, const struct snp_guest_keys *keys)
 }
 
 int snp_guest_msg(struct snp_guest_keys *keys, const struct snp_guest_identity *id,
-		  const u8 *req, u8 *resp)
+		  const struct snp_platform_config *cfg, const u8 *req, u8 *resp)
 {
 	const struct msg_hdr *h = (const struct msg_hdr *)req;
 	struct msg_hdr *rh = (struct msg_hdr *)resp;
@@ -380,7 +376,7 @@ int snp_guest_msg(struct snp_guest_keys *keys, const struct snp_guest_identity *
 			goto out;
 		len = sizeof(struct report_rsp);
 		((struct report_rsp *)out)->status =
-			report(id, h->msg_vmpck, (void *)in, (void *)out);
+			report(id, cfg, h->msg_vmpck, (void *)in, (void *)out);
 		break;
 	case MSG_KEY_REQ:
 		if (h->msg_sz != sizeof(struct key_req))

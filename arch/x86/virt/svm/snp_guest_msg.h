@@ -33,9 +33,16 @@ struct snp_guest_keys {
 	u64 last_seqno[SNP_NR_VMPCK];
 };
 
+/* The platform's configuration (SNP_CONFIG): the TCB reports carry, what they leave out. */
+struct snp_platform_config {
+	u64 reported_tcb;
+	bool mask_chip_id;
+	bool mask_chip_key;
+};
+
 /* One request page in, one response page out; a firmware status (0: a response was written). */
 int snp_guest_msg(struct snp_guest_keys *keys, const struct snp_guest_identity *id,
-		  const u8 *req, u8 *resp);
+		  const struct snp_platform_config *cfg, const u8 *req, u8 *resp);
 
 /* ID_AUTH's public keys (0x404 bytes each), and their SHA-384 digest for the report. */
 #define SNP_ID_AUTH_ID_KEY	0x240

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The PSP device (/dev/sev equivalent) through the front door: SNP_PLATFORM_STATUS in
- * upstream's layout, and the bad inputs of SEV_ISSUE_CMD.
+ * upstream's layout, SNP_SET_CONFIG (the reported TCB) and SNP_COMMIT, and the bad inputs of
+ * SEV_ISSUE_CMD.
  */
 #include <linux/psp-sev.h>
 
@@ -65,12 +66,51 @@ static void test_bad_input(void)
 	kvm_close(sev);
 }
 
+static uint64_t reported_tcb(int sev)
+{
+	struct sev_user_data_snp_status st;
+
+	TEST_ASSERT(!__sev_issue(sev, SNP_PLATFORM_STATUS, &st, NULL), "status");
+	return st.reported_tcb_version;
+}
+
+/* A reported TCB not newer than the current one, in every level; reserved fields zero. */
+static void test_snp_config(void)
+{
+	int sev = kvm_coco_open_sev();
+	uint64_t cur = reported_tcb(sev);
+	/* the boot loader's level one lower */
+	struct sev_user_data_snp_config c = { .reported_tcb = cur - 1 };
+	uint32_t error;
+
+	TEST_ASSERT_EQ(sizeof(c), 64);
+	TEST_ASSERT_ERRNO(__sev_issue(sev, SNP_SET_CONFIG, NULL, NULL), EINVAL);
+	c.rsvd1[51] = 1;
+	TEST_ASSERT_ERRNO(__sev_issue(sev, SNP_SET_CONFIG, &c, &error), EIO);
+	TEST_ASSERT_EQ(error, SEV_RET_INVALID_PARAM);
+	c.rsvd1[51] = 0;
+	c.reported_tcb = cur + (1ull << 56);				/* microcode + 1 */
+	TEST_ASSERT_ERRNO(__sev_issue(sev, SNP_SET_CONFIG, &c, &error), EIO);
+	TEST_ASSERT_EQ(error, SEV_RET_INVALID_PARAM);
+	c.reported_tcb = cur | (1ull << 24);				/* a reserved byte */
+	TEST_ASSERT_ERRNO(__sev_issue(sev, SNP_SET_CONFIG, &c, &error), EIO);
+	TEST_ASSERT_EQ(reported_tcb(sev), cur);
+	c.reported_tcb = cur - 1;
+	TEST_ASSERT(!__sev_issue(sev, SNP_SET_CONFIG, &c, &error), "SET_CONFIG: %#x", error);
+	TEST_ASSERT_EQ(reported_tcb(sev), cur - 1);
+	TEST_ASSERT(!__sev_issue(sev, SNP_COMMIT, NULL, &error), "COMMIT: %#x", error);
+	c.reported_tcb = cur;
+	TEST_ASSERT(!__sev_issue(sev, SNP_SET_CONFIG, &c, NULL), "restore");
+	kvm_close(sev);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_layouts),
 		KSFT_TEST(test_snp_platform_status),
 		KSFT_TEST(test_bad_input),
+		KSFT_TEST(test_snp_config),
 	};
 
 	return ksft_run(tests, sizeof(tests) / sizeof(tests[0]));
