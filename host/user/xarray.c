@@ -49,7 +49,13 @@ void *xa_load(struct xarray *xa, unsigned long index)
 	return entry;
 }
 
-static int xa_grow(struct xarray *xa, unsigned long index)
+/* An allocation of the tree's: the tests' failure injection spares __GFP_NOFAIL ones. */
+static bool xa_alloc_fails(gfp_t gfp)
+{
+	return !(gfp & __GFP_NOFAIL) && host_should_fail_alloc();
+}
+
+static int xa_grow(struct xarray *xa, unsigned long index, gfp_t gfp)
 {
 	while (!xa->xa_height || index > xa_max_index(xa->xa_height)) {
 		struct xa_node *node;
@@ -58,7 +64,7 @@ static int xa_grow(struct xarray *xa, unsigned long index)
 			xa->xa_height++;
 			continue;
 		}
-		if (host_should_fail_alloc())
+		if (xa_alloc_fails(gfp))
 			return -ENOMEM;
 		node = calloc(1, sizeof(*node));
 		if (!node)
@@ -100,7 +106,7 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 
 	if (!entry && (!xa->xa_height || index > xa_max_index(xa->xa_height)))
 		return NULL;
-	r = entry ? xa_grow(xa, index) : 0;
+	r = entry ? xa_grow(xa, index, gfp) : 0;
 	if (r)
 		return xa_mk_err(r);
 
@@ -110,7 +116,7 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 		if (!node) {
 			if (!entry)
 				return NULL;
-			if (host_should_fail_alloc() || !(node = calloc(1, sizeof(*node)))) {
+			if (xa_alloc_fails(gfp) || !(node = calloc(1, sizeof(*node)))) {
 				xa_prune(xa, path, index, level);
 				return xa_mk_err(-ENOMEM);
 			}

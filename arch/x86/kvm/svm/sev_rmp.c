@@ -87,7 +87,8 @@ void snp_leak_page(struct kvm *kvm, unsigned long pfn)
 	pr_warn("leaking pfn %#lx: its RMP state cannot be undone (rmp %#llx)\n", pfn,
 		snp_rmp_lo(pfn));
 	mutex_lock(&snp_leak_lock);
-	if (!xa_is_err(xa_store(&snp_leaked, pfn, (void *)1, GFP_KERNEL)))
+	/* A leak must be recorded whatever memory is short: the page is never used again. */
+	if (!xa_is_err(xa_store(&snp_leaked, pfn, (void *)1, GFP_KERNEL | __GFP_NOFAIL)))
 		snp_nr_leaked++;
 	mutex_unlock(&snp_leak_lock);
 	if (kvm) {
