@@ -54,6 +54,12 @@ int kvm_coco_snp_measure_page(struct kvm_coco_snp_measure *m, unsigned int page_
 			      unsigned long long gpa, const void *page);
 /* The built-in VMSA: a vCPU in KVM's reset state (arch/x86/kvm/svm/vmsa.c documents it). */
 void kvm_coco_snp_reset_vmsa(void *page, unsigned long long sev_features);
+/*
+ * The VMSA of a vCPU whose VMM set @regs and @sregs (KVM_SET_REGS, KVM_SET_SREGS) before
+ * LAUNCH_FINISH, everything else as at reset: what LAUNCH_FINISH measures for it.
+ */
+void kvm_coco_snp_vmsa(void *page, const struct kvm_regs *regs, const struct kvm_sregs *sregs,
+		      unsigned long long sev_features);
 void kvm_coco_snp_measure_digest(const struct kvm_coco_snp_measure *m, unsigned char out[48]);
 void kvm_coco_snp_measure_free(struct kvm_coco_snp_measure *m);
 

@@ -41,7 +41,13 @@ int kvm_coco_snp_measure_page(struct kvm_coco_snp_measure *m, unsigned int page_
 
 void kvm_coco_snp_reset_vmsa(void *page, unsigned long long sev_features)
 {
-	sev_es_init_reset_vmsa(page, sev_features);
+	sev_es_init_vmsa(page, NULL, NULL, sev_features);
+}
+
+void kvm_coco_snp_vmsa(void *page, const struct kvm_regs *regs, const struct kvm_sregs *sregs,
+		       unsigned long long sev_features)
+{
+	sev_es_init_vmsa(page, regs, sregs, sev_features);
 }
 
 void kvm_coco_snp_measure_digest(const struct kvm_coco_snp_measure *m, unsigned char out[48])

@@ -101,10 +101,16 @@ void sev_es_fill_vmsa(struct sev_es_save_area *save, const struct kvm_vcpu_arch 
 	save->sev_features = sev_features;
 }
 
-void sev_es_init_reset_vmsa(struct sev_es_save_area *save, u64 sev_features)
+/* A vCPU's VMSA at launch: its state as at reset, then what the VMM set (if it did). */
+void sev_es_init_vmsa(struct sev_es_save_area *save, const struct kvm_regs *regs,
+		      const struct kvm_sregs *sregs, u64 sev_features)
 {
 	struct kvm_vcpu_arch arch = {};
 
 	kvm_vcpu_arch_reset(&arch, true);
+	if (regs)
+		arch.regs = *regs;
+	if (sregs)
+		arch.sregs = *sregs;
 	sev_es_fill_vmsa(save, &arch, sev_features);
 }

@@ -7,6 +7,7 @@
 
 void sev_es_fill_vmsa(struct sev_es_save_area *save, const struct kvm_vcpu_arch *arch,
 		      u64 sev_features);
-void sev_es_init_reset_vmsa(struct sev_es_save_area *save, u64 sev_features);
+void sev_es_init_vmsa(struct sev_es_save_area *save, const struct kvm_regs *regs,
+		      const struct kvm_sregs *sregs, u64 sev_features);
 
 #endif

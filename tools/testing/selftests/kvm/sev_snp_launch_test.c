@@ -369,16 +369,25 @@ static void test_firmware_failure_mid_update(void)
 	snp_vm_destroy(&v);
 }
 
+/*
+ * Each vCPU's VMSA is built from the state its VMM set: vCPU 0 in 64-bit mode, vCPU 1 in
+ * protected mode elsewhere.  The prediction: kvm_coco_snp_vmsa() from the same state, checked
+ * against the reset VMSA patched by hand at the VMSA's offsets.
+ */
 static void test_vmsa_follows_vcpu_state(void)
 {
 	struct kvm_coco_snp_measure *m = kvm_coco_snp_measure_new();
-	uint8_t vmsa[PAGE], digest[48], want[48];
-	struct kvm_regs regs;
-	struct kvm_sregs sregs;
+	uint8_t vmsa[PAGE], vmsa1[PAGE], digest[48], want[48];
+	struct kvm_regs regs, regs0 = { .rip = 0x8000, .rsp = 0xf000, .rflags = 2 };
+	struct kvm_sregs sregs, sregs0;
 	struct snp_vm v;
 
 	snp_vm_create(&v, MEM, 2);
 	snp_launch_start(&v);
+	vcpu_set_long_mode(v.vcpus[0], 0x1000);
+	vcpu_set_descriptor_tables(v.vcpus[0], 0x4000, 23, 0x5000, 0xfff);
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_SET_REGS, &regs0), "SET_REGS");
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_GET_SREGS, &sregs0), "GET_SREGS");
 	/* vCPU 1 starts elsewhere, in protected mode. */
 	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[1], KVM_GET_REGS, &regs), "GET_REGS");
 	TEST_ASSERT_EQ(regs.rip, 0xfff0);
@@ -388,16 +397,22 @@ static void test_vmsa_follows_vcpu_state(void)
 	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[1], KVM_GET_SREGS, &sregs), "GET_SREGS");
 	sregs.cr0 |= 1;
 	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[1], KVM_SET_SREGS, &sregs), "SET_SREGS");
+	kvm_coco_snp_vmsa(vmsa1, &regs, &sregs, 1);
 	sregs.cr0 |= 1u << 31;
 	sregs.cr0 &= ~1ull;		/* paging without protection */
 	TEST_ASSERT_ERRNO(kvm_coco_ioctl(v.vcpus[1], KVM_SET_SREGS, &sregs), EINVAL);
 	snp_launch_finish(&v);
 
-	kvm_coco_snp_reset_vmsa(vmsa, 1);
+	kvm_coco_snp_vmsa(vmsa, &regs0, &sregs0, 1);
+	TEST_ASSERT_EQ(*(uint64_t *)(vmsa + 0x150), 0x1000);			/* cr3 */
+	TEST_ASSERT_EQ(*(uint64_t *)(vmsa + 0xd0), (1 << 8) | (1 << 10) | (1 << 12));
+	TEST_ASSERT_EQ(*(uint16_t *)(vmsa + 0x10 + 2), 0x29b);	/* CS: code, L */
 	TEST_ASSERT(!kvm_coco_snp_measure_page(m, 2, VMSA_GPA, vmsa), "vmsa 0");
+	kvm_coco_snp_reset_vmsa(vmsa, 1);
 	*(uint64_t *)(vmsa + 0x178) = 0x1234;	/* rip */
 	*(uint64_t *)(vmsa + 0x1f8) = 0xabcdef;	/* rax */
 	*(uint64_t *)(vmsa + 0x158) |= 1;	/* cr0.PE */
+	TEST_ASSERT(!memcmp(vmsa, vmsa1, PAGE), "kvm_coco_snp_vmsa() is not the reset VMSA");
 	TEST_ASSERT(!kvm_coco_snp_measure_page(m, 2, VMSA_GPA, vmsa), "vmsa 1");
 	kvm_coco_snp_measure_digest(m, want);
 	kvm_coco_snp_measure_free(m);
