@@ -61,6 +61,16 @@ SELFTESTS     := $(patsubst tools/testing/selftests/kvm/%.c,$(BUILD)/selftests/%
 UNITTESTS     := $(patsubst tools/testing/kvm-coco/%.c,$(BUILD)/unit/%, \
 		   $(wildcard tools/testing/kvm-coco/*_test.c))
 CLI_SRCS      := $(wildcard tools/kvm-coco/*.c)
+CLI_OBJS      := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS)) $(BUILD)/obj/guest/snp_attest.o
+
+# The CLI's attestation guest (tools/kvm-coco/guest/): freestanding code linked at a fixed
+# guest address by guest.lds, carried in the CLI as a flat image (snp_attest_guest[]), so its
+# launch digest is the same on every run of a build.  Never sanitized: it runs in the guest.
+GUEST_DIR     := tools/kvm-coco/guest
+GUEST_CFLAGS  := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-builtin -fno-pic \
+		 -fno-pie -no-pie -fno-stack-protector -mno-red-zone -mgeneral-regs-only \
+		 -fno-asynchronous-unwind-tables -fcf-protection=none -nostdlib -static \
+		 -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,$(GUEST_DIR)/guest.lds
 
 all: deps $(BUILD)/libkvm-coco.a $(BUILD)/libkvm-coco.so $(BUILD)/kvm-coco $(BUILD)/kvm-coco.pc \
      $(BUILD)/libkvm-coco-preload.so
@@ -91,8 +101,20 @@ $(BUILD)/libkvm-coco-preload.so: $(LIB_OBJS) $(BUILD)/obj/lib/preload.o
 $(BUILD)/kvm-coco.pc: scripts/kvm-coco.pc.in
 	$(Q)sed -e 's|@ROOT@|$(CURDIR)|; s|@LIBDIR@|$(abspath $(BUILD))|' $< > $@
 
-$(BUILD)/kvm-coco: $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS)) $(BUILD)/libkvm-coco.a
+$(BUILD)/kvm-coco: $(CLI_OBJS) $(BUILD)/libkvm-coco.a
 	$(Q)$(CC) $(LDFLAGS_SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/guest/snp_attest.bin: $(wildcard $(GUEST_DIR)/*.c $(GUEST_DIR)/*.h) $(GUEST_DIR)/guest.lds
+	@mkdir -p $(dir $@)
+	$(Q)gcc $(GUEST_CFLAGS) -o $(@:.bin=.elf) $(wildcard $(GUEST_DIR)/*.c)
+	$(Q)objcopy -O binary $(@:.bin=.elf) $@
+
+$(BUILD)/obj/guest/snp_attest.o: $(BUILD)/guest/snp_attest.bin
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '.section .rodata' '.balign 4096' '.globl snp_attest_guest' \
+		'snp_attest_guest:' '.incbin "$<"' '.globl snp_attest_guest_end' \
+		'snp_attest_guest_end:' '.section .note.GNU-stack,"",@progbits' | \
+		$(CC) -c -x assembler -o $@ -
 
 $(BUILD)/selftests/%: $(BUILD)/obj/tools/testing/selftests/kvm/%.o $(SELFTEST_LIB) \
 		      $(BUILD)/libkvm-coco.a
@@ -105,6 +127,7 @@ $(BUILD)/unit/%: tools/testing/kvm-coco/%.c $(UNIT_DEPS)
 	$(Q)$(CC) $(CORE_CFLAGS) -Ihost/user -Itools/testing/selftests/kvm/include -MMD -MP \
 		-DVECTOR_DIR='"$(CURDIR)/tools/testing/kvm-coco/vectors"' \
 		-DKVM_COCO_CLI='"$(abspath $(BUILD))/kvm-coco"' \
+		-DKVM_COCO_SCRIPTS='"$(CURDIR)/scripts"' \
 		$(LDFLAGS_SAN) -o $@ $< $(UNIT_DEPS) $(LIBS)
 
 # The fuzz target (tools/testing/fuzz/): make check replays its corpus (a build of its own
@@ -194,7 +217,7 @@ $(BUILD)/module-tests/%: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_d
 
 # The CLI the same way: its demo (make run) then runs against the module too.
 $(BUILD)/module-cli/kvm-coco: $(BUILD)/obj/tools/testing/kvm-coco/module/front_door_dev.o \
-			      $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS)) $(BUILD)/libkvm-coco.a
+			      $(CLI_OBJS) $(BUILD)/libkvm-coco.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -static -Wl,--allow-multiple-definition -o $@ $^ $(STATIC_LIBS) 2>&1 | \
 		grep -v -e "statically linked applications requires" -e "in function" || true

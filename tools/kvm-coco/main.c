@@ -17,7 +17,7 @@ static const struct cli_command commands[] = {
 	{ "measure", "predict a launch digest or MRTD (see below)", cmd_measure },
 	{ "launch", "launch an SNP guest or build a TD through the KVM ioctls (see below)",
 	  cmd_launch },
-	{ "attest", "run a TD that asks for its report, print and verify it (see below)",
+	{ "attest", "run a guest that asks for its report, print and verify it (see below)",
 	  cmd_attest },
 };
 
@@ -44,7 +44,17 @@ static const char measure_help[] =
 	"      its TDREPORT_STRUCT with REPORTDATA HEX (up to 64 bytes, zero-padded), prints\n"
 	"      the report as JSON and verifies it: its MAC (the platform's check), the MRTD\n"
 	"      against measure's prediction, REPORTDATA.  Exit status 0 only if all hold.\n"
-	"      --out: the raw 1024-byte report.\n";
+	"      --out: the raw 1024-byte report.\n"
+	"\n  kvm-coco attest --type snp [--report-data HEX] [--host-data HEX] [--vmpl N]\n"
+	"                  [--policy POLICY] [--out DIR]\n"
+	"      launches a small SNP guest (LAUNCH_START with POLICY, default 0x30000;\n"
+	"      LAUNCH_FINISH with HOST_DATA, up to 32 bytes) and runs it (TCG engine) until it\n"
+	"      has asked the firmware for an attestation report at VMPL N (default 0) with\n"
+	"      REPORT_DATA HEX, sealing the request itself under VMPCK0; prints the report as\n"
+	"      JSON and verifies it: the chain (ARK, ASK, VCEK), the VCEK's signature, the\n"
+	"      measurement against measure's prediction, REPORT_DATA, HOST_DATA.  Exit status\n"
+	"      0 only if all hold.  --out: report.bin, ark.pem, ask.pem and vcek.pem in DIR\n"
+	"      (scripts/verify-snp-report.sh DIR checks them with the openssl command line).\n";
 
 static void usage(FILE *out)
 {

@@ -446,6 +446,7 @@ struct kvm_sync_regs {
 #define   KVM_X86_XCOMP_GUEST_SUPP	0
 #define KVM_X86_GRP_SEV			1
 #define   KVM_X86_SEV_VMSA_FEATURES	0
+#define   KVM_X86_SEV_SNP_REQ_CERTS	2	/* 7.0: 1 if KVM_EXIT_SNP_REQ_CERTS exists */
 
 struct kvm_vmx_nested_state_data {
 	__u8 vmcs12[KVM_STATE_NESTED_VMX_VMCS_SIZE];
@@ -661,6 +662,7 @@ enum sev_cmd_id {
 	KVM_SEV_SNP_LAUNCH_START = 100,
 	KVM_SEV_SNP_LAUNCH_UPDATE,
 	KVM_SEV_SNP_LAUNCH_FINISH,
+	KVM_SEV_SNP_ENABLE_REQ_CERTS,	/* 7.0: KVM_EXIT_SNP_REQ_CERTS on */
 	KVM_SEV_NR_MAX,
 };
 

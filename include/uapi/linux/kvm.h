@@ -113,6 +113,13 @@ struct kvm_hyperv_exit {
 /* KVM_EXIT_XEN */
 #define KVM_EXIT_XEN_HCALL	1
 
+/* KVM_EXIT_SNP_REQ_CERTS (upstream 7.0): an SNP guest's certificate pages, RAX and RBX. */
+struct kvm_exit_snp_req_certs {
+	__u64 gpa;
+	__u64 npages;
+	__u64 ret;		/* the VMM's answer: 0, ENOSPC (with npages), EAGAIN or EIO */
+};
+
 struct kvm_xen_exit {
 	__u32 type;
 	union {
@@ -170,6 +177,7 @@ struct kvm_xen_exit {
 #define KVM_EXIT_NOTIFY			37
 #define KVM_EXIT_LOONGARCH_IOCSR	38
 #define KVM_EXIT_MEMORY_FAULT		39
+#define KVM_EXIT_SNP_REQ_CERTS		43	/* 7.0 (40-42: exits we never raise) */
 
 /* For KVM_EXIT_INTERNAL_ERROR: emulation failed. */
 #define KVM_INTERNAL_ERROR_EMULATION	1
@@ -413,6 +421,8 @@ struct kvm_run {
 			__u64 gpa;
 			__u64 size;
 		} memory_fault;
+		/* KVM_EXIT_SNP_REQ_CERTS */
+		struct kvm_exit_snp_req_certs snp_req_certs;
 		/* Fix the size of the union. */
 		char padding[256];
 	};

@@ -378,8 +378,10 @@ static void test_attest_tdx(void)
 	SHA384(report + 512, 512, h);
 	TEST_ASSERT_EQ(memcmp(report + 80, h, 48), 0);
 
-	TEST_ASSERT_EQ(cli("attest --type snp"), 1);
-	TEST_ASSERT(strstr(err, "--type tdx"), "attest --type snp: %s", err);
+	TEST_ASSERT_EQ(cli("attest --type sev"), 1);
+	TEST_ASSERT(strstr(err, "--type snp or --type tdx"), "attest --type sev: %s", err);
+	TEST_ASSERT_EQ(cli("attest --type tdx --vmpl 1"), 1);
+	TEST_ASSERT(strstr(err, "SNP's"), "attest --type tdx --vmpl: %s", err);
 	TEST_ASSERT_EQ(cli("attest --type tdx --report-data 0g"), 1);
 	TEST_ASSERT_EQ(cli("attest --type tdx --report-data 123"), 1);
 	/* 65 bytes of REPORTDATA: one too many. */
@@ -387,6 +389,130 @@ static void test_attest_tdx(void)
 	memset(path + 32, '0', 130);
 	path[32 + 130] = 0;
 	TEST_ASSERT_EQ(cli(path), 1);
+}
+
+/* @n bytes of hex after "@name": " in the last JSON printed. */
+static void json_bytes(const char *name, uint8_t *b, unsigned int n)
+{
+	char key[64], *p;
+	unsigned int i, v;
+
+	snprintf(key, sizeof(key), "\"%s\": \"", name);
+	p = strstr(out, key);
+	TEST_ASSERT(p, "no %s in %s", name, out);
+	p += strlen(key);
+	for (i = 0; i < n; i++) {
+		TEST_ASSERT_EQ(sscanf(p + 2 * i, "%2x", &v), 1);
+		b[i] = v;
+	}
+}
+
+static void read_report(const char *name, uint8_t *report, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	TEST_ASSERT(f && fread(report, 1, len, f) == len, "%s", path);
+	fclose(f);
+}
+
+static int system_in_dir(const char *cmd)
+{
+	char line[1024];
+
+	snprintf(line, sizeof(line), "cd %s && %s", dir, cmd);
+	return system(line);
+}
+
+static void write_report(const char *name, const uint8_t *report, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	TEST_ASSERT(f && fwrite(report, len, 1, f) == 1 && !fclose(f), "%s", path);
+}
+
+static int verify_with_openssl(const char *sub)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "%s/verify-snp-report.sh %s/%s 2>/dev/null", KVM_COCO_SCRIPTS,
+		 dir, sub);
+	return system(cmd);
+}
+
+/*
+ * attest --type snp: an SNP guest seals its own report request; the CLI verifies the report
+ * (chain, signature, predicted measurement, REPORT_DATA, HOST_DATA).  Checked here apart from
+ * the CLI: the raw report's fields, and its files with the openssl command line alone
+ * (scripts/verify-snp-report.sh); a tampered copy fails it.  The guest image is the same on
+ * every run (so is its measurement); the report id is not.
+ */
+static void test_attest_snp(void)
+{
+	uint8_t report[0x4a0], predicted[48], first[48], id[32], id2[32];
+	char *p;
+	uint32_t u32;
+	uint64_t u64;
+	unsigned int i;
+
+	TEST_ASSERT(!cli("attest --type snp --report-data c0ffee --host-data 0102 --vmpl 1 "
+			 "--out snp"), "attest failed: %s", err);
+	TEST_ASSERT(strstr(out, "\"chain_valid\": true") &&
+		    strstr(out, "\"signature_valid\": true") &&
+		    strstr(out, "\"measurement_matches\": true") &&
+		    strstr(out, "\"verified\": true"), "attest: %s", out);
+	json_bytes("measurement_predicted", predicted, 48);
+	json_bytes("report_id", id, 32);
+	read_report("snp/report.bin", report, sizeof(report));
+	memcpy(&u32, report, 4);
+	TEST_ASSERT_EQ(u32, 3);
+	memcpy(&u64, report + 0x08, 8);
+	TEST_ASSERT_EQ(u64, 0x30000);
+	memcpy(&u32, report + 0x30, 4);
+	TEST_ASSERT_EQ(u32, 1);					/* VMPL */
+	TEST_ASSERT(report[0x50] == 0xc0 && report[0x51] == 0xff && report[0x52] == 0xee,
+		    "REPORT_DATA");
+	for (i = 0x53; i < 0x90; i++)
+		TEST_ASSERT_EQ(report[i], 0);
+	TEST_ASSERT(report[0xc0] == 1 && report[0xc1] == 2 && !report[0xc2], "HOST_DATA");
+	TEST_ASSERT(!memcmp(report + 0x90, predicted, 48), "MEASUREMENT");
+	TEST_ASSERT_EQ(verify_with_openssl("snp"), 0);
+	/* The pin the JSON prints is the ARK key's, as openssl computes it from ark.pem. */
+	TEST_ASSERT(!system_in_dir("openssl x509 -in snp/ark.pem -noout -pubkey | openssl pkey "
+				   "-pubin -outform DER | openssl dgst -sha384 -r > keyfp"),
+		    "openssl");
+	read_capture("keyfp", err, sizeof(err));
+	p = strstr(out, "\"ark_key_sha384\": \"");
+	TEST_ASSERT(p && !strncmp(p + 19, err, 96), "ark_key_sha384: %s vs %s", out, err);
+	report[0x90] ^= 1;
+	write_report("snp/report.bin", report, sizeof(report));
+	TEST_ASSERT(verify_with_openssl("snp") != 0, "a tampered report verified");
+
+	/* Another policy (debugging allowed): the same image, the same measurement. */
+	memcpy(first, predicted, 48);
+	TEST_ASSERT(!cli("attest --type snp --policy 0xb0000"), "attest: %s", err);
+	TEST_ASSERT(strstr(out, "\"policy\": \"0xb0000\"") && strstr(out, "\"verified\": true"),
+		    "attest --policy: %s", out);
+	json_bytes("measurement_predicted", predicted, 48);
+	json_bytes("report_id", id2, 32);
+	TEST_ASSERT(!memcmp(first, predicted, 48), "the guest image changed between runs");
+	TEST_ASSERT(memcmp(id, id2, 32), "two guests, one report id");
+
+	TEST_ASSERT_EQ(cli("attest --type snp --vmpl 4"), 1);
+	TEST_ASSERT(strstr(err, "--vmpl"), "--vmpl 4: %s", err);
+	TEST_ASSERT_EQ(cli("attest --type snp --policy 0x10000"), 1);	/* MBO clear */
+	TEST_ASSERT(strstr(err, "SNP_LAUNCH_START"), "--policy 0x10000: %s", err);
+	TEST_ASSERT_EQ(cli("attest --type snp --policy x"), 1);
+	TEST_ASSERT_EQ(cli("attest --type snp --host-data 000102030405060708090a0b0c0d0e0f"
+			   "101112131415161718191a1b1c1d1e1f20"), 1);
+	TEST_ASSERT(strstr(err, "up to 32 bytes"), "--host-data: %s", err);
+	TEST_ASSERT_EQ(cli("attest --type snp extra"), 1);
+	TEST_ASSERT_EQ(cli("attest --type snp --out /dev/null/x"), 1);
 }
 
 static void remove_dir(void)
@@ -411,6 +537,7 @@ int main(void)
 		KSFT_TEST(test_help_and_caps),
 		KSFT_TEST(test_progress_bar),
 		KSFT_TEST(test_attest_tdx),
+		KSFT_TEST(test_attest_snp),
 		KSFT_TEST(test_demo),
 	};
 

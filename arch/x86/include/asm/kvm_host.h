@@ -37,6 +37,7 @@ struct kvm_sev_info {
 	bool es_active;			/* SEV-ES or SNP: protected vCPU state */
 	bool snp_active;
 	bool snp_finished;		/* KVM_SEV_SNP_LAUNCH_FINISH done */
+	bool snp_certs_enabled;		/* KVM_SEV_SNP_ENABLE_REQ_CERTS done */
 	u32 handle;			/* SEV, SEV-ES: the firmware's, from LAUNCH_START */
 	bool launch_finished;		/* SEV, SEV-ES: KVM_SEV_LAUNCH_FINISH done */
 	struct list_head regions;	/* KVM_MEMORY_ENCRYPT_REG_REGION's, under kvm->lock */
@@ -231,6 +232,10 @@ struct kvm_vcpu_arch {
 	} event;
 	u64 ghcb_msr;			/* SEV-ES/SNP: the GHCB MSR (the MSR protocol) */
 	struct sev_psc *psc;		/* SNP: a GHCB page-state change in flight */
+	/* SNP: an extended guest request waiting for KVM_EXIT_SNP_REQ_CERTS's answer */
+	struct {
+		u64 ghcb_gpa, req_gpa, resp_gpa;
+	} snp_ext_req;
 	/* TDX: the TDVMCALL registers, and the MapGPA range still to go to userspace. */
 	struct {
 		u64 r10, r11, r12, r13, r14, r15;

@@ -92,6 +92,18 @@ static int ghcb_write_u64(struct kvm_vcpu *vcpu, u64 ghcb_gpa, unsigned int offs
 	return kvm_write_guest(vcpu->kvm, ghcb_gpa + offset, &v, sizeof(v));
 }
 
+/* Mark the field at @offset valid in the GHCB's bitmap, as an answer that sets it does. */
+static int ghcb_set_valid(struct kvm_vcpu *vcpu, u64 ghcb_gpa, unsigned int offset)
+{
+	u64 byte_gpa = ghcb_gpa + GHCB_VALID_BITMAP + GHCB_VALID_BIT(offset) / 8;
+	u8 b;
+
+	if (kvm_read_guest(vcpu->kvm, byte_gpa, &b, 1))
+		return -EFAULT;
+	b |= BIT(GHCB_VALID_BIT(offset) % 8);
+	return kvm_write_guest(vcpu->kvm, byte_gpa, &b, 1);
+}
+
 /* The answer in SW_EXITINFO1/2; the guest goes on. */
 static int ghcb_answer(struct kvm_vcpu *vcpu, u64 ghcb_gpa, u64 info1, u64 info2)
 {
@@ -224,10 +236,28 @@ static int ghcb_read_u64(struct kvm_vcpu *vcpu, u64 ghcb_gpa, unsigned int offse
 	return kvm_read_guest(vcpu->kvm, ghcb_gpa + offset, v, sizeof(*v));
 }
 
+/* The VMM answered KVM_EXIT_SNP_REQ_CERTS: the request goes on, or the guest hears why not. */
+static int snp_complete_ext_req(struct kvm_vcpu *vcpu)
+{
+	u64 ghcb_gpa = vcpu->arch.snp_ext_req.ghcb_gpa, info1, info2, rbx = 0;
+	int r;
+
+	r = snp_complete_req_certs(vcpu, vcpu->arch.snp_ext_req.req_gpa,
+				   vcpu->arch.snp_ext_req.resp_gpa, &info1, &info2, &rbx);
+	if (r)
+		return r;
+	/* RBX back to the guest, marked valid, as upstream's GHCB sync marks it. */
+	if (rbx && (ghcb_write_u64(vcpu, ghcb_gpa, GHCB_RBX, rbx) ||
+		    ghcb_set_valid(vcpu, ghcb_gpa, GHCB_RBX)))
+		return -EFAULT;
+	return ghcb_answer(vcpu, ghcb_gpa, info1, info2);
+}
+
 /* SNP (Extended) Guest Request: the pages in SW_EXITINFO1/2 (and RAX, RBX). */
 static int snp_guest_request(struct kvm_vcpu *vcpu, u64 ghcb_gpa, const u8 *bitmap, bool ext)
 {
 	u64 req, resp, certs = 0, npages = 0, info1, info2;
+	bool have_regs;
 	int r;
 
 	if (!sev_snp_guest(vcpu->kvm))
@@ -237,10 +267,17 @@ static int snp_guest_request(struct kvm_vcpu *vcpu, u64 ghcb_gpa, const u8 *bitm
 	    (ext && (ghcb_read_u64(vcpu, ghcb_gpa, GHCB_RAX, &certs) ||
 		     ghcb_read_u64(vcpu, ghcb_gpa, GHCB_RBX, &npages))))
 		return -EFAULT;
-	if (ext && (!ghcb_valid(bitmap, GHCB_RAX) || !ghcb_valid(bitmap, GHCB_RBX)))
-		return ghcb_answer(vcpu, ghcb_gpa, GHCB_RESP_ERROR, GHCB_ERR_MISSING_INPUT);
-	r = ext ? snp_handle_ext_guest_req(vcpu, req, resp, certs, npages, &info1, &info2) :
+	have_regs = ghcb_valid(bitmap, GHCB_RAX) && ghcb_valid(bitmap, GHCB_RBX);
+	r = ext ? snp_handle_ext_guest_req(vcpu, req, resp, have_regs, certs, npages, &info1,
+					   &info2) :
 		  snp_handle_guest_req(vcpu, req, resp, &info1, &info2);
+	if (r == SNP_REQ_CERTS_EXIT) {
+		vcpu->arch.snp_ext_req.ghcb_gpa = ghcb_gpa;
+		vcpu->arch.snp_ext_req.req_gpa = req;
+		vcpu->arch.snp_ext_req.resp_gpa = resp;
+		vcpu->arch.complete_userspace_io = snp_complete_ext_req;
+		return 0;
+	}
 	return r ?: ghcb_answer(vcpu, ghcb_gpa, info1, info2);
 }
 

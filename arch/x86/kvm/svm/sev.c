@@ -583,6 +583,19 @@ out:
 	return r;
 }
 
+/*
+ * KVM_SEV_SNP_ENABLE_REQ_CERTS (7.0): report requests' certificate pages go to the VMM
+ * (KVM_EXIT_SNP_REQ_CERTS).  Only before the first vCPU, so no request is in flight while
+ * the answer's source changes.
+ */
+static int snp_enable_req_certs(struct kvm *kvm)
+{
+	if (kvm->created_vcpus)
+		return -EINVAL;
+	kvm->arch.sev_info.snp_certs_enabled = true;
+	return 0;
+}
+
 int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 {
 	struct kvm_sev_cmd cmd;
@@ -648,6 +661,9 @@ int sev_mem_enc_ioctl(struct kvm *kvm, void __user *argp)
 	case KVM_SEV_SNP_LAUNCH_FINISH:
 		r = sev_snp_guest(kvm) ? snp_launch_finish(kvm, &cmd) : -ENOTTY;
 		break;
+	case KVM_SEV_SNP_ENABLE_REQ_CERTS:
+		r = sev_snp_guest(kvm) ? snp_enable_req_certs(kvm) : -ENOTTY;
+		break;
 	default:
 		r = -EINVAL;
 		break;
@@ -679,13 +695,23 @@ int sev_snp_get_launch_digest(struct kvm *kvm, void __user *argp)
 	return r;
 }
 
-/* The system fd's KVM_X86_GRP_SEV: the VMSA features KVM_SEV_INIT2 takes (SEV-ES, SNP). */
+/*
+ * The system fd's KVM_X86_GRP_SEV: the VMSA features KVM_SEV_INIT2 takes (SEV-ES, SNP), and
+ * whether KVM_EXIT_SNP_REQ_CERTS exists.
+ */
 int sev_dev_get_attr(u32 group, u64 attr, u64 *val)
 {
-	if (group != KVM_X86_GRP_SEV || attr != KVM_X86_SEV_VMSA_FEATURES)
+	if (group != KVM_X86_GRP_SEV)
 		return -ENXIO;
-	*val = SVM_SEV_FEAT_DEBUG_SWAP;
-	return 0;
+	switch (attr) {
+	case KVM_X86_SEV_VMSA_FEATURES:
+		*val = SVM_SEV_FEAT_DEBUG_SWAP;
+		return 0;
+	case KVM_X86_SEV_SNP_REQ_CERTS:
+		*val = 1;
+		return 0;
+	}
+	return -ENXIO;
 }
 
 /* vCPUs of SEV-ES and SNP guests carry a VMSA page. */

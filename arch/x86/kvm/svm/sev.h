@@ -13,11 +13,18 @@ void sev_free_vcpu(struct kvm_vcpu *vcpu);
 void sev_vm_destroy(struct kvm *kvm);
 int sev_issue_cmd(struct kvm *kvm, int fd, int id, void *data, int *error);
 u64 sev_context_paddr(struct kvm_sev_info *sev);
-/* sev_guest_req.c: 0 with the guest's SW_EXITINFO1/2, or KVM_RUN's error */
+/*
+ * sev_guest_req.c: 0 with the guest's SW_EXITINFO1/2, or KVM_RUN's error; or, for an extended
+ * request, SNP_REQ_CERTS_EXIT: KVM_EXIT_SNP_REQ_CERTS is prepared, and the answer comes from
+ * snp_complete_req_certs() on the next KVM_RUN (with the RBX the guest gets, if any).
+ */
+#define SNP_REQ_CERTS_EXIT	1
 int snp_handle_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 *info1,
 			 u64 *info2);
-int snp_handle_ext_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 certs_gpa,
-			     u64 npages, u64 *info1, u64 *info2);
+int snp_handle_ext_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, bool have_regs,
+			     u64 certs_gpa, u64 npages, u64 *info1, u64 *info2);
+int snp_complete_req_certs(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 *info1,
+			   u64 *info2, u64 *rbx);
 
 /* sev_launch.c: SEV and SEV-ES launch */
 int sev_launch_start(struct kvm *kvm, struct kvm_sev_cmd *argp);

@@ -6,8 +6,11 @@
  * firmware page (SNP_GUEST_REQUEST with the guest's context), and copies the answer to the
  * response page; the firmware's status goes back in SW_EXITINFO2's low half, KVM's own in its
  * high half, as upstream encodes them.  The extended request of a report also names pages
- * (RAX, RBX: gpa and count) for the certificates; like 6.12, KVM has none to give and writes
- * the empty table (24 zero bytes) there.
+ * (RAX, RBX: gpa and count) for the certificates.  KVM has none of its own: it writes the
+ * empty table (24 zero bytes) there, as 6.12 does, unless the VMM asked for the pages with
+ * KVM_SEV_SNP_ENABLE_REQ_CERTS (upstream 7.0): then the request waits in KVM_EXIT_SNP_REQ_CERTS
+ * while the VMM writes the table, and the VMM's answer decides how it goes on: sent to the
+ * firmware, or refused with the number of pages the table needs, busy, or failed.
  *
  * Stricter than upstream 6.12: a request or response page that is private, or in no memslot,
  * is refused to the guest (SW_EXITINFO1 2, INVALID_INPUT); upstream reads the page's shared
@@ -28,6 +31,10 @@
 #define MSG_TYPE_OFFSET			0x34
 #define MSG_REPORT_REQ			5
 #define CERT_TABLE_END			24		/* a zero GUID, offset and length */
+/* SW_EXITINFO2's high half: the VMM's own errors (GHCB spec; the last is KVM's choice). */
+#define SNP_GUEST_VMM_ERR_INVALID_LEN	1ULL
+#define SNP_GUEST_VMM_ERR_BUSY		2ULL
+#define SNP_GUEST_VMM_ERR_GENERIC	0xffffffffULL
 
 /* The request: a shared page of guest memory, within a memslot. */
 static bool guest_req_page_ok(struct kvm *kvm, u64 gpa)
@@ -97,8 +104,20 @@ int snp_handle_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 *
 	return guest_req(kvm, req_gpa, resp_gpa, info2);
 }
 
-int snp_handle_ext_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 certs_gpa,
-			     u64 npages, u64 *info1, u64 *info2)
+/* The certificate pages to the VMM: the exit, answered in snp_complete_req_certs(). */
+static int snp_exit_req_certs(struct kvm_vcpu *vcpu, u64 certs_gpa, u64 npages)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_SNP_REQ_CERTS;
+	run->snp_req_certs.gpa = certs_gpa;
+	run->snp_req_certs.npages = npages;
+	run->snp_req_certs.ret = 0;
+	return SNP_REQ_CERTS_EXIT;
+}
+
+int snp_handle_ext_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, bool have_regs,
+			     u64 certs_gpa, u64 npages, u64 *info1, u64 *info2)
 {
 	struct kvm *kvm = vcpu->kvm;
 	u8 type;
@@ -108,10 +127,17 @@ int snp_handle_ext_guest_req(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u
 	if (!guest_req_page_ok(kvm, req_gpa) ||
 	    kvm_read_guest(kvm, req_gpa + MSG_TYPE_OFFSET, &type, 1))
 		goto invalid;
-	if (type == MSG_REPORT_REQ && npages) {
-		if (!PAGE_ALIGNED(certs_gpa) || !guest_req_page_ok(kvm, certs_gpa))
+	/* Only a report request has certificate pages: RAX and RBX must say where, as upstream. */
+	if (type == MSG_REPORT_REQ) {
+		if (!have_regs || !PAGE_ALIGNED(certs_gpa))
 			goto invalid;
-		if (kvm_write_guest(kvm, certs_gpa, &(u8[CERT_TABLE_END]){}, CERT_TABLE_END))
+		/* The VMM's pages to fill: like upstream, KVM checks no more than alignment. */
+		if (kvm->arch.sev_info.snp_certs_enabled)
+			return snp_exit_req_certs(vcpu, certs_gpa, npages);
+		if (npages && !guest_req_page_ok(kvm, certs_gpa))
+			goto invalid;
+		if (npages && kvm_write_guest(kvm, certs_gpa, &(u8[CERT_TABLE_END]){},
+					      CERT_TABLE_END))
 			return -EFAULT;
 	}
 	return snp_handle_guest_req(vcpu, req_gpa, resp_gpa, info1, info2);
@@ -120,4 +146,32 @@ invalid:
 	*info1 = GHCB_RESP_ERROR;
 	*info2 = GHCB_ERR_INVALID_INPUT;
 	return 0;
+}
+
+/*
+ * The VMM's answer to KVM_EXIT_SNP_REQ_CERTS, on the next KVM_RUN: 0 sends the request to the
+ * firmware; ENOSPC tells the guest the pages the table needs (*rbx); EAGAIN and EIO refuse it.
+ * Any other answer is the VMM's mistake: KVM_RUN fails with EINVAL, as upstream.
+ */
+int snp_complete_req_certs(struct kvm_vcpu *vcpu, u64 req_gpa, u64 resp_gpa, u64 *info1,
+			   u64 *info2, u64 *rbx)
+{
+	struct kvm_exit_snp_req_certs *c = &vcpu->run->snp_req_certs;
+
+	*info1 = 0;
+	switch (READ_ONCE(c->ret)) {
+	case 0:
+		return snp_handle_guest_req(vcpu, req_gpa, resp_gpa, info1, info2);
+	case ENOSPC:
+		*rbx = READ_ONCE(c->npages);
+		*info2 = SNP_GUEST_VMM_ERR_INVALID_LEN << SNP_GUEST_VMM_ERR_SHIFT;
+		return 0;
+	case EAGAIN:
+		*info2 = SNP_GUEST_VMM_ERR_BUSY << SNP_GUEST_VMM_ERR_SHIFT;
+		return 0;
+	case EIO:
+		*info2 = SNP_GUEST_VMM_ERR_GENERIC << SNP_GUEST_VMM_ERR_SHIFT;
+		return 0;
+	}
+	return -EINVAL;
 }

@@ -129,7 +129,7 @@ static void test_init2_bad_input(void)
 	/* Twice, or any pre-SNP command id, on an SNP VM: EPERM (upstream); an unknown id. */
 	TEST_ASSERT_ERRNO(__snp_cmd(v.vm, sev, KVM_SEV_INIT2, &init, NULL), EPERM);
 	TEST_ASSERT_ERRNO(__snp_cmd(v.vm, sev, 0, &init, NULL), EPERM);
-	TEST_ASSERT_ERRNO(__snp_cmd(v.vm, sev, 103, &init, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(__snp_cmd(v.vm, sev, KVM_SEV_NR_MAX, &init, NULL), EINVAL);
 	snp_vm_destroy(&v);
 
 	/* Plain SEV and SEV-ES VMs initialise too; SNP commands are not theirs. */

@@ -11,7 +11,8 @@
  * makes each kind of private/shared mismatch with its own instructions: each exits with
  * KVM_EXIT_MEMORY_FAULT for its page, and goes on once the VMM converts.  A third sends
  * guest messages (SNP Guest Request) through the GHCB page: attestation reports checked with
- * OpenSSL against the VCEK certificate of the chip's chain, derived keys, and the refusals.
+ * OpenSSL against the VCEK certificate of the chip's chain, derived keys, and the refusals; and
+ * the VMM's part in the extended request's certificates (KVM_EXIT_SNP_REQ_CERTS).
  */
 #include <sys/mman.h>
 #include <openssl/bn.h>
@@ -307,14 +308,21 @@ static uint32_t run_to_report(int vcpu, struct kvm_run *run)
 	return (run->system_event.data[0] >> 16) & 0xffff;
 }
 
-/* An SNP guest on the TCG engine, its image launched, its vCPU about to run it. */
-static struct kvm_run *snp_guest_launch(struct snp_vm *v, void (*assemble_code)(uint8_t *p))
+/*
+ * An SNP guest on the TCG engine, its image launched, its vCPU about to run it; with @certs,
+ * its VMM serves certificates (KVM_SEV_SNP_ENABLE_REQ_CERTS, before the vCPU).
+ */
+static struct kvm_run *__snp_guest_launch(struct snp_vm *v, void (*assemble_code)(uint8_t *p),
+					  bool certs)
 {
 	struct kvm_enable_cap hc = { .cap = KVM_CAP_EXIT_HYPERCALL,
 				     .args = { 1 << KVM_HC_MAP_GPA_RANGE } };
 	static uint8_t image[IMAGE] __attribute__((aligned(4096)));
 
-	__snp_vm_create(v, MEM, 1, KVM_COCO_ENGINE_TCG);
+	__snp_vm_create(v, MEM, 0, KVM_COCO_ENGINE_TCG);
+	TEST_ASSERT(!certs || !__snp_cmd(v->vm, v->sev, KVM_SEV_SNP_ENABLE_REQ_CERTS, NULL, NULL),
+		    "KVM_SEV_SNP_ENABLE_REQ_CERTS: %s", strerror(errno));
+	v->vcpus[v->nr_vcpus++] = vm_create_vcpu(v->vm, 0);
 	TEST_ASSERT_EQ(kvm_coco_ioctl(v->vm, KVM_ENABLE_CAP, &hc), 0);
 	build_image(image, assemble_code);
 	snp_launch_start(v);
@@ -328,6 +336,11 @@ static struct kvm_run *snp_guest_launch(struct snp_vm *v, void (*assemble_code)(
 							  .rflags = 2 }), 0);
 	snp_launch_finish(v);
 	return map_run(v->vcpus[0]);
+}
+
+static struct kvm_run *snp_guest_launch(struct snp_vm *v, void (*assemble_code)(uint8_t *p))
+{
+	return __snp_guest_launch(v, assemble_code, false);
 }
 
 static bool have_tcg(void)
@@ -624,13 +637,11 @@ static void get_msg(struct snp_vm *v, uint8_t vmpck, uint64_t seqno, uint8_t typ
 	TEST_ASSERT(ok, "the response's tag does not hold under the VMPCK");
 }
 
-/* VMGEXIT(@code) with the request and response pages (and, extended, RAX/RBX). */
-static uint32_t guest_request(struct snp_vm *v, struct kvm_run *run, uint64_t code,
-			      uint64_t req, uint64_t resp, int ext_valid, uint64_t certs,
-			      uint64_t npages)
+/* The GHCB of VMGEXIT(@code): the request and response pages (and, extended, RAX/RBX). */
+static void ghcb_put_request(struct snp_vm *v, uint64_t code, uint64_t req, uint64_t resp,
+			     int ext_valid, uint64_t certs, uint64_t npages)
 {
 	uint8_t *ghcb = v->shared + GHCB_GPA;
-	uint32_t info2;
 	unsigned int off;
 
 	memset(ghcb, 0, PAGE_SIZE);
@@ -643,6 +654,16 @@ static uint32_t guest_request(struct snp_vm *v, struct kvm_run *run, uint64_t co
 		ghcb[GHCB_BITMAP + off / 64] |= 1 << (off / 8 % 8);
 	for (off = ext_valid ? GHCB_RAX : 0; off; off = off == GHCB_RAX ? GHCB_RBX : 0)
 		ghcb[GHCB_BITMAP + off / 64] |= 1 << (off / 8 % 8);
+}
+
+/* The guest's VMGEXIT(@code) as ghcb_put_request() has it: SW_EXITINFO2, folded. */
+static uint32_t guest_request(struct snp_vm *v, struct kvm_run *run, uint64_t code,
+			      uint64_t req, uint64_t resp, int ext_valid, uint64_t certs,
+			      uint64_t npages)
+{
+	uint32_t info2;
+
+	ghcb_put_request(v, code, req, resp, ext_valid, certs, npages);
 	info2 = run_to_report(v->vcpus[0], run);
 	run_to_report(v->vcpus[0], run);			/* the PSC progress: unused */
 	return info2;
@@ -883,7 +904,8 @@ static void test_snp_guest_request(void)
 	for (i = 0; i < 24; i++)
 		TEST_ASSERT_EQ(v.shared[CERTS + i], 0);
 	TEST_ASSERT_EQ(v.shared[CERTS + 24], 0xff);
-	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 0, CERTS, 2), 4);
+	/* A report request without RAX/RBX: INVALID_INPUT, as upstream. */
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 0, CERTS, 2), 5);
 
 	/* An older reported TCB: another VCEK signs; a masked chip id; then no signature. */
 	memcpy(&tcb, rr.report + 0x180, 8);
@@ -915,6 +937,114 @@ static void test_snp_guest_request(void)
 	snp_vm_destroy(&v);
 }
 
+/*
+ * An extended report request with @npages pages at CERTS stops in KVM_EXIT_SNP_REQ_CERTS;
+ * the VMM answers @ret (ENOSPC: with @need pages).  SW_EXITINFO2, folded.
+ */
+static uint32_t certs_request(struct snp_vm *v, struct kvm_run *run, uint64_t npages,
+			      uint64_t ret, uint64_t need)
+{
+	uint32_t info2;
+
+	ghcb_put_request(v, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 1, CERTS, npages);
+	TEST_ASSERT(!kvm_coco_ioctl(v->vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_SNP_REQ_CERTS);
+	TEST_ASSERT(run->snp_req_certs.gpa == CERTS && run->snp_req_certs.npages == npages &&
+		    !run->snp_req_certs.ret, "KVM_EXIT_SNP_REQ_CERTS: gpa %#llx npages %llu",
+		    (unsigned long long)run->snp_req_certs.gpa,
+		    (unsigned long long)run->snp_req_certs.npages);
+	run->snp_req_certs.ret = ret;
+	run->snp_req_certs.npages = need;
+	info2 = run_to_report(v->vcpus[0], run);
+	run_to_report(v->vcpus[0], run);			/* the PSC progress: unused */
+	return info2;
+}
+
+/* Support is a device attribute; the command, before INIT2 or after a vCPU, is refused. */
+static void check_req_certs_setup(void)
+{
+	struct kvm_device_attr attr = { .group = KVM_X86_GRP_SEV,
+					.attr = KVM_X86_SEV_SNP_REQ_CERTS };
+	uint64_t val = 0;
+	struct snp_vm w;
+	int sys = kvm_coco_open(), vm;
+
+	attr.addr = (uintptr_t)&val;
+	TEST_ASSERT(sys >= 0 && !kvm_coco_ioctl(sys, KVM_GET_DEVICE_ATTR, &attr),
+		    "KVM_GET_DEVICE_ATTR: %s", strerror(errno));
+	TEST_ASSERT_EQ(val, 1);
+	kvm_close(sys);
+	snp_vm_create(&w, MEM, 1);
+	TEST_ASSERT_ERRNO(__snp_cmd(w.vm, w.sev, KVM_SEV_SNP_ENABLE_REQ_CERTS, NULL, NULL),
+			  EINVAL);
+	vm = vm_create(KVM_X86_SNP_VM);
+	TEST_ASSERT_ERRNO(__snp_cmd(vm, w.sev, KVM_SEV_SNP_ENABLE_REQ_CERTS, NULL, NULL),
+			  ENOTTY);
+	kvm_close(vm);
+	snp_vm_destroy(&w);
+}
+
+/*
+ * KVM_EXIT_SNP_REQ_CERTS (KVM_SEV_SNP_ENABLE_REQ_CERTS): a report request's certificate pages
+ * go to the VMM first, and its answer decides: too few pages (the guest learns how many in
+ * RBX, and the firmware hears nothing), busy, failed, or served (the VMM's table stays, the
+ * report comes).  Other requests, and unaligned pages, never reach the VMM; an answer the ABI
+ * does not have fails KVM_RUN.
+ */
+static void test_snp_req_certs(void)
+{
+	struct report_req rq = { .vmpl = 0 };
+	struct key_req kq = { .vmpl = 1 };
+	struct report_rsp rr;
+	struct kvm_run *run;
+	struct snp_vm v;
+	uint64_t rbx;
+
+	if (!have_tcg())
+		return test_skip("no TCG engine in this host");
+	check_req_certs_setup();
+	run = __snp_guest_launch(&v, assemble_keys_then_ghcb_loop, true);
+	vm_mem_set_shared(v.vm, GHCB_GPA, PAGE_SIZE);
+	vm_mem_set_shared(v.vm, KEYS, 5 * PAGE_SIZE);
+	TEST_ASSERT_EQ(guest_request(&v, run, 0x12345, 0, 0, 0, 0, 0), 6);
+
+	put_msg(&v, 0, 1, MSG_REPORT_REQ, &rq, sizeof(rq));
+	memset(v.shared + RESP, 0, PAGE_SIZE);
+	TEST_ASSERT_EQ(certs_request(&v, run, 1, ENOSPC, 3), 1);	/* INVALID_LEN */
+	memcpy(&rbx, v.shared + GHCB_GPA + GHCB_RBX, 8);
+	TEST_ASSERT_EQ(rbx, 3);
+	TEST_ASSERT(v.shared[GHCB_GPA + GHCB_BITMAP + GHCB_RBX / 64] & (1 << (GHCB_RBX / 8 % 8)),
+		    "RBX not marked valid");
+	TEST_ASSERT(!memcmp(v.shared + RESP, v.shared + RESP + 1, PAGE_SIZE - 1), "answered");
+	TEST_ASSERT_EQ(certs_request(&v, run, 3, EAGAIN, 0), 2);		/* BUSY */
+	TEST_ASSERT_EQ(certs_request(&v, run, 3, EIO, 0), 0xffff);	/* KVM's generic error */
+	memset(v.shared + CERTS, 0xab, 2 * PAGE_SIZE);
+	TEST_ASSERT_EQ(certs_request(&v, run, 3, 0, 0), 0);
+	get_msg(&v, 0, 1, MSG_REPORT_REQ, &rr, sizeof(rr));	/* seqno 1: nothing used it */
+	TEST_ASSERT(!rr.status && report_verifies(rr.report), "the served report");
+	TEST_ASSERT_EQ(v.shared[CERTS], 0xab);
+	/* No pages offered: still the VMM's to answer, as upstream. */
+	put_msg(&v, 0, 3, MSG_REPORT_REQ, &rq, sizeof(rq));
+	TEST_ASSERT_EQ(certs_request(&v, run, 0, 0, 0), 0);
+	get_msg(&v, 0, 3, MSG_REPORT_REQ, &rr, sizeof(rr));
+
+	/* A key request has no certificates; unaligned pages are refused by KVM itself. */
+	put_msg(&v, 1, 1, MSG_KEY_REQ, &kq, sizeof(kq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 1, CERTS, 3), 0);
+	put_msg(&v, 0, 5, MSG_REPORT_REQ, &rq, sizeof(rq));
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 1, CERTS + 8,
+				     3), 5);
+	/* An answer outside the ABI. */
+	ghcb_put_request(&v, VMGEXIT_EXT_GUEST_REQ, REQ, RESP, 1, CERTS, 3);
+	TEST_ASSERT(!kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), "KVM_RUN: %s", strerror(errno));
+	TEST_ASSERT_EQ(run->exit_reason, KVM_EXIT_SNP_REQ_CERTS);
+	run->snp_req_certs.ret = ENOENT;
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(v.vcpus[0], KVM_RUN, 0), EINVAL);
+	check_rmp();
+	munmap(run, PAGE_SIZE);
+	snp_vm_destroy(&v);
+}
+
 int main(void)
 {
 	static const struct ksft_test tests[] = {
@@ -922,6 +1052,7 @@ int main(void)
 		KSFT_TEST(test_snp_mismatches_exit),
 		KSFT_TEST(test_snp_ghcb_page_psc),
 		KSFT_TEST(test_snp_guest_request),
+		KSFT_TEST(test_snp_req_certs),
 		KSFT_TEST(test_snp_rmpadjust),
 	};
 
