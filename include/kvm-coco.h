@@ -92,10 +92,11 @@ int kvm_coco_tdx_report_verify(const void *report);
  * P-384; AMD's extensions carry the TCB's patch levels and the chip id as hwID).  Each PEM,
  * malloc'd (free() them).  The ARK and ASK keys are made at first use and kept in
  * $KVM_COCO_SNP_CERT_DIR, else $XDG_CACHE_HOME/kvm-coco/snp-model.  The library host only;
- * 0 or a negative errno.  kvm_coco_snp_reported_tcb(): the TCB the chip's reports carry.
+ * 0 or a negative errno.  kvm_coco_snp_current_tcb(): the firmware's current TCB, which
+ * reports carry unless SNP_SET_CONFIG chose an older one (SNP_PLATFORM_STATUS says which).
  */
 int kvm_coco_snp_cert_chain(unsigned long long tcb, char **ark, char **ask, char **vcek);
-unsigned long long kvm_coco_snp_reported_tcb(void);
+unsigned long long kvm_coco_snp_current_tcb(void);
 
 #ifdef __cplusplus
 }

@@ -235,7 +235,7 @@ static char *pem(X509 *x)
 	return out;
 }
 
-unsigned long long kvm_coco_snp_reported_tcb(void)
+unsigned long long kvm_coco_snp_current_tcb(void)
 {
 	return SNP_FW_TCB_VERSION;
 }

@@ -74,7 +74,7 @@ static X509 *pinned_ark(void)
 	BIO *bio;
 	int i;
 
-	if (kvm_coco_snp_cert_chain(kvm_coco_snp_reported_tcb(), &pem[SNP_CERT_ARK],
+	if (kvm_coco_snp_cert_chain(kvm_coco_snp_current_tcb(), &pem[SNP_CERT_ARK],
 				    &pem[SNP_CERT_ASK], &pem[SNP_CERT_VCEK]))
 		return NULL;
 	bio = BIO_new_mem_buf(pem[SNP_CERT_ARK], -1);

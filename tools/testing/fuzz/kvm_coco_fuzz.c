@@ -350,7 +350,7 @@ static void op_psp(struct fuzz *f, uint8_t what)
 		.cert_chain_address = (uintptr_t)buf + FUZZ_PAGE, .cert_chain_len = take(f, 2),
 	};
 	struct sev_user_data_snp_config c = {
-		.reported_tcb = kvm_coco_snp_reported_tcb() - take8(f),
+		.reported_tcb = kvm_coco_snp_current_tcb() - take8(f),
 		.mask_chip_id = take8(f), .mask_chip_key = take8(f),
 	};
 
@@ -444,7 +444,10 @@ static void op_snp(struct fuzz *f)
 	case 0: {
 		struct kvm_sev_init init = { .vmsa_features = raw == 0xff ? take(f, 8) : 0 };
 
-		snp_cmd(f, vm, raw == 0xfe ? take(f, 4) : KVM_SEV_INIT2, &init);
+		if (raw == 0xfd)
+			snp_cmd(f, vm, KVM_SEV_SNP_ENABLE_REQ_CERTS, NULL);
+		else
+			snp_cmd(f, vm, raw == 0xfe ? take(f, 4) : KVM_SEV_INIT2, &init);
 		break;
 	}
 	case 1: {
@@ -628,10 +631,12 @@ static void inject(struct fuzz *f, int vcpu)
 
 /*
  * Answer what the VMM must, as the input's byte @how says: bit 0 converts for a hypercall or
- * a memory fault, the rest is the hypercall's result.
+ * a memory fault, the rest is the hypercall's result; for certificates, one of the answers
+ * (a wrong one too) and the pages it needs.
  */
 static void answer(int vm, struct kvm_run *run, uint8_t how)
 {
+	static const uint64_t certs_ret[] = { 0, ENOSPC, EAGAIN, EIO, ENOENT };
 	bool convert = how & 1;
 
 	switch (run->exit_reason) {
@@ -648,6 +653,10 @@ static void answer(int vm, struct kvm_run *run, uint8_t how)
 			set_attributes(vm, run->memory_fault.gpa, run->memory_fault.size,
 				       run->memory_fault.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE ?
 				       KVM_MEMORY_ATTRIBUTE_PRIVATE : 0);
+		break;
+	case KVM_EXIT_SNP_REQ_CERTS:
+		run->snp_req_certs.ret = certs_ret[(how >> 1) % 5];
+		run->snp_req_certs.npages = how >> 4;
 		break;
 	}
 }
@@ -833,7 +842,7 @@ static uint8_t *fuzz_buffer(void)
 
 static void fuzz_teardown(struct fuzz *f)
 {
-	struct sev_user_data_snp_config c = { .reported_tcb = kvm_coco_snp_reported_tcb() };
+	struct sev_user_data_snp_config c = { .reported_tcb = kvm_coco_snp_current_tcb() };
 	struct sev_issue_cmd arg = { .cmd = SNP_SET_CONFIG, .data = (uintptr_t)&c };
 	int i;
 

@@ -64,7 +64,7 @@ static void write_file(const char *path, const char *s)
 
 static void test_chain(void)
 {
-	unsigned long long tcb = kvm_coco_snp_reported_tcb();
+	unsigned long long tcb = kvm_coco_snp_current_tcb();
 	char *ark, *ask, *vcek, *ark2, *ask2, *vcek2, dir[] = "/tmp/snp-certs-XXXXXX", cmd[512];
 	uint8_t pub[1 + 96] = { 4 }, got[1 + 96], chip[64], hwid[64];
 	X509 *a, *s, *v, *a2, *v2;
@@ -143,7 +143,7 @@ static void chip_with_seed(const char *seed, uint8_t id[64], uint8_t vcek[96])
 	setenv("KVM_COCO_SNP_CHIP_SEED", seed, 1);
 	kvm_close(kvm_open());
 	host_snp_chip_id(id);
-	TEST_ASSERT_EQ(host_snp_vcek_public(kvm_coco_snp_reported_tcb(), vcek), 0);
+	TEST_ASSERT_EQ(host_snp_vcek_public(kvm_coco_snp_current_tcb(), vcek), 0);
 }
 
 static void test_chip_seed(void)

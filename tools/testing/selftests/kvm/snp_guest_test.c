@@ -828,6 +828,7 @@ static void test_snp_guest_request(void)
 	struct report_req rq = { .vmpl = 0 };
 	struct key_req kq = { .fields = 0 };
 	struct report_rsp rr;
+	uint8_t key0[32];
 	struct key_rsp kr, kr2;
 	struct kvm_run *run;
 	uint64_t tcb, u64;
@@ -859,6 +860,13 @@ static void test_snp_guest_request(void)
 	/* A forged tag: refused too, and the key's sequence goes on where it was. */
 	put_msg(&v, 0, 3, MSG_REPORT_REQ, &rq, sizeof(rq));
 	v.shared[REQ] ^= 1;
+	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0),
+		       SEV_RET_INVALID_PARAM);
+	/* Sealed under another key (VMPCK1's) than the header names: refused the same way. */
+	memcpy(key0, v.shared + KEYS, 32);
+	memcpy(v.shared + KEYS, v.shared + KEYS + 32, 32);
+	put_msg(&v, 0, 3, MSG_REPORT_REQ, &rq, sizeof(rq));
+	memcpy(v.shared + KEYS, key0, 32);
 	TEST_ASSERT_EQ(guest_request(&v, run, VMGEXIT_GUEST_REQ, REQ, RESP, 0, 0, 0),
 		       SEV_RET_INVALID_PARAM);
 	/* VMPL 4 and a VLEK: the payload's status says so. */
