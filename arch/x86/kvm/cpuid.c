@@ -17,7 +17,6 @@
 
 #include "x86.h"
 
-#define KVM_MAX_CPUID_ENTRIES		256
 #define CPUID_INSN_LEN			2		/* 0f a2 */
 
 static bool kvm_cpuid_same(const struct kvm_vcpu_arch *a, const struct kvm_cpuid_entry2 *e,

@@ -512,6 +512,10 @@ static void *tdx_init_vm_arg(struct fuzz *f)
 	p->xfam = 0x3;
 	p->cpuid.nent = nent & 0x80 ? take(f, 4) : nent % 5;
 	p->cpuid.entries[0] = (struct kvm_cpuid_entry2){ .function = 0x80000008, .eax = 46 };
+	/* The other configurable leaves; the last with a bit the module refuses. */
+	p->cpuid.entries[1] = (struct kvm_cpuid_entry2){ .function = 1, .ecx = 1u << 31 };
+	p->cpuid.entries[2] = (struct kvm_cpuid_entry2){ .function = 7, .ebx = 1 };
+	p->cpuid.entries[3] = (struct kvm_cpuid_entry2){ .function = 0x80000001, .eax = 1 };
 	if (take8(f) == 0xff) {
 		p->attributes = take(f, 8);
 		p->xfam = take(f, 8);
@@ -553,8 +557,15 @@ static void op_tdx(struct fuzz *f)
 		size_t len = sizeof(struct kvm_tdx_capabilities) +
 			     8 * sizeof(struct kvm_cpuid_entry2);
 		struct kvm_tdx_capabilities *c = user_buf(f, len);
+		struct kvm_cpuid2 *out = (struct kvm_cpuid2 *)c;
 
 		memset(c, 0, len);
+		/* GET_CPUID on a vCPU (room for 0-9 entries), or CAPABILITIES. */
+		if (what & 0x80) {
+			out->nent = take8(f) % 10;
+			tdx_cmd(f, vcpu_of(f)->fd, KVM_TDX_GET_CPUID, 0, (uintptr_t)out);
+			break;
+		}
 		c->cpuid.nent = take8(f) % 10;
 		tdx_cmd(f, vm_fd(f), KVM_TDX_CAPABILITIES, 0, (uintptr_t)c);
 		break;

@@ -31,6 +31,8 @@ struct sev_trace_ring;
 #define PFERR_PRIVATE_ACCESS		BIT_ULL(49)
 #define PFERR_SYNTHETIC_MASK		(PFERR_IMPLICIT_ACCESS | PFERR_PRIVATE_ACCESS)
 
+#define KVM_MAX_CPUID_ENTRIES		256	/* as upstream */
+
 /* SEV, SEV-ES and SNP state of a VM (upstream struct kvm_sev_info); under kvm->lock. */
 struct kvm_sev_info {
 	bool active;			/* KVM_SEV_INIT2 done */

@@ -24,6 +24,7 @@
 #define TDX_PAGE_ALREADY_ACCEPTED		0x00000B0A00000000ULL
 #define TDX_PAGE_SIZE_MISMATCH			0xC0000B0B00000000ULL
 #define TDX_NO_VALID_VE_INFO			0xC000070400000000ULL
+#define TDX_METADATA_FIELD_NOT_READABLE		0xC0000C0200000000ULL
 #define TDX_SEAMCALL_STATUS_MASK		0xFFFFFFFF00000000ULL
 
 /* Operand ids in bits 31:0 of an error status */
@@ -61,11 +62,31 @@ void tdx_module_exit(void);
 u64 tdh_mng_create(u64 tdr_pa, u16 hkid);
 u64 tdh_mng_addcx(u64 tdr_pa, u64 tdcx_pa);
 /* The TD_PARAMS of TDH.MNG.INIT the module model keeps (the rest KVM checks). */
+/*
+ * CPUID: the leaves whose values the VMM configures in TD_PARAMS (the module's CPUID_CONFIG,
+ * with the bits it may set), and the values themselves, in the same order.
+ */
+#define TDX_CPUID_NO_SUBLEAF		0xffffffffU
+#define TDX_NR_CPUID_CONFIG		4
+
+struct tdx_cpuid_value {
+	u32 leaf, subleaf;
+	u32 eax, ebx, ecx, edx;
+};
+
+extern const struct tdx_cpuid_value tdx_cpuid_configs[TDX_NR_CPUID_CONFIG];
+
 struct tdx_td_params {
 	unsigned int gpaw;
 	u64 attributes, xfam;
 	u8 mrconfigid[TDX_MR_SIZE], mrowner[TDX_MR_SIZE], mrownerconfig[TDX_MR_SIZE];
+	struct tdx_cpuid_value cpuid[TDX_NR_CPUID_CONFIG];	/* tdx_cpuid_configs' order */
 };
+
+/* tdx_cpuid.c: TD_PARAMS' values within the configurable bits; the TD's value of a leaf. */
+bool tdx_td_cpuid_valid(const struct tdx_td_params *params);
+bool tdx_td_cpuid(const struct tdx_td_params *params, u32 leaf, u32 subleaf,
+		  struct tdx_cpuid_value *out);
 
 u64 tdh_mng_init(u64 tdr_pa, const struct tdx_td_params *params);
 u64 tdh_vp_create(u64 tdr_pa, u64 tdvpr_pa);
@@ -79,6 +100,8 @@ u64 tdh_mem_track(u64 tdr_pa);
 u64 tdh_mem_page_remove(u64 tdr_pa, u64 gpa);
 u64 tdh_mng_key_freeid(u64 tdr_pa);
 u64 tdh_phymem_page_reclaim(u64 page_pa);
+/* TDH.MNG.RD of the TD's CPUID_VALUES: one leaf (subleaf or TDX_CPUID_NO_SUBLEAF). */
+u64 tdh_mng_rd_cpuid(u64 tdr_pa, u32 leaf, u32 subleaf, struct tdx_cpuid_value *out);
 
 /* TDCALL leaves (the guest's side of the module) and what they take. */
 #define TDG_VP_VMCALL			0

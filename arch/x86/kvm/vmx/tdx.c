@@ -15,8 +15,8 @@
  *
  * Where this differs from upstream (6.16): INIT_MEM_REGION copies each source page into a
  * bounce page the module adds from (user memory has no physical address the model can
- * read); the module model virtualises no CPUID leaf, so CAPABILITIES reports no configurable
- * CPUID bits and GET_CPUID is not modelled (EOPNOTSUPP).
+ * read).  The TD's CPUID (CAPABILITIES' configurable leaves, INIT_VM's entries, GET_CPUID) is
+ * tdx_cpuid.c's, over the module model's small CPUID (arch/x86/virt/vmx/tdx/tdx_cpuid.c).
  */
 #include <linux/kernel.h>
 #include <linux/atomic.h>
@@ -40,7 +40,6 @@
 /* XFAM: x87 and SSE always; AVX, AVX-512, PKRU and AMX may be added. */
 #define TDX_XFAM_FIXED1		0x3ULL
 #define TDX_XFAM_SUPPORTED	0x602e7ULL
-#define KVM_MAX_CPUID_ENTRIES	256
 
 static DEFINE_MUTEX(tdx_hkid_lock);
 static unsigned long tdx_hkid_used;		/* bit n: HKID TDX_MIN_HKID + n */
@@ -240,7 +239,10 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 		}
 	}
 	tdx->gpaw = tdx_gpaw(entries, p.cpuid.nent);
+	r = tdx_cpuid_to_params(entries, p.cpuid.nent, &params);
 	kfree(entries);
+	if (r)
+		return r;
 
 	params.gpaw = tdx->gpaw;
 	params.attributes = p.attributes;
@@ -258,10 +260,16 @@ static int tdx_init_vm(struct kvm *kvm, struct kvm_tdx_cmd *cmd)
 	return 0;
 }
 
-/* What INIT_VM accepts.  In: cpuid.nent, the room for entries; out: the entries (none). */
+/*
+ * What INIT_VM accepts.  In: cpuid.nent, the room for entries (E2BIG, as upstream, if it is
+ * less than the module's CPUID_CONFIG); out: the configurable leaves, each with the bits the
+ * VMM may set.
+ */
 static int tdx_get_capabilities(struct kvm_tdx_cmd *cmd)
 {
 	void __user *argp = u64_to_user_ptr(cmd->data);
+	void __user *cpuid = argp + offsetof(struct kvm_tdx_capabilities, cpuid);
+	struct kvm_cpuid_entry2 e[TDX_NR_CPUID_CONFIG];
 	struct kvm_tdx_capabilities *caps;
 	int r = 0;
 
@@ -270,16 +278,21 @@ static int tdx_get_capabilities(struct kvm_tdx_cmd *cmd)
 	caps = kzalloc(sizeof(*caps), GFP_KERNEL);
 	if (!caps)
 		return -ENOMEM;
-	if (copy_from_user(&caps->cpuid, argp + offsetof(struct kvm_tdx_capabilities, cpuid),
-			   sizeof(caps->cpuid))) {
+	if (copy_from_user(&caps->cpuid, cpuid, sizeof(caps->cpuid))) {
 		r = -EFAULT;
 		goto out;
 	}
+	r = -E2BIG;
+	if (caps->cpuid.nent < TDX_NR_CPUID_CONFIG)
+		goto out;
 	caps->supported_attrs = TDX_ATTR_SUPPORTED;
 	caps->supported_xfam = TDX_XFAM_SUPPORTED;
-	caps->cpuid.nent = 0;
+	caps->cpuid.nent = TDX_NR_CPUID_CONFIG;
 	caps->cpuid.padding = 0;
-	if (copy_to_user(argp, caps, sizeof(*caps)))
+	tdx_cpuid_configs_to(e);
+	r = 0;
+	if (copy_to_user(argp, caps, sizeof(*caps)) ||
+	    copy_to_user(argp + sizeof(*caps), e, sizeof(e)))
 		r = -EFAULT;
 out:
 	kfree(caps);
@@ -579,7 +592,7 @@ static int tdx_cmd_dispatch(struct kvm *kvm, struct kvm_vcpu *vcpu, struct kvm_t
 	case KVM_TDX_INIT_MEM_REGION:
 		return vcpu ? tdx_init_mem_region(vcpu, cmd) : -EINVAL;
 	case KVM_TDX_GET_CPUID:
-		return vcpu ? -EOPNOTSUPP : -EINVAL;
+		return vcpu ? tdx_get_cpuid(vcpu, cmd) : -EINVAL;
 	default:
 		return -EINVAL;
 	}

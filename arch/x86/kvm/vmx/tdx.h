@@ -26,6 +26,12 @@ int tdx_gmem_prepare(struct kvm *kvm, gfn_t gfn, unsigned long pfn);
 int tdx_vcpu_pre_run(struct kvm_vcpu *vcpu);
 int tdx_handle_ept_violation(struct kvm_vcpu *vcpu, u64 gpa, u64 error_code);
 
+/* tdx_cpuid.c: the TD's CPUID (CPUID_CONFIG, INIT_VM's entries, KVM_TDX_GET_CPUID) */
+void tdx_cpuid_configs_to(struct kvm_cpuid_entry2 *e);
+int tdx_cpuid_to_params(const struct kvm_cpuid_entry2 *e, u32 nent,
+			struct tdx_td_params *params);
+int tdx_get_cpuid(struct kvm_vcpu *vcpu, struct kvm_tdx_cmd *cmd);
+
 /* tdx_vmcall.c: TDG.VP.VMCALL with the TD's R10-R15 in vcpu->arch.tdvmcall */
 int tdx_handle_tdvmcall(struct kvm_vcpu *vcpu);
 

@@ -86,19 +86,39 @@ static void test_build_flow(void)
 	td_destroy(&t);
 }
 
-/* CAPABILITIES: what INIT_VM then accepts, and refuses one bit beyond. */
+/*
+ * CAPABILITIES: the configurable CPUID leaves (E2BIG without room for them all), what INIT_VM
+ * then accepts, and refuses one bit beyond.
+ */
 static void test_capabilities(void)
 {
+	static struct {
+		struct kvm_tdx_capabilities caps;
+		struct kvm_cpuid_entry2 e[6];
+	} a;
 	struct kvm_tdx_capabilities caps;
 	struct kvm_tdx_init_vm p = {};
 	int vm = vm_create(KVM_X86_TDX_VM);
 	unsigned int i;
 
-	memset(&caps, 0xff, sizeof(caps));
-	caps.cpuid.nent = 0;
-	TEST_ASSERT_EQ(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, (uintptr_t)&caps, NULL), 0);
+	memset(&a, 0xff, sizeof(a));
+	a.caps.cpuid.nent = 3;
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, (uintptr_t)&a, NULL), E2BIG);
+	a.caps.cpuid.nent = 6;
+	TEST_ASSERT_EQ(tdx_cmd(vm, KVM_TDX_CAPABILITIES, 0, (uintptr_t)&a, NULL), 0);
+	caps = a.caps;
 	TEST_ASSERT_EQ(caps.supported_xfam & 0x3, 0x3);
-	TEST_ASSERT_EQ(caps.cpuid.nent, 0);		/* the model virtualises no CPUID leaf */
+	TEST_ASSERT_EQ(caps.cpuid.nent, 4);
+	TEST_ASSERT(a.e[0].function == 1 && !a.e[0].flags && a.e[0].eax == ~0u &&
+		    a.e[0].edx == ~0u, "leaf 1: every bit");
+	TEST_ASSERT(a.e[1].function == 7 && !a.e[1].index &&
+		    a.e[1].flags == KVM_CPUID_FLAG_SIGNIFCANT_INDEX && !a.e[1].eax &&
+		    a.e[1].ebx == ~0u, "leaf 7.0: EBX-EDX");
+	TEST_ASSERT(a.e[2].function == 0x80000001 && !a.e[2].eax && a.e[2].ecx == ~0u,
+		    "leaf 0x80000001: ECX, EDX");
+	TEST_ASSERT(a.e[3].function == 0x80000008 && a.e[3].eax == 0xffff && !a.e[3].ebx,
+		    "leaf 0x80000008: the address widths");
+	TEST_ASSERT_EQ(a.e[4].function, ~0u);		/* room left untouched */
 	for (i = 0; i < 250; i++)
 		TEST_ASSERT_EQ(caps.reserved[i], 0);
 	/* Every supported bit at once is accepted... */
@@ -141,7 +161,7 @@ static void test_init_vm_bad_input(void)
 	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_FINALIZE_VM, 0, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_INIT_MEM_REGION, 0, 0, NULL), EINVAL);
-	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, 0, NULL), EOPNOTSUPP);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), EINVAL);
 	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), EINVAL);
 	/* And INIT_VM comes before any vCPU. */
@@ -160,6 +180,100 @@ static void test_init_vm_bad_input(void)
 	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), ENOTTY);
 	kvm_close(vcpu);
 	kvm_close(vm);
+}
+
+/* INIT_VM with these CPUID entries (and XFAM x87, SSE, AVX). */
+static int init_vm_cpuid(int vm, const struct kvm_cpuid_entry2 *e, uint32_t nent,
+			 uint64_t *hw_error)
+{
+	static struct {
+		struct kvm_tdx_init_vm p;
+		struct kvm_cpuid_entry2 e[4];
+	} a;
+
+	memset(&a, 0, sizeof(a));
+	a.p.xfam = 0x7;
+	a.p.cpuid.nent = nent;
+	memcpy(a.e, e, nent * sizeof(*e));
+	return tdx_cmd(vm, KVM_TDX_INIT_VM, 0, (uintptr_t)&a, hw_error);
+}
+
+static const struct kvm_cpuid_entry2 *find(const struct kvm_cpuid_entry2 *e, uint32_t n,
+					   uint32_t function, uint32_t index)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].function == function && e[i].index == index)
+			return &e[i];
+	TEST_ASSERT(false, "GET_CPUID: no leaf %#x.%u", function, index);
+	return NULL;
+}
+
+/*
+ * INIT_VM's CPUID entries: only the configurable leaves, only their configurable bits.
+ * GET_CPUID, on a vCPU, while the TD is built: the room it needs (E2BIG), then the leaves the
+ * module holds: the fixed ones, the configured ones, XSAVE's sizes from XFAM, the guest
+ * physical address width from the TD's shared bit.
+ */
+static void test_cpuid(void)
+{
+	const struct kvm_cpuid_entry2 cfg[3] = {
+		{ .function = 1, .eax = 0x806f8, .ecx = 1u << 31, .edx = 1 },
+		{ .function = 7, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .ebx = 0x1234 },
+		{ .function = 0x80000008, .eax = 0x00ff3034 },	/* 52 bits: shared bit 51 */
+	};
+	const struct kvm_cpuid_entry2 *e;
+	struct kvm_cpuid_entry2 bad[2] = { cfg[0], cfg[0] };
+	static struct {
+		struct kvm_cpuid2 c;
+		struct kvm_cpuid_entry2 e[16];
+	} out;
+	uint64_t hw_error = 0;
+	int vm, vcpu;
+
+	vm = vm_create_model(KVM_X86_TDX_VM);
+	TEST_ASSERT_ERRNO(init_vm_cpuid(vm, (struct kvm_cpuid_entry2[]){ { .function = 2 } }, 1,
+					NULL), EINVAL);
+	TEST_ASSERT_ERRNO(init_vm_cpuid(vm, bad, 2, NULL), EINVAL);	/* one leaf twice */
+	bad[0] = (struct kvm_cpuid_entry2){ .function = 0x80000001, .eax = 1 };
+	TEST_ASSERT_ERRNO(init_vm_cpuid(vm, bad, 1, &hw_error), EIO);	/* not configurable */
+	TEST_ASSERT_EQ(hw_error, 0xC000010000000002ull);	/* TDX_OPERAND_INVALID, RDX */
+	TEST_ASSERT_EQ(init_vm_cpuid(vm, cfg, 3, NULL), 0);
+	vcpu = vm_create_vcpu(vm, 0);
+	TEST_ASSERT_EQ(tdx_cmd(vcpu, KVM_TDX_INIT_VCPU, 0, 0, NULL), 0);
+
+	TEST_ASSERT_ERRNO(tdx_cmd(vm, KVM_TDX_GET_CPUID, 0, (uintptr_t)&out, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 1, (uintptr_t)&out, NULL), EINVAL);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, 0, NULL), EFAULT);
+	memset(&out, 0xff, sizeof(out));
+	out.c.nent = 2;
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, (uintptr_t)&out, NULL), E2BIG);
+	TEST_ASSERT_EQ(out.c.nent, 7);
+	TEST_ASSERT_EQ(out.e[0].function, ~0u);			/* nothing written */
+	out.c.nent = 16;
+	TEST_ASSERT_EQ(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, (uintptr_t)&out, NULL), 0);
+	TEST_ASSERT_EQ(out.c.nent, 7);
+	e = find(out.e, 7, 0, 0);
+	TEST_ASSERT(e->eax == 0xd && e->ebx == 0x756e6547 && !e->flags, "leaf 0");
+	e = find(out.e, 7, 1, 0);
+	TEST_ASSERT(e->eax == cfg[0].eax && e->ecx == cfg[0].ecx && e->edx == 1, "leaf 1");
+	e = find(out.e, 7, 7, 0);
+	TEST_ASSERT(e->ebx == 0x1234 && e->flags == KVM_CPUID_FLAG_SIGNIFCANT_INDEX, "leaf 7");
+	e = find(out.e, 7, 0xd, 0);
+	TEST_ASSERT(e->eax == 0x7 && e->ebx == 832 && e->ecx == 832 && !e->edx, "leaf 0xd");
+	e = find(out.e, 7, 0x80000000, 0);
+	TEST_ASSERT_EQ(e->eax, 0x80000008);
+	e = find(out.e, 7, 0x80000001, 0);
+	TEST_ASSERT(!e->eax && !e->ecx && !e->edx, "leaf 0x80000001: not configured");
+	e = find(out.e, 7, 0x80000008, 0);
+	TEST_ASSERT_EQ(e->eax, 0x00343034);
+
+	TEST_ASSERT_EQ(tdx_cmd(vm, KVM_TDX_FINALIZE_VM, 0, 0, NULL), 0);
+	TEST_ASSERT_ERRNO(tdx_cmd(vcpu, KVM_TDX_GET_CPUID, 0, (uintptr_t)&out, NULL), EINVAL);
+	kvm_close(vcpu);
+	kvm_close(vm);
+	check_pamt();
 }
 
 static void test_mem_region_bad_input(void)
@@ -400,6 +514,7 @@ int main(void)
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_build_flow),
 		KSFT_TEST(test_capabilities),
+		KSFT_TEST(test_cpuid),
 		KSFT_TEST(test_init_vm_bad_input),
 		KSFT_TEST(test_mem_region_bad_input),
 		KSFT_TEST(test_teardown_returns_everything),

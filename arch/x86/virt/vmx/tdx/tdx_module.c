@@ -233,6 +233,9 @@ static u64 __tdh_mng_init(u64 tdr_pa, const struct tdx_td_params *params,
 		return TDX_OP_STATE_INCORRECT;
 	if (params->gpaw != 48 && params->gpaw != 52)
 		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
+	/* A CPUID value with a bit CPUID_CONFIG does not let the VMM set. */
+	if (!tdx_td_cpuid_valid(params))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX;
 	if (!*mrtd)
 		return TDX_OPERAND_BUSY;
 	td->mrtd = *mrtd;
@@ -583,6 +586,23 @@ u64 tdh_mng_init(u64 tdr_pa, const struct tdx_td_params *params)
 
 	tdx_mrtd_free(mrtd);		/* NULL if the TD took it */
 	return r;
+}
+
+static u64 __tdh_mng_rd_cpuid(u64 tdr_pa, u32 leaf, u32 subleaf, struct tdx_cpuid_value *out)
+{
+	struct tdx_td *td = td_of(tdr_pa);
+
+	if (!td)
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX;
+	if (td->state < TD_INITIALIZED)
+		return TDX_OP_STATE_INCORRECT;
+	return tdx_td_cpuid(&td->params, leaf, subleaf, out) ? TDX_SUCCESS :
+							       TDX_METADATA_FIELD_NOT_READABLE;
+}
+
+u64 tdh_mng_rd_cpuid(u64 tdr_pa, u32 leaf, u32 subleaf, struct tdx_cpuid_value *out)
+{
+	return SEAMCALL(__tdh_mng_rd_cpuid(tdr_pa, leaf, subleaf, out));
 }
 
 u64 tdh_vp_create(u64 tdr_pa, u64 pa)
