@@ -92,8 +92,12 @@ static int sev_ioctl_snp_platform_status(struct sev_issue_cmd *argp)
 	err = 0;
 	r = sev_do_cmd(SEV_CMD_SNP_PLATFORM_STATUS, &buf, &err);
 	argp->error = err;
-	if (snp_reclaim_page(pfn))
-		return -EFAULT;		/* leak the page: its state is unknown */
+	if (snp_reclaim_page(pfn)) {
+		/* Its state is unknown: never free it, and say so (the RMP check knows). */
+		pr_warn("leaking pfn %#lx: the status page could not be reclaimed\n", pfn);
+		snp_leak_pages(pfn, 1);
+		return -EFAULT;
+	}
 	memcpy(&status, page_address(page), sizeof(status));
 	__free_page(page);
 	if (r)

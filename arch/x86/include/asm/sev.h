@@ -182,11 +182,16 @@ int snp_host_copy_to_pfn(unsigned long pfn, unsigned int offset, const void *src
 int snp_host_copy_from_user_to_pfn(unsigned long pfn, const void __user *src);
 unsigned long snp_rmp_host_write_faults(void);
 
+/* leak.c: pages whose RMP state cannot be undone, never handed out again */
+void snp_leak_pages(unsigned long pfn, unsigned int npages);
+bool snp_page_leaked(unsigned long pfn);
+unsigned long snp_leaked_pages(void);
+
 /* rmp_check.c: invariants, for tests and debugging */
 struct snp_rmp_owners {
 	bool (*asid_live)(u32 asid, void *data);
 	bool (*fw_page_owned)(unsigned long pfn, void *data);
-	/* A page KVM leaked (its RMP state could not be undone), whatever its entry says. */
+	/* A page leaked (its RMP state could not be undone), whatever its entry says. */
 	bool (*page_leaked)(unsigned long pfn, void *data);	/* NULL: none */
 	void *data;
 };

@@ -57,8 +57,6 @@ bool snp_page_assigned(unsigned long pfn);
 u64 snp_rmp_lo(unsigned long pfn);
 int snp_page_reclaim(struct kvm *kvm, unsigned long pfn);
 void snp_leak_page(struct kvm *kvm, unsigned long pfn);
-bool snp_page_leaked(unsigned long pfn);
-unsigned long snp_leaked_pages(void);
 
 /* sev_migrate.c: KVM_CAP_VM_MOVE_ENC_CONTEXT_FROM and KVM_CAP_VM_COPY_ENC_CONTEXT_FROM */
 int sev_vm_move_enc_context_from(struct kvm *kvm, unsigned int source_fd);

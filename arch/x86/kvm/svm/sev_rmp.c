@@ -7,22 +7,17 @@
  * reassigned) and lands in the VM's own trace ring.
  *
  * A page that cannot be given back is leaked on purpose: kept out of every allocator
- * forever, counted per VM and globally, and reported, because its state is unknown and
- * handing it back to the host could expose or corrupt a guest.
+ * forever (the platform's list, arch/x86/virt/svm/leak.c), counted per VM, and reported,
+ * because its state is unknown and handing it back to the host could expose or corrupt a
+ * guest.
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
-#include <linux/xarray.h>
 #include <linux/psp-sev.h>
 #include <asm/sev.h>
 
 #include "sev.h"
-
-static DEFINE_MUTEX(snp_leak_lock);
-static DEFINE_XARRAY(snp_leaked);	/* pfn -> (void *)1, never shrinks */
-static unsigned long snp_nr_leaked;
 
 u64 snp_rmp_lo(unsigned long pfn)
 {
@@ -86,29 +81,10 @@ void snp_leak_page(struct kvm *kvm, unsigned long pfn)
 {
 	pr_warn("leaking pfn %#lx: its RMP state cannot be undone (rmp %#llx)\n", pfn,
 		snp_rmp_lo(pfn));
-	mutex_lock(&snp_leak_lock);
-	/* A leak must be recorded whatever memory is short: the page is never used again. */
-	if (!xa_is_err(xa_store(&snp_leaked, pfn, (void *)1, GFP_KERNEL | __GFP_NOFAIL)))
-		snp_nr_leaked++;
-	mutex_unlock(&snp_leak_lock);
+	snp_leak_pages(pfn, 1);
 	if (kvm) {
 		kvm->arch.sev_info.nr_leaked++;
 		sev_trace_rmp(kvm, KVM_COCO_RMP_LEAK, pfn, snp_rmp_lo(pfn), snp_rmp_lo(pfn),
 			      -EIO);
 	}
-}
-
-bool snp_page_leaked(unsigned long pfn)
-{
-	bool leaked;
-
-	mutex_lock(&snp_leak_lock);
-	leaked = xa_load(&snp_leaked, pfn);
-	mutex_unlock(&snp_leak_lock);
-	return leaked;
-}
-
-unsigned long snp_leaked_pages(void)
-{
-	return READ_ONCE(snp_nr_leaked);
 }

@@ -48,6 +48,31 @@ static void test_context_reclaim_failure_leaks(void)
 	check_rmp();
 }
 
+/*
+ * The PSP's own firmware page: SNP_PLATFORM_STATUS's status page, which the firmware will not
+ * give back, is leaked and counted (a fuzz finding: it was kept but not recorded, and the
+ * RMP check found a firmware page with no owner).
+ */
+static void test_status_page_reclaim_failure_leaks(void)
+{
+	struct sev_user_data_snp_status st;
+	struct sev_issue_cmd arg = { .cmd = SNP_PLATFORM_STATUS, .data = (uintptr_t)&st };
+	unsigned long before;
+	int sev;
+
+	if (!can_inject())
+		return;
+	before = host_snp_leaked_pages();
+	sev = kvm_coco_open_sev();
+	host_snp_fw_fail(CMD_PAGE_RECLAIM, 1, SEV_RET_INVALID_PARAM);
+	TEST_ASSERT_ERRNO(kvm_coco_ioctl(sev, SEV_ISSUE_CMD, &arg), EFAULT);
+	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
+	check_rmp();
+	TEST_ASSERT(!kvm_coco_ioctl(sev, SEV_ISSUE_CMD, &arg), "status: %s", strerror(errno));
+	TEST_ASSERT_EQ(host_snp_leaked_pages(), before + 1);
+	kvm_close(sev);
+}
+
 static int launch_update_page(struct snp_vm *v, uint64_t gfn, uint32_t *error)
 {
 	static uint8_t page[PAGE_SIZE] __attribute__((aligned(4096)));
@@ -180,6 +205,7 @@ int main(void)
 {
 	static const struct ksft_test tests[] = {
 		KSFT_TEST(test_context_reclaim_failure_leaks),
+		KSFT_TEST(test_status_page_reclaim_failure_leaks),
 		KSFT_TEST(test_launch_update_failure_reclaims),
 		KSFT_TEST(test_launch_update_and_reclaim_failure_leaks),
 		KSFT_TEST(test_every_firmware_failure_in_a_launch),
