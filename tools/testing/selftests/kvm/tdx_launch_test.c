@@ -186,16 +186,9 @@ static void test_init_vm_bad_input(void)
 static int init_vm_cpuid(int vm, const struct kvm_cpuid_entry2 *e, uint32_t nent,
 			 uint64_t *hw_error)
 {
-	static struct {
-		struct kvm_tdx_init_vm p;
-		struct kvm_cpuid_entry2 e[4];
-	} a;
+	const struct kvm_tdx_init_vm p = { .xfam = 0x7 };
 
-	memset(&a, 0, sizeof(a));
-	a.p.xfam = 0x7;
-	a.p.cpuid.nent = nent;
-	memcpy(a.e, e, nent * sizeof(*e));
-	return tdx_cmd(vm, KVM_TDX_INIT_VM, 0, (uintptr_t)&a, hw_error);
+	return __tdx_init_vm(vm, &p, e, nent, hw_error);
 }
 
 static const struct kvm_cpuid_entry2 *find(const struct kvm_cpuid_entry2 *e, uint32_t n,

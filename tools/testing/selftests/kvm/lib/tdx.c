@@ -19,7 +19,8 @@ int tdx_cmd(int fd, uint32_t id, uint32_t flags, uint64_t data, uint64_t *hw_err
 	return r;
 }
 
-int tdx_init_vm(int vm, struct kvm_tdx_init_vm *over, uint32_t nent)
+int __tdx_init_vm(int vm, const struct kvm_tdx_init_vm *over,
+		  const struct kvm_cpuid_entry2 *e, uint32_t nent, uint64_t *hw_error)
 {
 	static struct {
 		struct kvm_tdx_init_vm p;
@@ -31,8 +32,17 @@ int tdx_init_vm(int vm, struct kvm_tdx_init_vm *over, uint32_t nent)
 	if (over)
 		a.p = *over;
 	a.p.cpuid.nent = nent;
-	a.e[0] = (struct kvm_cpuid_entry2){ .function = 0x80000008, .eax = 46 };
-	return tdx_cmd(vm, KVM_TDX_INIT_VM, 0, (uintptr_t)&a, NULL);
+	memcpy(a.e, e, (nent < 4 ? nent : 4) * sizeof(*e));
+	return tdx_cmd(vm, KVM_TDX_INIT_VM, 0, (uintptr_t)&a, hw_error);
+}
+
+int tdx_init_vm(int vm, struct kvm_tdx_init_vm *over, uint32_t nent)
+{
+	static const struct kvm_cpuid_entry2 e[4] = {
+		{ .function = 0x80000008, .eax = 46 },
+	};
+
+	return __tdx_init_vm(vm, over, e, nent, NULL);
 }
 
 void td_create(uint64_t mem, struct td *t)
